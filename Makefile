@@ -1,0 +1,60 @@
+# imgtrans: PGXS build.
+#
+# Two shared libraries are built:
+#   imgtrans.so         module entry, GUCs, image decoding (leptonica)
+#   imgtrans_engine.so  everything that calls tesseract; loaded by
+#                       imgtrans.so on first use, after OMP_THREAD_LIMIT is
+#                       set (see src/imgtrans.c for why)
+
+EXTENSION = imgtrans
+MODULE_big = imgtrans
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o
+DATA = $(wildcard sql/imgtrans--*.sql)
+
+ENGINE = imgtrans_engine
+ENGINE_OBJS = src/engine.o src/ocr.o
+
+REGRESS = ocr_setup image ocr ocr_errors ocr_formats
+REGRESS_OPTS = --inputdir=test --outputdir=$(REGRESS_OUTDIR)
+REGRESS_OUTDIR ?= test
+
+PG_CONFIG ?= pg_config
+TESSDATA_DIR ?= $(firstword $(wildcard /usr/share/tesseract-ocr/5/tessdata \
+	/usr/share/tesseract-ocr/4.00/tessdata /usr/share/tessdata) /usr/share/tesseract-ocr/5/tessdata)
+
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract) \
+	-DIMGTRANS_TESSDATA_DEFAULT='"$(TESSDATA_DIR)"'
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
+SHLIB_LINK = $(shell pkg-config --libs lept)
+EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
+
+# No LLVM bitcode: Debian's PGXS would require clang for it.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+all: $(ENGINE)$(DLSUFFIX)
+
+$(ENGINE)$(DLSUFFIX): $(ENGINE_OBJS)
+	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(ENGINE_OBJS) $(LDFLAGS) \
+		$(shell pkg-config --libs tesseract lept) -lgomp
+
+install: install-engine
+install-engine: $(ENGINE)$(DLSUFFIX)
+	$(INSTALL_SHLIB) $(ENGINE)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
+
+uninstall: uninstall-engine
+uninstall-engine:
+	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
+
+# cmocka unit tests of the plain-C parts (no server needed)
+UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c
+test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Isrc -o $@ $(UNIT_SRCS) -lcmocka
+
+unittest: test/unit_tests
+	test/unit_tests
+
+.PHONY: install-engine uninstall-engine unittest

@@ -1,0 +1,57 @@
+/*-------------------------------------------------------------------------
+ * imgheader.h
+ *	  Format sniffing and header parsing for encoded images, in plain C.
+ *
+ * Nothing here allocates or decodes pixels, and nothing here depends on
+ * PostgreSQL, leptonica or tesseract, so the unit tests in test/ link it
+ * directly.  Callers turn the status codes into ereport()s.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_IMGHEADER_H
+#define IMGTRANS_IMGHEADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum ImgFormat
+{
+	IMG_UNKNOWN = 0,
+	IMG_PNG,
+	IMG_JPEG,
+	IMG_TIFF,
+	IMG_WEBP,
+	IMG_GIF,
+	IMG_BMP,
+	IMG_PNM,
+	IMG_JP2
+} ImgFormat;
+
+typedef struct ImgHeader
+{
+	ImgFormat	format;
+	int64_t		width;
+	int64_t		height;
+	int			depth;			/* bits per pixel, 0 if unknown */
+	int			xres;			/* pixels per inch, 0 if not recorded */
+	int			yres;
+} ImgHeader;
+
+typedef enum ImgHeaderStatus
+{
+	IMGHDR_OK = 0,
+	IMGHDR_TRUNCATED,			/* header ends before the fields we need */
+	IMGHDR_INVALID				/* fields present but impossible */
+} ImgHeaderStatus;
+
+extern ImgFormat img_sniff_format(const uint8_t *data, size_t len);
+extern const char *img_format_name(ImgFormat format);
+
+/* Formats whose header this file parses itself. */
+extern ImgHeaderStatus img_parse_png(const uint8_t *data, size_t len, ImgHeader *hdr);
+extern ImgHeaderStatus img_parse_gif(const uint8_t *data, size_t len, ImgHeader *hdr);
+extern ImgHeaderStatus img_parse_bmp(const uint8_t *data, size_t len, ImgHeader *hdr);
+
+/* Resolution fields only; leave hdr->xres/yres at 0 when absent. */
+extern void img_tiff_resolution(const uint8_t *data, size_t len, ImgHeader *hdr);
+
+#endif							/* IMGTRANS_IMGHEADER_H */

@@ -1,0 +1,169 @@
+/*-------------------------------------------------------------------------
+ * imgtrans.c
+ *	  Module entry: GUCs, and the deferred load of the OCR engine module.
+ *
+ * Debian's libtesseract uses OpenMP, and libgomp reads OMP_THREAD_LIMIT
+ * exactly once, in its constructor, when it is loaded.  A setenv() after
+ * that does nothing, and tesseract's own num_threads clauses override
+ * omp_set_num_threads().  So this module does not link libtesseract at
+ * all: everything that calls tesseract lives in imgtrans_engine.so, which
+ * is loaded on the first OCR call, right after OMP_THREAD_LIMIT has been
+ * set from imgtrans.ocr_threads.  The SQL-callable OCR functions below are
+ * two-line forwarders into that module.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "imgtrans.h"
+
+PG_MODULE_MAGIC;
+
+#ifndef IMGTRANS_TESSDATA_DEFAULT
+#define IMGTRANS_TESSDATA_DEFAULT "/usr/share/tesseract-ocr/5/tessdata"
+#endif
+
+#define ENGINE_LIBRARY "$libdir/imgtrans_engine"
+
+char	   *imgtrans_tessdata_dir = NULL;
+int			imgtrans_engine_cache_size = 2;
+int			imgtrans_ocr_threads = 1;
+int			imgtrans_max_image_pixels = 50000000;
+int			imgtrans_max_image_bytes = 64 * 1024 * 1024;
+
+static bool engine_loaded = false;
+
+void		_PG_init(void);
+
+static void
+define_gucs(void)
+{
+	DefineCustomStringVariable("imgtrans.tessdata_dir",
+							   "Directory that holds tesseract's *.traineddata files.",
+							   "Empty means TESSDATA_PREFIX from the server's environment, "
+							   "else " IMGTRANS_TESSDATA_DEFAULT ".",
+							   &imgtrans_tessdata_dir,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.engine_cache_size",
+							"Initialised tesseract engines kept per backend (LRU).",
+							"Each engine costs one language load (about 200 ms) and its memory.",
+							&imgtrans_engine_cache_size,
+							2, 1, 16,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.ocr_threads",
+							"OpenMP threads tesseract may use in each backend; 0 leaves OpenMP's default.",
+							"Read once per backend, when it first loads the OCR engine.",
+							&imgtrans_ocr_threads,
+							1, 0, 64,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.max_image_pixels",
+							"Largest image, in pixels (width times height), that imgtrans decodes.",
+							"Checked from the image header before any pixel is decoded.",
+							&imgtrans_max_image_pixels,
+							50000000, 1, INT_MAX,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.max_image_bytes",
+							"Largest encoded image, in bytes, that imgtrans accepts.",
+							NULL,
+							&imgtrans_max_image_bytes,
+							64 * 1024 * 1024, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("imgtrans");
+}
+
+void
+_PG_init(void)
+{
+	define_gucs();
+	imgtrans_image_init();
+}
+
+/*
+ * The tessdata directory in force: the GUC, else TESSDATA_PREFIX, else the
+ * build-time default.  Always passed to tesseract explicitly, so that the
+ * languages we list and the ones tesseract loads come from one place.
+ */
+const char *
+imgtrans_tessdata_path(void)
+{
+	const char *env;
+
+	if (imgtrans_tessdata_dir && imgtrans_tessdata_dir[0] != '\0')
+		return imgtrans_tessdata_dir;
+	env = getenv("TESSDATA_PREFIX");
+	if (env && env[0] != '\0')
+		return env;
+	return IMGTRANS_TESSDATA_DEFAULT;
+}
+
+static void
+limit_openmp_threads(void)
+{
+	char		buf[16];
+	void	   *gomp;
+
+	if (imgtrans_ocr_threads == 0)
+		return;
+	gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	if (gomp != NULL)
+	{
+		dlclose(gomp);
+		ereport(WARNING,
+				(errmsg("imgtrans.ocr_threads cannot take effect: the OpenMP runtime is already loaded in this process"),
+				 errhint("Another library loaded libgomp before imgtrans; start the server with OMP_THREAD_LIMIT=%d instead.",
+						 imgtrans_ocr_threads)));
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%d", imgtrans_ocr_threads);
+	if (setenv("OMP_THREAD_LIMIT", buf, 1) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not set OMP_THREAD_LIMIT: %m")));
+}
+
+/*
+ * Looks up a function of the engine module, loading the module (and so
+ * libtesseract and libgomp) the first time, after the thread limit is set.
+ */
+PGFunction
+imgtrans_engine_function(const char *name)
+{
+	PGFunction	fn;
+
+	if (!engine_loaded)
+		limit_openmp_threads();
+	fn = load_external_function(ENGINE_LIBRARY, name, true, NULL);
+	engine_loaded = true;
+	return fn;
+}
+
+/* SQL-callable functions implemented in the engine module. */
+#define ENGINE_FORWARD(fn) \
+	PG_FUNCTION_INFO_V1(fn); \
+	Datum \
+	fn(PG_FUNCTION_ARGS) \
+	{ \
+		static PGFunction impl = NULL; \
+		if (impl == NULL) \
+			impl = imgtrans_engine_function(CppAsString(fn) "_impl"); \
+		return impl(fcinfo); \
+	}
+
+ENGINE_FORWARD(imgtrans_ocr)
+ENGINE_FORWARD(imgtrans_ocr_text)
+ENGINE_FORWARD(imgtrans_ocr_hocr)
+ENGINE_FORWARD(imgtrans_ocr_tsv)
+ENGINE_FORWARD(imgtrans_ocr_alto)
+ENGINE_FORWARD(imgtrans_engine_info)

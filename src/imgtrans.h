@@ -1,0 +1,39 @@
+/*-------------------------------------------------------------------------
+ * imgtrans.h
+ *	  Declarations shared by imgtrans.so and the OCR engine module.
+ *
+ * imgtrans.so holds the module entry, the GUCs and image decoding; the
+ * engine module (imgtrans_engine.so, loaded on first use) holds everything
+ * that calls tesseract.  PostgreSQL loads libraries RTLD_GLOBAL, so the
+ * engine module resolves the symbols declared here against imgtrans.so.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_H
+#define IMGTRANS_H
+
+#include "fmgr.h"
+#include "imgheader.h"
+
+/* GUC variables (imgtrans.c) */
+extern char *imgtrans_tessdata_dir;
+extern int	imgtrans_engine_cache_size;
+extern int	imgtrans_ocr_threads;
+extern int	imgtrans_max_image_pixels;
+extern int	imgtrans_max_image_bytes;
+
+/* imgtrans.c */
+extern const char *imgtrans_tessdata_path(void);
+extern PGFunction imgtrans_engine_function(const char *name);
+
+/* image.c */
+struct Pix;
+extern void imgtrans_read_header(const bytea *image, ImgHeader *hdr);
+extern struct Pix *imgtrans_decode(const bytea *image, ImgHeader *hdr);
+extern void imgtrans_image_init(void);
+extern void imgtrans_check_limits(int64 width, int64 height);
+
+/* languages.c */
+extern void imgtrans_check_lang(const char *lang);
+extern char *imgtrans_installed_languages(void);
+
+#endif							/* IMGTRANS_H */

@@ -1,0 +1,54 @@
+/*-------------------------------------------------------------------------
+ * ocrargs.h
+ *	  Validation of the small OCR arguments (level, psm, language names).
+ *
+ * Plain C with no PostgreSQL dependency so test/ can unit-test it; the SQL
+ * layer turns the results into ereport()s.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_OCRARGS_H
+#define IMGTRANS_OCRARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Box levels, in tesseract's TSV numbering (page = 1 ... word = 5). */
+typedef enum OcrLevel
+{
+	OCR_LEVEL_PAGE = 1,
+	OCR_LEVEL_BLOCK = 2,
+	OCR_LEVEL_PARA = 3,
+	OCR_LEVEL_LINE = 4,
+	OCR_LEVEL_WORD = 5
+} OcrLevel;
+
+#define OCR_LEVEL_BIT(l)	(1u << (l))
+#define OCR_LEVELS_ALL		(OCR_LEVEL_BIT(OCR_LEVEL_PAGE) | OCR_LEVEL_BIT(OCR_LEVEL_BLOCK) | \
+							 OCR_LEVEL_BIT(OCR_LEVEL_PARA) | OCR_LEVEL_BIT(OCR_LEVEL_LINE) | \
+							 OCR_LEVEL_BIT(OCR_LEVEL_WORD))
+#define OCR_LEVEL_NAMES		"page, block, para, line, word, all"
+
+#define OCR_MAX_LANG_LEN	255
+#define OCR_MAX_LANG_PART	64
+
+/* Returns a bit mask of OCR_LEVEL_BIT()s, or 0 for an unknown name. */
+extern unsigned ocr_parse_levels(const char *name);
+extern const char *ocr_level_name(OcrLevel level);
+
+/* Page segmentation modes that produce text (0 and 2 do not). */
+extern bool ocr_psm_valid(int psm);
+
+/*
+ * Checks a tesseract language spec such as "eng" or "eng+spa": parts are
+ * 1..OCR_MAX_LANG_PART characters of [A-Za-z0-9_-], joined by '+'.  Returns
+ * NULL when valid, otherwise a static message naming the problem.
+ */
+extern const char *ocr_lang_check(const char *lang);
+
+/*
+ * Splits a valid language spec in place-free fashion: copies part number i
+ * (0-based) into buf and returns true, or false when there is no part i.
+ */
+extern bool ocr_lang_part(const char *lang, int i, char *buf, size_t buflen);
+
+#endif							/* IMGTRANS_OCRARGS_H */
