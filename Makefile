@@ -15,8 +15,8 @@ ENGINE = imgtrans_engine
 ENGINE_OBJS = src/engine.o src/ocr.o
 
 REGRESS = ocr_setup image ocr ocr_errors ocr_formats
-REGRESS_OPTS = --inputdir=test --outputdir=$(REGRESS_OUTDIR)
-REGRESS_OUTDIR ?= test
+REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
+REGRESS_OUTDIR ?= .
 
 PG_CONFIG ?= pg_config
 TESSDATA_DIR ?= $(firstword $(wildcard /usr/share/tesseract-ocr/5/tessdata \
