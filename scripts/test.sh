@@ -27,7 +27,6 @@ cleanup() {
   set +e
   declare -F services_stop >/dev/null && services_stop
   cluster_stop
-  rm -rf "${REGRESS_OUT:-/nonexistent}"
 }
 trap cleanup EXIT
 
@@ -50,16 +49,19 @@ done
 declare -F services_start >/dev/null && services_start
 
 log "pg_regress"
-REGRESS_OUT=$(mktemp -d /tmp/imgtrans-regress.XXXXXX)
+REGRESS_OUT=$PWD/regress-out   # results/ and regression.diffs stay here to read
+rm -rf "$REGRESS_OUT" && mkdir -p "$REGRESS_OUT"
 set +e
 make -s installcheck REGRESS_OUTDIR="$REGRESS_OUT"
 rc=$?
 if [ $rc != 0 ] && [ -f "$REGRESS_OUT/regression.diffs" ]; then
   head -c 20000 "$REGRESS_OUT/regression.diffs"
+  echo "(full diffs: $REGRESS_OUT/regression.diffs)"
 fi
 result "pg_regress" $rc
 set -e
 
+shopt -s nullglob
 for t in test/t/*.sh; do
   log "$t"
   set +e

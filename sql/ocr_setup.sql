@@ -1,0 +1,17 @@
+-- Creates the extension and fx(name): the bytes of a fixture from
+-- test/fixtures/, copied by scripts/test.sh to a dir the server can read.
+CREATE EXTENSION imgtrans;
+\getenv fixtures IMGTRANS_FIXTURES
+SELECT set_config('imgtrans_test.fixtures', :'fixtures', false) IS NOT NULL AS fixtures_set;
+CREATE FUNCTION fx(name text) RETURNS bytea LANGUAGE sql STABLE
+AS $$ SELECT pg_read_binary_file(current_setting('imgtrans_test.fixtures') || '/' || name) $$;
+-- persist for the later test files, which run in new sessions
+DO $$ BEGIN
+  EXECUTE format('ALTER DATABASE %I SET imgtrans_test.fixtures = %L', current_database(),
+                 current_setting('imgtrans_test.fixtures'));
+END $$;
+SELECT length(fx('hello.png')) > 0 AS fixture_readable;
+-- every public object is documented
+SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'imgtrans'
+WHERE obj_description(p.oid, 'pg_proc') IS NULL ORDER BY 1;

@@ -1,0 +1,233 @@
+/*
+ * test/unit_tests.c: cmocka unit tests of imgtrans's plain-C parts
+ * (header parsing in src/imgheader.c, argument checks in src/ocrargs.c).
+ * They need no server; `make unittest` builds and runs them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "imgheader.h"
+#include "ocrargs.h"
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* A PNG signature, IHDR and optionally a pHYs chunk (CRCs left zero). */
+static size_t
+make_png(uint8_t *buf, uint32_t w, uint32_t h, int colortype, uint32_t ppm)
+{
+	size_t		n = 0;
+
+	memcpy(buf, "\x89PNG\r\n\x1a\n", 8);
+	n = 8;
+	put_be32(buf + n, 13);
+	memcpy(buf + n + 4, "IHDR", 4);
+	put_be32(buf + n + 8, w);
+	put_be32(buf + n + 12, h);
+	buf[n + 16] = 8;
+	buf[n + 17] = colortype;
+	buf[n + 18] = buf[n + 19] = buf[n + 20] = 0;
+	n += 8 + 13 + 4;
+	if (ppm)
+	{
+		put_be32(buf + n, 9);
+		memcpy(buf + n + 4, "pHYs", 4);
+		put_be32(buf + n + 8, ppm);
+		put_be32(buf + n + 12, ppm);
+		buf[n + 16] = 1;
+		n += 8 + 9 + 4;
+	}
+	put_be32(buf + n, 0);
+	memcpy(buf + n + 4, "IEND", 4);
+	return n + 12;
+}
+
+static void
+test_sniff(void **state)
+{
+	assert_int_equal(img_sniff_format((const uint8_t *) "\x89PNG\r\n\x1a\nxxxx", 12), IMG_PNG);
+	assert_int_equal(img_sniff_format((const uint8_t *) "\xff\xd8\xff\xe0", 4), IMG_JPEG);
+	assert_int_equal(img_sniff_format((const uint8_t *) "II*\0", 4), IMG_TIFF);
+	assert_int_equal(img_sniff_format((const uint8_t *) "MM\0*", 4), IMG_TIFF);
+	assert_int_equal(img_sniff_format((const uint8_t *) "RIFF\0\0\0\0WEBP", 12), IMG_WEBP);
+	assert_int_equal(img_sniff_format((const uint8_t *) "GIF89a", 6), IMG_GIF);
+	assert_int_equal(img_sniff_format((const uint8_t *) "BM0123456789ab", 14), IMG_BMP);
+	assert_int_equal(img_sniff_format((const uint8_t *) "P5\n", 3), IMG_PNM);
+	assert_int_equal(img_sniff_format((const uint8_t *) "hello world", 11), IMG_UNKNOWN);
+	assert_int_equal(img_sniff_format((const uint8_t *) "\x89PN", 3), IMG_UNKNOWN);
+	assert_int_equal(img_sniff_format((const uint8_t *) "", 0), IMG_UNKNOWN);
+	assert_string_equal(img_format_name(IMG_WEBP), "webp");
+	assert_string_equal(img_format_name(IMG_UNKNOWN), "unknown");
+}
+
+static void
+test_png_header(void **state)
+{
+	uint8_t		buf[128];
+	ImgHeader	h;
+	size_t		n = make_png(buf, 60000, 60000, 0, 11811);	/* 11811 px/m = 300 dpi */
+
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 60000);
+	assert_int_equal(h.height, 60000);
+	assert_int_equal(h.depth, 8);
+	assert_int_equal(h.xres, 300);
+	assert_int_equal(h.yres, 300);
+
+	n = make_png(buf, 10, 20, 6, 0);	/* RGBA, no pHYs */
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.depth, 32);
+	assert_int_equal(h.xres, 0);
+
+	assert_int_equal(img_parse_png(buf, 20, &h), IMGHDR_TRUNCATED);
+	make_png(buf, 0, 20, 0, 0);
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_INVALID);
+	make_png(buf, 10, 20, 5, 0);	/* colour type 5 does not exist */
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_INVALID);
+}
+
+static void
+test_gif_header(void **state)
+{
+	/* screen 16x16, no colour table, then an image descriptor 60000x60000 */
+	uint8_t		buf[32] = "GIF89a\x10\x00\x10\x00\x00\x00\x00"
+		"\x2c\x00\x00\x00\x00\x60\xea\x60\xea\x00";
+	ImgHeader	h;
+
+	assert_int_equal(img_parse_gif(buf, 23, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 60000);
+	assert_int_equal(h.height, 60000);
+	assert_int_equal(img_parse_gif(buf, 12, &h), IMGHDR_TRUNCATED);
+	/* truncated before the descriptor: the screen size still counts */
+	assert_int_equal(img_parse_gif(buf, 13, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 16);
+}
+
+static void
+test_bmp_header(void **state)
+{
+	uint8_t		buf[54] = {'B', 'M'};
+	ImgHeader	h;
+
+	put_le32(buf + 14, 40);
+	put_le32(buf + 18, 640);
+	put_le32(buf + 22, (uint32_t) -480);	/* top-down */
+	buf[28] = 24;
+	put_le32(buf + 38, 11811);
+	put_le32(buf + 42, 11811);
+	assert_int_equal(img_parse_bmp(buf, sizeof(buf), &h), IMGHDR_OK);
+	assert_int_equal(h.width, 640);
+	assert_int_equal(h.height, 480);
+	assert_int_equal(h.depth, 24);
+	assert_int_equal(h.xres, 300);
+	assert_int_equal(img_parse_bmp(buf, 30, &h), IMGHDR_TRUNCATED);
+	put_le32(buf + 18, (uint32_t) -5);
+	assert_int_equal(img_parse_bmp(buf, sizeof(buf), &h), IMGHDR_INVALID);
+}
+
+static void
+test_tiff_resolution(void **state)
+{
+	/* little-endian TIFF, one IFD with XResolution/YResolution = 600/2 */
+	uint8_t		buf[64] = "II*\0\x08\0\0\0";
+	ImgHeader	h = {0};
+	uint8_t    *e;
+
+	buf[8] = 2;
+	e = buf + 10;
+	e[0] = 26, e[1] = 1, e[2] = 5, e[4] = 1, e[8] = 40;	/* tag 282 at 40 */
+	e += 12;
+	e[0] = 27, e[1] = 1, e[2] = 5, e[4] = 1, e[8] = 40;	/* tag 283 at 40 */
+	put_le32(buf + 40, 600);
+	put_le32(buf + 44, 2);
+	img_tiff_resolution(buf, 48, &h);
+	assert_int_equal(h.xres, 300);
+	assert_int_equal(h.yres, 300);
+
+	/* offset pointing past the end is ignored, not read */
+	memset(&h, 0, sizeof(h));
+	img_tiff_resolution(buf, 42, &h);
+	assert_int_equal(h.xres, 0);
+}
+
+static void
+test_levels(void **state)
+{
+	assert_int_equal(ocr_parse_levels("word"), OCR_LEVEL_BIT(OCR_LEVEL_WORD));
+	assert_int_equal(ocr_parse_levels("para"), OCR_LEVEL_BIT(OCR_LEVEL_PARA));
+	assert_int_equal(ocr_parse_levels("all"), OCR_LEVELS_ALL);
+	assert_int_equal(ocr_parse_levels("Word"), 0);
+	assert_int_equal(ocr_parse_levels(""), 0);
+	assert_string_equal(ocr_level_name(OCR_LEVEL_LINE), "line");
+}
+
+static void
+test_psm(void **state)
+{
+	assert_false(ocr_psm_valid(0));
+	assert_true(ocr_psm_valid(1));
+	assert_false(ocr_psm_valid(2));
+	assert_true(ocr_psm_valid(3));
+	assert_true(ocr_psm_valid(13));
+	assert_false(ocr_psm_valid(14));
+	assert_false(ocr_psm_valid(-1));
+}
+
+static void
+test_lang(void **state)
+{
+	char		part[OCR_MAX_LANG_PART + 1];
+
+	assert_null(ocr_lang_check("eng"));
+	assert_null(ocr_lang_check("eng+spa"));
+	assert_null(ocr_lang_check("chi_sim"));
+	assert_non_null(ocr_lang_check(""));
+	assert_non_null(ocr_lang_check("eng+"));
+	assert_non_null(ocr_lang_check("+eng"));
+	assert_non_null(ocr_lang_check("eng++spa"));
+	assert_non_null(ocr_lang_check("../../etc/passwd"));
+	assert_non_null(ocr_lang_check("eng spa"));
+	assert_non_null(ocr_lang_check("ęng"));
+
+	assert_true(ocr_lang_part("eng+spa", 0, part, sizeof(part)));
+	assert_string_equal(part, "eng");
+	assert_true(ocr_lang_part("eng+spa", 1, part, sizeof(part)));
+	assert_string_equal(part, "spa");
+	assert_false(ocr_lang_part("eng+spa", 2, part, sizeof(part)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_png_header),
+		cmocka_unit_test(test_gif_header),
+		cmocka_unit_test(test_bmp_header),
+		cmocka_unit_test(test_tiff_resolution),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_psm),
+		cmocka_unit_test(test_lang),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
