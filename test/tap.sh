@@ -9,3 +9,9 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILED" = 0 ]; }
 # milliseconds since the epoch
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# tap_db NAME: a fresh database with the extension, used by later psql calls
+tap_db() {
+  psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+  export PGDATABASE=$1
+  psql -XAtq -c "CREATE EXTENSION imgtrans" >/dev/null
+}

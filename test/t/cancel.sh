@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 source test/tap.sh
+tap_db t_cancel
 
 work=$(mktemp -d /tmp/imgtrans-cancel.XXXXXX)
 trap 'rm -rf "$work"' EXIT

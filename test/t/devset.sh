@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 source test/tap.sh
+tap_db t_devset
 
 DEVSET=${IMGTRANS_DEVSET:-$(cd .. && pwd)/shared/ocr-dev}
 if [ ! -d "$DEVSET" ]; then
