@@ -1,0 +1,2 @@
+-- imgtrans 0.2.0--0.3.0: placeholder (replaced at merge)
+\echo Use "ALTER EXTENSION imgtrans UPDATE" to load this file. \quit
