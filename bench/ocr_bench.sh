@@ -30,12 +30,9 @@
 # Runs under the global test lock (make install writes into the system
 # PostgreSQL lib dir) on a throwaway cluster that is removed at exit.
 set -euo pipefail
-if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
-  export IMGTRANS_TEST_LOCKED=1
-  exec flock /tmp/imgtrans-test.lock "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
 
 MODE=${1:-speed}
 case "$MODE" in speed|memory|all) ;; *) echo "usage: $0 [speed|memory|all]" >&2; exit 2;; esac
