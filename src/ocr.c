@@ -101,26 +101,13 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	return true;
 }
 
+/* Runs recognition on the current image; the cancel callback only polls. */
 static void
-ocr_recognize(OcrCall *call)
+recognize_current(OcrCall *call)
 {
-	ImgHeader	hdr;
 	int			rc;
 
-	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
-	if (call->steps != NIL)
-	{
-		prep_run(&call->prep, call->steps);
-		call->mapped = !affine_is_identity(&call->prep.fwd) &&
-			affine_invert(&call->prep.fwd, &call->back);
-	}
-	call->api = engine_acquire(call->lang);
-	engine_set_vars(call->api, call->vars, &call->saved_vars);
-	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
 	TessBaseAPISetImage2(call->api, call->prep.pix);
-
-	call->monitor = TessMonitorCreate();
-	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
 	rc = TessBaseAPIRecognize(call->api, call->monitor);
 	CHECK_FOR_INTERRUPTS();
 	if (rc != 0)
@@ -128,6 +115,64 @@ ocr_recognize(OcrCall *call)
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("tesseract could not recognise the image"),
 				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/*
+ * Mean confidence of the words that have text.  Tesseract's own mean also
+ * counts the blank "words" it reports for ruled lines, at high confidence.
+ */
+static double
+mean_word_conf(OcrCall *call, int *words)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(call->api);
+	double		sum = 0;
+
+	*words = 0;
+	if (it == NULL)
+		return 0;
+	call->iter = it;
+	do
+	{
+		char	   *s = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+
+		if (s && strspn(s, " \n") < strlen(s))
+		{
+			sum += TessResultIteratorConfidence(it, RIL_WORD);
+			(*words)++;
+		}
+		if (s)
+			TessDeleteText(s);
+	} while (TessPageIteratorNext(TessResultIteratorGetPageIterator(it), RIL_WORD));
+	TessResultIteratorDelete(it);
+	call->iter = NULL;
+	return *words ? sum / *words : 0;
+}
+
+static void
+ocr_recognize(OcrCall *call)
+{
+	int			words;
+	double		conf;
+
+	ImgHeader	hdr;
+
+	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
+	call->prep.defer_orient = true;
+	prep_run(&call->prep, call->steps);
+	call->api = engine_acquire(call->lang);
+	engine_set_vars(call->api, call->vars, &call->saved_vars);
+	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
+	call->monitor = TessMonitorCreate();
+	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
+	recognize_current(call);
+	if (call->prep.orient_pending)
+	{
+		conf = mean_word_conf(call, &words);
+		if (prep_orient_if_needed(&call->prep, words, conf))
+			recognize_current(call);
+	}
+	call->mapped = !affine_is_identity(&call->prep.fwd) &&
+		affine_invert(&call->prep.fwd, &call->back);
 }
 
 /* Frees everything ocr_recognize() and the emitters took.  Never raises. */

@@ -21,7 +21,7 @@
 void
 osd_detect(PIX *pix, OsdResult *r)
 {
-	TessBaseAPI *api = engine_acquire("osd");
+	TessBaseAPI *api = engine_acquire_osd();
 	int			deg = 0;
 	float		oconf = 0,
 				sconf = 0;

@@ -23,6 +23,8 @@ typedef struct Prep
 	int			orig_w,
 				orig_h;
 	List	   *applied;		/* names of the steps actually applied */
+	bool		defer_orient;	/* auto leaves orientation to prep_orient_if_needed */
+	bool		orient_pending; /* auto ran with defer_orient set */
 } Prep;
 
 typedef struct OsdResult
@@ -40,6 +42,7 @@ extern List *prep_parse_steps(ArrayType *steps);
 extern void prep_init(Prep *p, PIX *pix);
 extern void prep_run(Prep *p, List *steps);
 extern void prep_free(Prep *p);
+extern bool prep_orient_if_needed(Prep *p, int words, double mean_conf);
 
 /* osd.c */
 extern void osd_detect(PIX *pix, OsdResult *r);
