@@ -55,3 +55,10 @@ SELECT imgtrans_ocr_text(fx('hello.png'), preprocess => '{gray,NULL}');
 SELECT imgtrans_preprocess(fx('bomb.png'), '{gray}');
 SELECT imgtrans_osd(fx('truncated.png'));
 SELECT imgtrans_skew(fx('random.bin'));
+
+-- orientation inside OCR uses its own OSD engine: even with a cache of one
+-- engine, the language engine in use is not evicted mid-call
+SET imgtrans.engine_cache_size = 1;
+SELECT imgtrans_ocr_text(fx('doc-rot180.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS cache1_auto_ok;
+SELECT cached_languages FROM imgtrans_engine_info();
+RESET imgtrans.engine_cache_size;
