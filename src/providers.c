@@ -328,7 +328,7 @@ check_status(const Provider *p, const HttpResponse *r)
 		case 400:
 		case 422:
 			code = ERRCODE_INVALID_PARAMETER_VALUE;
-			hint = psprintf("See imgtrans_provider_languages('%s') for the language pairs it supports.", p->name);
+			hint = psprintf("Check the language codes (imgtrans_provider_languages('%s')) and the API key.", p->name);
 			break;
 		case 401:
 		case 403:

@@ -8,9 +8,9 @@ Listens on 127.0.0.1 only.  Paths: /deepl/v2/translate, /deepl/v2/languages,
 /google/language/translate/v2, /google/language/translate/v2/languages,
 /libre/translate, /libre/languages.  Each request is checked against what
 the provider documents (method, path, headers, content type, body
-encoding, batch size); anything else is answered 400 with "stub: <what was
-wrong>" and the same line is appended to FAILURES_FILE, which the tests
-check is empty.
+encoding, batch size); a request that is not is answered 400 with
+"stub: <what was wrong>" and the same line is appended to FAILURES_FILE,
+which the tests check is empty.  Unknown paths get a plain 404.
 
 A "translation" is "[SOURCE>TARGET] text" (SOURCE "auto" when none was
 sent), so UTF-8 and language-code mapping are visible.  Magic texts make
@@ -20,7 +20,7 @@ the provider misbehave, in its own error format:
   __big__ a 2 MB answer                  __badjson__ truncated JSON
   __short__ one translation too few      __redirect__ a 302
   __conn__ "HTTP/1.1 request N on this connection" (keep-alive probe)
-Wrong API keys get the provider's 401/403/400, with the key echoed in the
+Wrong API keys get the provider's 403/400, with the key echoed in the
 message (real providers do not; it lets the tests check it is scrubbed).
 """
 import json
@@ -84,19 +84,21 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
         need(self.headers.get("Transfer-Encoding") is None, "chunked request body")
-        return self.rfile.read(n)
+        return self.raw_body
 
     def ctype(self):
         return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
 
     def dispatch(self):
         self.requests_here += 1
+        # read the whole body first, so any answer leaves the connection usable
+        self.raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         route = ROUTES.get((self.command, url.path))
         try:
-            need(route is not None, "unexpected %s %s" % (self.command, url.path))
+            if route is None:
+                raise Answer(404, {"message": "Not Found", "error": "Not Found"})
             route(self, url)
         except Reject as e:
             msg = "stub: %s %s: %s" % (self.command, url.path, e)
