@@ -164,6 +164,7 @@ cache_lookup(const CacheKey *key, int n, TextDigest *digests, char **out)
 	MemoryContext cxt = CurrentMemoryContext;
 	OwnerScope	scope;
 	uint64		r;
+	int			found = 0;
 
 	if (n == 0)
 		return 0;
@@ -171,10 +172,11 @@ cache_lookup(const CacheKey *key, int n, TextDigest *digests, char **out)
 	args[3] = digest_array(n, digests);
 	imgtrans_spi_begin(&scope);
 	if (SPI_execute_plan(imgtrans_spi_plan(&plan,
-										   "SELECT u.i::int4, c.translation"
-										   " FROM unnest($4) WITH ORDINALITY AS u(h, i)"
-										   " JOIN imgtrans.translation_cache c ON c.text_hash = u.h"
-										   " AND c.provider = $1 AND c.source = $2 AND c.target = $3",
+										   /* a subplan per text: one probe on all four key columns */
+										   "SELECT i::int4, (SELECT translation FROM imgtrans.translation_cache c"
+										   "  WHERE c.provider = $1 AND c.source = $2 AND c.target = $3"
+										   "  AND c.text_hash = u.h)"
+										   " FROM unnest($4) WITH ORDINALITY AS u(h, i)",
 										   4, types),
 						 args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "imgtrans: translation cache lookup failed");
@@ -184,13 +186,17 @@ cache_lookup(const CacheKey *key, int n, TextDigest *digests, char **out)
 		bool		isnull;
 		int			i = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull)) - 1;
 		Datum		t = SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull);
-		MemoryContext old = MemoryContextSwitchTo(cxt);
+		MemoryContext old;
 
+		if (isnull)
+			continue;			/* not cached */
+		old = MemoryContextSwitchTo(cxt);
 		out[i] = TextDatumGetCString(t);
 		MemoryContextSwitchTo(old);
+		found++;
 	}
 	imgtrans_spi_end(&scope);
-	return (int) r;
+	return found;
 }
 
 /* adds translations (skipped where they are already cached) */
