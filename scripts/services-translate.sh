@@ -41,14 +41,24 @@ stop_pid() {
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 }
 
+# bg_start LOG URL SECONDS CMD...: CMD in its own process group, logging to
+# LOG, until URL answers (bounded); sets BG_PID
+bg_start() {
+  local logf=$1 url=$2 secs=$3
+  shift 3
+  setsid "$@" >"$logf" 2>&1 &
+  BG_PID=$!
+  wait_http "$url" "$secs" || { cat "$logf" >&2; stop_pid "$BG_PID"; return 1; }
+}
+
 apy_start() {
-  local dir=$1 port
+  local port
   port=$(free_port)
-  LANG=C.UTF-8 LC_ALL=C.UTF-8 setsid "$TRANSLATE_PY" "$IMGTRANS_ROOT/scripts/apy-loopback.py" \
-    -p "$port" -j 1 -i 1 /usr/share/apertium/modes >"$dir/apy.log" 2>&1 &
-  APY_PID=$!
   APY_URL=http://127.0.0.1:$port
-  wait_http "$APY_URL/listPairs" 60 || { cat "$dir/apy.log" >&2; return 1; }
+  LANG=C.UTF-8 LC_ALL=C.UTF-8 bg_start "$1/apy.log" "$APY_URL/listPairs" 60 \
+    "$TRANSLATE_PY" "$IMGTRANS_ROOT/scripts/apy-loopback.py" -p "$port" -j 1 -i 1 \
+    /usr/share/apertium/modes || return 1
+  APY_PID=$BG_PID
   log "Apertium APy on $APY_URL (pid $APY_PID)"
 }
 
@@ -64,12 +74,12 @@ stub_start() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
     -keyout "$dir/stub.key" -out "$dir/stub.crt" >/dev/null 2>&1 || return 1
   STUB_FAILURES=$dir/stub-failures.txt
-  setsid "$TRANSLATE_PY" "$IMGTRANS_ROOT/test/stub_provider.py" "$port" "$STUB_FAILURES" \
-    "$tls_port" "$dir/stub.crt" "$dir/stub.key" >"$dir/stub.log" 2>&1 &
-  STUB_PID=$!
   STUB_URL=http://127.0.0.1:$port
   STUB_TLS_URL=https://127.0.0.1:$tls_port
-  wait_http "$STUB_URL/libre/languages" 20 || { cat "$dir/stub.log" >&2; return 1; }
+  bg_start "$dir/stub.log" "$STUB_URL/libre/languages" 20 \
+    "$TRANSLATE_PY" "$IMGTRANS_ROOT/test/stub_provider.py" "$port" "$STUB_FAILURES" \
+    "$tls_port" "$dir/stub.crt" "$dir/stub.key" || return 1
+  STUB_PID=$BG_PID
   log "provider stub on $STUB_URL and $STUB_TLS_URL (pid $STUB_PID)"
 }
 

@@ -48,6 +48,7 @@ SELECT p, tr_err(format($$SELECT imgtrans_translate('__500__', 'es', 'en', %L)$$
 FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
 SELECT tr_err($$SELECT imgtrans_translate('__456__', 'es', 'en', 'stub_deepl')$$) AS quota;
 SELECT tr_err($$SELECT imgtrans_translate('__badjson__', 'es', 'en', 'stub_deepl')$$) AS malformed_json;
+SELECT tr_err($$SELECT imgtrans_translate('__hugenum__', 'es', 'en', 'stub_deepl')$$) AS number_out_of_range;
 SELECT tr_err($$SELECT imgtrans_translate(ARRAY['a', '__short__'], 'es', 'en', 'stub_google')$$) AS count_mismatch;
 SELECT tr_err($$SELECT imgtrans_translate('__redirect__', 'es', 'en', 'stub_libre')$$) AS redirect_not_followed;
 SELECT imgtrans_add_provider('stub_deepl_badkey', 'deepl', :'stub' || '/deepl', 'sk-WRONG-123');

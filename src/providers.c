@@ -232,21 +232,46 @@ server_body(const Provider *p, const HttpResponse *r)
 	return pg_any_to_server(r->body, r->len, PG_UTF8);
 }
 
+/*
+ * jsonb of a body pg_parse_json accepted, or NULL if jsonb_in still refuses
+ * it (a number beyond numeric's range, say).  jsonb_in only parses into
+ * memory, so its error can be flushed here and reported as the provider's.
+ */
+static JsonbContainer *
+body_jsonb(const char *body)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	Jsonb	   *volatile jb = NULL;
+
+	PG_TRY();
+	{
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(body)));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	return jb ? &jb->root : NULL;
+}
+
 static JsonbContainer *
 parse_json(const Provider *p, const HttpResponse *r)
 {
 	char	   *body = server_body(p, r);
 	char	   *detail = NULL;
-	Jsonb	   *jb;
+	JsonbContainer *root = NULL;
 
-	if (!json_valid(body, strlen(body), &detail))
+	if (json_valid(body, strlen(body), &detail))
+		root = body_jsonb(body);
+	if (root == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_JSON_TEXT),
 				 errmsg("translation provider \"%s\" answered HTTP %ld with malformed JSON",
 						p->name, r->status),
-				 errdetail("%s", detail)));
-	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(body)));
-	return &jb->root;
+				 detail ? errdetail("%s", detail) : 0));
+	return root;
 }
 
 /* a member of an object container, or NULL */
@@ -290,11 +315,10 @@ error_message(const Provider *p, const HttpResponse *r)
 	{
 		char	   *body = pg_any_to_server(r->body, r->len, PG_UTF8);
 
-		if (json_valid(body, strlen(body), NULL))
-		{
-			Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(body)));
-			JsonbContainer *root = &jb->root;
+		JsonbContainer *root = json_valid(body, strlen(body), NULL) ? body_jsonb(body) : NULL;
 
+		if (root)
+		{
 			msg = json_string(json_get(root, "explanation"));	/* apertium */
 			if (msg == NULL)
 				msg = json_string(json_get(root, "message"));	/* deepl, apertium */
@@ -320,6 +344,7 @@ check_status(const Provider *p, const HttpResponse *r)
 {
 	int			code = ERRCODE_EXTERNAL_ROUTINE_EXCEPTION;
 	char	   *hint = NULL;
+	char	   *msg;
 
 	if (r->status >= 200 && r->status < 300)
 		return;
@@ -353,10 +378,11 @@ check_status(const Provider *p, const HttpResponse *r)
 			hint = pstrdup("The provider's quota is used up.");
 			break;
 	}
+	msg = error_message(p, r);
 	ereport(ERROR,
 			(errcode(code),
 			 errmsg("translation provider \"%s\" answered HTTP %ld: %s",
-					p->name, r->status, error_message(p, r)),
+					p->name, r->status, msg),
 			 hint ? errhint("%s", hint) : 0));
 }
 
