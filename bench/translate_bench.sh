@@ -13,12 +13,9 @@
 # Builds and installs imgtrans, and starts its own throwaway cluster and
 # APy on free 127.0.0.1 ports (under the test lock); stops them by PID.
 set -euo pipefail
-if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
-  export IMGTRANS_TEST_LOCKED=1
-  exec flock /tmp/imgtrans-test.lock "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
 source scripts/services-translate.sh
 
 BENCH_DIR=$(mktemp -d /tmp/imgtrans-bench.XXXXXX)
