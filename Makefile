@@ -29,6 +29,13 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 SHLIB_LINK = $(shell pkg-config --libs lept)
 EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
 
+# translation (issue 4): HTTP providers with libcurl, cache
+OBJS += src/translate.o src/transcache.o src/providers.o src/http.o src/transcodec.o
+REGRESS += translate_upgrade translate_apertium translate_stub
+PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
+SHLIB_LINK += $(shell pkg-config --libs libcurl)
+EXTRA_CLEAN += test/test_translate
+
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
 
@@ -54,7 +61,12 @@ UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c src/transform.c
 test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h src/transform.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
-unittest: test/unit_tests
+TRANSLATE_UNIT_SRCS = test/test_translate.c src/transcodec.c
+test/test_translate: $(TRANSLATE_UNIT_SRCS) src/transcodec.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(TRANSLATE_UNIT_SRCS) -lcmocka
+
+unittest: test/unit_tests test/test_translate
 	test/unit_tests
+	test/test_translate
 
 .PHONY: install-engine uninstall-engine unittest

@@ -22,6 +22,7 @@
 #include "utils/guc.h"
 
 #include "imgtrans.h"
+#include "translate.h"
 
 PG_MODULE_MAGIC;
 
@@ -89,6 +90,7 @@ _PG_init(void)
 {
 	define_gucs();
 	imgtrans_image_init();
+	imgtrans_translate_init();
 }
 
 /*
