@@ -1,11 +1,12 @@
--- The upgrade chain 0.1.0 -> 0.2.0, walked in a scratch database so that
--- contrib_regression keeps the extension ocr_setup created.
+-- The upgrade chain from 0.1.0, walked in a scratch database so that
+-- contrib_regression keeps the extension ocr_setup created: first to 0.2.0
+-- (translation), then to the default version.
 SELECT current_database() AS regress_db \gset
 CREATE DATABASE imgtrans_upgrade;
 \c imgtrans_upgrade
 CREATE EXTENSION imgtrans VERSION '0.1.0';
 SELECT extversion, to_regclass('imgtrans.providers') AS providers FROM pg_extension WHERE extname = 'imgtrans';
-ALTER EXTENSION imgtrans UPDATE;
+ALTER EXTENSION imgtrans UPDATE TO '0.2.0';
 SELECT extversion FROM pg_extension WHERE extname = 'imgtrans';
 -- what 0.2.0 added
 SELECT pg_describe_object(classid, objid, objsubid) AS object
@@ -29,10 +30,18 @@ SELECT has_schema_privilege('public', 'imgtrans', 'USAGE') AS schema_usage,
        has_function_privilege('public', 'imgtrans_translate(text,text,text,text)', 'EXECUTE') AS translate;
 -- providers (with their keys) are dumped by pg_dump, the cache is not
 SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'imgtrans';
--- a fresh CREATE EXTENSION gives the same version
+-- on to the default version, and a fresh CREATE EXTENSION gives the same
+ALTER EXTENSION imgtrans UPDATE;
+SELECT e.extversion = a.default_version AS updated_to_default
+FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
+WHERE e.extname = 'imgtrans';
 DROP EXTENSION imgtrans;
 CREATE EXTENSION imgtrans;
-SELECT extversion FROM pg_extension WHERE extname = 'imgtrans';
+SELECT e.extversion = a.default_version AS fresh_is_default
+FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
+WHERE e.extname = 'imgtrans';
 \c :regress_db
 DROP DATABASE imgtrans_upgrade;
-SELECT extversion FROM pg_extension WHERE extname = 'imgtrans';
+SELECT e.extversion = a.default_version AS regress_db_is_default
+FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
+WHERE e.extname = 'imgtrans';
