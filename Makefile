@@ -8,7 +8,8 @@
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o \
+	src/worker.o src/shmem.o src/jobrun.o src/jobs.o src/sqlexec.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine

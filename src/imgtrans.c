@@ -22,6 +22,7 @@
 #include "utils/guc.h"
 
 #include "imgtrans.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -86,6 +87,7 @@ define_gucs(void)
 void
 _PG_init(void)
 {
+	imgtrans_worker_init();
 	define_gucs();
 	imgtrans_image_init();
 }
