@@ -297,6 +297,14 @@ trigger_usage_error(const char *what)
 					 "(image column, OCR language, optional target language).")));
 }
 
+/* SELECT privilege on the table or on the column */
+static bool
+may_select(Oid relid, AttrNumber att)
+{
+	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK ||
+		pg_attribute_aclcheck(relid, att, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
 /* The trigger's arguments, checked; spec gets column, lang and target. */
 static AttrNumber
 trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
@@ -324,8 +332,7 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 	}
 	pk = imgtrans_primary_key(rel);
 	/* the worker reads the row as the job's owner */
-	if (pg_attribute_aclcheck(RelationGetRelid(rel), att, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
-		pg_attribute_aclcheck(RelationGetRelid(rel), pk, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	if (!may_select(RelationGetRelid(rel), att) || !may_select(RelationGetRelid(rel), pk))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to read column \"%s\" of table \"%s\"",
