@@ -15,3 +15,11 @@ SELECT length(fx('hello.png')) > 0 AS fixture_readable;
 SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'imgtrans'
 WHERE obj_description(p.oid, 'pg_proc') IS NULL ORDER BY 1;
+-- try(q): runs q and reports 'ok' or 'SQLSTATE: message', for error tables
+CREATE FUNCTION try(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;

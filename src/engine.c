@@ -99,8 +99,12 @@ engine_acquire(const char *lang)
 		e = &engines[i];
 		if (strcmp(e->lang, lang) == 0 && strcmp(e->datapath, datapath) == 0)
 		{
+			TessBaseAPI *api = e->api;
+
+			/* newest now, so a lowered cache size never evicts it */
 			e->last_used = ++use_clock;
-			return e->api;
+			evict_to(Min(imgtrans_engine_cache_size, MAX_ENGINES));
+			return api;
 		}
 	}
 
