@@ -60,7 +60,7 @@ restart_with_workers() {
 # warm up every worker (one OCR each), then N jobs; prints seconds
 queue_seconds() {
   local w=$1
-  "${PSQL[@]}" <<SQL
+  "${PSQL[@]}" >/dev/null <<SQL
 DO \$\$
 DECLARE
     t timestamptz := clock_timestamp();

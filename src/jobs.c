@@ -102,26 +102,33 @@ job_not_found(int64 id)
 }
 
 /*
- * Runs a statement on imgtrans.jobs as the bootstrap superuser, with the
- * caller's role as $1 and the given argument as $2; returns the value of
- * its one row (ERROR naming job when it returns none).
+ * Runs a statement on imgtrans.jobs as the bootstrap superuser; returns the
+ * value (bool or int8: by value) of its one row, ERROR naming job if none.
  */
 static Datum
-run_privileged(const char *sql, Oid argtype, Datum arg, int64 job)
+privileged_value(const char *sql, SqlArgs *a, int64 job)
 {
-	SqlArgs		a = {0};
 	Datum		d;
 	bool		isnull;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	sql_arg(&a, OIDOID, ObjectIdGetDatum(GetUserId()), false);
-	sql_arg(&a, argtype, arg, false);
-	if (imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, sql, &a) != 1)
+	if (imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, sql, a) != 1)
 		job_not_found(job);
-	d = sql_value(0, 1, &isnull);	/* bool or int8: by value */
+	d = sql_value(0, 1, &isnull);
 	SPI_finish();
 	return d;
+}
+
+/* privileged_value() with the caller's role as $1 and arg as $2 */
+static Datum
+run_privileged(const char *sql, Oid argtype, Datum arg, int64 job)
+{
+	SqlArgs		a = {0};
+
+	sql_arg(&a, OIDOID, ObjectIdGetDatum(GetUserId()), false);
+	sql_arg(&a, argtype, arg, false);
+	return privileged_value(sql, &a, job);
 }
 
 static void
@@ -226,10 +233,7 @@ insert_job(JobSpec *spec)
 {
 	SqlArgs		a = {0};
 	int64		id;
-	bool		isnull;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	sql_arg(&a, REGROLEOID, ObjectIdGetDatum(GetUserId()), false);
 	sql_arg(&a, REGCLASSOID, ObjectIdGetDatum(spec->source_table), !OidIsValid(spec->source_table));
 	sql_arg_text(&a, spec->source_column);
@@ -238,9 +242,7 @@ insert_job(JobSpec *spec)
 	sql_arg_text(&a, spec->lang);
 	sql_arg_text(&a, spec->target);
 	sql_arg(&a, JSONBOID, JsonbPGetDatum(spec->options), spec->options == NULL);
-	(void) imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, insert_sql, &a);
-	id = DatumGetInt64(sql_value(0, 1, &isnull));
-	SPI_finish();
+	id = DatumGetInt64(privileged_value(insert_sql, &a, 0));
 	imgtrans_wake_at_commit();
 	return id;
 }
