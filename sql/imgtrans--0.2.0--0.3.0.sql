@@ -9,6 +9,9 @@
 \echo Use "ALTER EXTENSION imgtrans UPDATE TO '0.3.0'" to load this file. \quit
 
 CREATE SCHEMA IF NOT EXISTS imgtrans;
+-- Users read their jobs, results and the views below in this schema; the
+-- other objects in it (translation providers, cache) revoke PUBLIC access
+-- themselves.
 GRANT USAGE ON SCHEMA imgtrans TO PUBLIC;
 
 -- Roles are cluster-wide: another database may have created it already.
