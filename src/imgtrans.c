@@ -23,6 +23,7 @@
 
 #include "imgtrans.h"
 #include "translate.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -88,6 +89,7 @@ define_gucs(void)
 void
 _PG_init(void)
 {
+	imgtrans_worker_init();
 	define_gucs();
 	imgtrans_image_init();
 	imgtrans_translate_init();
