@@ -65,14 +65,19 @@ BEGIN;
 INSERT INTO photos VALUES (4, fx('hello.png'));
 DELETE FROM photos WHERE id = 4;
 COMMIT;
-SELECT imgtrans_wait(id, '2 minutes'), error FROM imgtrans.jobs
+-- (wait first: a query's snapshot would not see the worker's error)
+SELECT imgtrans_wait(id, '2 minutes') FROM imgtrans.jobs
+WHERE source_table = 'photos'::regclass AND source_key = '4';
+SELECT status, error FROM imgtrans.jobs
 WHERE source_table = 'photos'::regclass AND source_key = '4';
 -- a newer image supersedes a queued job of the same row
 BEGIN;
 INSERT INTO photos VALUES (5, fx('hello.png'));
 UPDATE photos SET img = fx('hello.tif') WHERE id = 5;
 COMMIT;
-SELECT imgtrans_wait(id, '2 minutes'), error FROM imgtrans.jobs
+SELECT imgtrans_wait(id, '2 minutes') FROM imgtrans.jobs
+WHERE source_table = 'photos'::regclass AND source_key = '5' ORDER BY id;
+SELECT status, error FROM imgtrans.jobs
 WHERE source_table = 'photos'::regclass AND source_key = '5' ORDER BY id;
 
 -- trigger arguments are checked when it fires
