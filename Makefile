@@ -1,14 +1,16 @@
 # imgtrans: PGXS build.
 #
 # Two shared libraries are built:
-#   imgtrans.so         module entry, GUCs, image decoding (leptonica)
+#   imgtrans.so         module entry, GUCs, image decoding (leptonica),
+#                       rendering (leptonica + FreeType)
 #   imgtrans_engine.so  everything that calls tesseract; loaded by
 #                       imgtrans.so on first use, after OMP_THREAD_LIMIT is
 #                       set (see src/imgtrans.c for why)
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o \
+	src/boxlist.o src/font.o src/render.o src/textlayout.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
@@ -22,12 +24,14 @@ PG_CONFIG ?= pg_config
 TESSDATA_DIR ?= $(firstword $(wildcard /usr/share/tesseract-ocr/5/tessdata \
 	/usr/share/tesseract-ocr/4.00/tessdata /usr/share/tessdata) /usr/share/tesseract-ocr/5/tessdata)
 
-PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract) \
-	-DIMGTRANS_TESSDATA_DEFAULT='"$(TESSDATA_DIR)"'
+FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract freetype2) \
+	-DIMGTRANS_TESSDATA_DEFAULT='"$(TESSDATA_DIR)"' -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
-SHLIB_LINK = $(shell pkg-config --libs lept)
-EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
+SHLIB_LINK = $(shell pkg-config --libs lept freetype2) -lm
+EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/test_textlayout
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
@@ -54,7 +58,12 @@ UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c
 test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka
 
-unittest: test/unit_tests
+test/test_textlayout: test/test_textlayout.c src/textlayout.c src/textlayout.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
+		test/test_textlayout.c src/textlayout.c -lcmocka -lm
+
+unittest: test/unit_tests test/test_textlayout
 	test/unit_tests
+	test/test_textlayout
 
 .PHONY: install-engine uninstall-engine unittest
