@@ -16,7 +16,7 @@ DATA = $(wildcard sql/imgtrans--*.sql)
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/engine.o src/ocr.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors render render_errors
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 
