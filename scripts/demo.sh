@@ -6,12 +6,9 @@
 # and prints its word rows and the codes pulled out with plain SQL, then
 # stops the server and removes its files.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
-  export IMGTRANS_TEST_LOCKED=1
-  exec flock /tmp/imgtrans-test.lock "$0" "$@"
-fi
-source scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
 trap cluster_stop EXIT
 
 imgtrans_deps

@@ -19,6 +19,16 @@ IMGTRANS_PACKAGES="postgresql-15 postgresql-server-dev-15 libtesseract-dev tesse
 
 log() { printf '== %s\n' "$*" >&2; }
 
+# imgtrans_locked "$0" "$@": re-runs the calling script under the machine-wide
+# lock, so only one build+install+test runs at a time (make install writes
+# into the one system PostgreSQL lib dir).  Call it before anything else.
+imgtrans_locked() {
+  if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
+    export IMGTRANS_TEST_LOCKED=1
+    exec flock /tmp/imgtrans-test.lock "$@"
+  fi
+}
+
 imgtrans_deps() {
   local missing="" p
   for p in $IMGTRANS_PACKAGES; do

@@ -8,13 +8,9 @@
 # then stops everything by PID and removes the temp dirs, also on failure.
 # Ends with "N passed, N failed"; exit status 0 only if nothing failed.
 set -euo pipefail
-# one build+install+test at a time on this machine (the install dir is shared)
-if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
-  export IMGTRANS_TEST_LOCKED=1
-  exec flock /tmp/imgtrans-test.lock "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
 
 PASSED=0
 FAILED=0

@@ -10,6 +10,11 @@ FROM imgtrans_ocr(fx('hello.png'));
 -- the engine is single-threaded in this backend although the server was
 -- started without OMP_THREAD_LIMIT, and the eng engine is cached
 SELECT * FROM imgtrans_engine_info();
+-- the limit is fixed once the engine is loaded: changing it says so
+SET imgtrans.ocr_threads = 2;
+SELECT count(*) FROM imgtrans_ocr(fx('hello.png'));
+SELECT count(*) FROM imgtrans_ocr(fx('hello.png'));
+RESET imgtrans.ocr_threads;
 
 -- every level; numbering as in tesseract's TSV
 SELECT level, block_num, par_num, line_num, word_num, x, y, width, height, text

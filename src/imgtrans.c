@@ -39,6 +39,7 @@ int			imgtrans_max_image_bytes = 64 * 1024 * 1024;
 char	   *imgtrans_font_path = NULL;
 
 static bool engine_loaded = false;
+static int	applied_threads = -1;	/* imgtrans.ocr_threads at engine load */
 
 void		_PG_init(void);
 
@@ -153,8 +154,30 @@ imgtrans_engine_function(const char *name)
 	if (!engine_loaded)
 		limit_openmp_threads();
 	fn = load_external_function(ENGINE_LIBRARY, name, true, NULL);
+	if (!engine_loaded)
+		applied_threads = imgtrans_ocr_threads;
 	engine_loaded = true;
 	return fn;
+}
+
+/*
+ * libgomp's thread limit is fixed once the engine is loaded; say so when a
+ * session changes imgtrans.ocr_threads afterwards (once per new value).
+ */
+static void
+warn_threads_fixed(void)
+{
+	static int	warned_for = -1;
+
+	if (!engine_loaded || imgtrans_ocr_threads == applied_threads ||
+		imgtrans_ocr_threads == warned_for)
+		return;
+	warned_for = imgtrans_ocr_threads;
+	ereport(WARNING,
+			(errmsg("imgtrans.ocr_threads = %d takes effect in new sessions only",
+					imgtrans_ocr_threads),
+			 errdetail("This backend loaded the OCR engine with imgtrans.ocr_threads = %d.",
+					   applied_threads)));
 }
 
 /* SQL-callable functions implemented in the engine module. */
@@ -166,6 +189,7 @@ imgtrans_engine_function(const char *name)
 		static PGFunction impl = NULL; \
 		if (impl == NULL) \
 			impl = imgtrans_engine_function(CppAsString(fn) "_impl"); \
+		warn_threads_fixed(); \
 		return impl(fcinfo); \
 	}
 
