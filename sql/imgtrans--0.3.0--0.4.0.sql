@@ -42,11 +42,3 @@ LANGUAGE sql STABLE PARALLEL SAFE
 RETURN imgtrans_render(image, to_jsonb(boxes), mode, format);
 COMMENT ON FUNCTION imgtrans_render(bytea, imgtrans_translated_box[], text, text) IS
     'imgtrans_render for an array of imgtrans_translated_box rows, e.g. array_agg(t) of imgtrans_translate_image';
-
-CREATE FUNCTION imgtrans_render(image bytea, boxes imgtrans_box[],
-                                mode text DEFAULT 'translate', format text DEFAULT 'png')
-RETURNS bytea
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN imgtrans_render(image, to_jsonb(boxes), mode, format);
-COMMENT ON FUNCTION imgtrans_render(bytea, imgtrans_box[], text, text) IS
-    'imgtrans_render for an array of imgtrans_box rows, e.g. array_agg(w) of imgtrans_ocr; translate mode rewrites each box''s text';

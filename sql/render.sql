@@ -1,6 +1,6 @@
 -- imgtrans_render: modes, formats, size and DPI kept, the OCR round trip
 -- (render Spanish text into doc.png, read it back with lang => 'spa'),
--- editing a box through SQL, and the array overloads.
+-- editing a box through SQL, and the array overload.
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
 -- character error rate of got against want (levenshtein: 255 chars max)
 CREATE FUNCTION cer(got text, want text) RETURNS numeric LANGUAGE sql IMMUTABLE
@@ -56,13 +56,10 @@ SELECT ocr_text(imgtrans_render(fx('doc.png'),
          (SELECT jsonb_agg(jsonb_set(to_jsonb(d), '{translated}', '""')) FROM doc_es d
           WHERE block_num = 1))) AS first_para_erased;
 
--- array overloads: imgtrans_translated_box[] and imgtrans_box[]
+-- the array overload: imgtrans_translated_box[]
 SELECT words_in(imgtrans_render(fx('doc.png'), array_agg(ROW(d.*)::imgtrans_translated_box)),
                 'spa', (SELECT bbox FROM doc_es WHERE block_num = 2)) AS from_array
 FROM doc_es d;
-SELECT (imgtrans_image_info(imgtrans_render(fx('doc.png'), array_agg(w), 'boxes'))).*
-FROM imgtrans_ocr(fx('doc.png')) w;
-
 -- boxes: same size and DPI, colour for the outlines
 SELECT (imgtrans_image_info(imgtrans_render(fx('doc.png'),
           (SELECT jsonb_agg(w) FROM imgtrans_ocr(fx('doc.png')) w), 'boxes'))).*;
