@@ -9,14 +9,13 @@
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o \
-	src/boxlist.o src/font.o src/render.o src/textlayout.o
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/engine.o src/ocr.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors render render_errors
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 
@@ -24,14 +23,20 @@ PG_CONFIG ?= pg_config
 TESSDATA_DIR ?= $(firstword $(wildcard /usr/share/tesseract-ocr/5/tessdata \
 	/usr/share/tesseract-ocr/4.00/tessdata /usr/share/tessdata) /usr/share/tesseract-ocr/5/tessdata)
 
-FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-
-PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract freetype2) \
-	-DIMGTRANS_TESSDATA_DEFAULT='"$(TESSDATA_DIR)"' -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract) \
+	-DIMGTRANS_TESSDATA_DEFAULT='"$(TESSDATA_DIR)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
-SHLIB_LINK = $(shell pkg-config --libs lept freetype2) -lm
-EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/test_textlayout
+SHLIB_LINK = $(shell pkg-config --libs lept)
+EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
+
+# image translation (issue 6): rendering with leptonica and FreeType
+FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+OBJS += src/boxlist.o src/font.o src/render.o src/textlayout.o
+REGRESS += render render_errors
+PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
+SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
+EXTRA_CLEAN += test/test_textlayout
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
