@@ -207,34 +207,29 @@ estimate_background(PIX *pix, Paint *p)
 static void
 count_ink_rows(const bool *ink_row, int nrows, int *nlines, int *ink_h)
 {
-	int			tallest = 0,
+	int		   *runs = palloc(sizeof(int) * (nrows / 2 + 1));
+	int			nruns = 0,
 				run = 0,
 				y;
 
+	*ink_h = 0;
 	for (y = 0; y <= nrows; y++)
 	{
 		if (y < nrows && ink_row[y])
 			run++;
-		else
+		else if (run > 0)
 		{
-			tallest = Max(tallest, run);
+			runs[nruns++] = run;
+			*ink_h = Max(*ink_h, run);
 			run = 0;
 		}
 	}
-	*ink_h = tallest;
+	/* runs much shorter than the tallest are dots or noise */
 	*nlines = 0;
-	for (y = 0; y <= nrows; y++)
-	{
-		if (y < nrows && ink_row[y])
-			run++;
-		else
-		{
-			/* runs much shorter than the tallest are dots or noise */
-			if (run > 0 && run * 3 >= tallest)
-				(*nlines)++;
-			run = 0;
-		}
-	}
+	for (y = 0; y < nruns; y++)
+		if (runs[y] * 3 >= *ink_h)
+			(*nlines)++;
+	pfree(runs);
 }
 
 /* Ink colour, line count and text size from the pixels inside the box. */
