@@ -13,9 +13,9 @@ OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o sr
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
-ENGINE_OBJS = src/engine.o src/ocr.o
+ENGINE_OBJS = src/engine.o src/ocr.o src/osd.o src/preprocess.o src/transform.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors accuracy
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 
@@ -48,7 +48,7 @@ all: $(ENGINE)$(DLSUFFIX)
 
 $(ENGINE)$(DLSUFFIX): $(ENGINE_OBJS)
 	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(ENGINE_OBJS) $(LDFLAGS) \
-		$(shell pkg-config --libs tesseract lept) -lgomp
+		$(shell pkg-config --libs tesseract lept) -lgomp -lm
 
 install: install-engine
 install-engine: $(ENGINE)$(DLSUFFIX)
@@ -59,9 +59,9 @@ uninstall-engine:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
 # cmocka unit tests of the plain-C parts (no server needed)
-UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c
-test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h
-	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka
+UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c src/transform.c
+test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h src/transform.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
 test/test_textlayout: test/test_textlayout.c src/textlayout.c src/textlayout.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \

@@ -31,6 +31,8 @@
 #                        orientation detection / auto-rotation.
 #   doc-skew5.png        doc.png rotated 5 degrees clockwise (white fill):
 #                        deskew.
+#   doc-small.png        doc.png at 30% size (glyphs about 9 px high, 90 dpi):
+#                        scaling small type up.
 #   cheque.png           Fake Indian bank cheque (IFSC, A/C no, PAN, name,
 #                        amount, date): PII detection / redaction.  The words
 #                        SBIN0001234 and ABCDE1234F OCR as exact single words.
@@ -135,6 +137,7 @@ for a in 90 180 270; do
     "$CONVERT" doc.png -rotate $a $PNGOPT doc-rot$a.png
 done
 "$CONVERT" doc.png -background white -rotate 5 $PNGOPT doc-skew5.png
+"$CONVERT" doc.png -resize 30% $PNGOPT -density 90 doc-small.png
 
 # ---------------------------------------------------------------- cheque
 "$CONVERT" -size 1000x450 xc:'gray(245)' \

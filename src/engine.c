@@ -36,6 +36,7 @@ typedef struct CachedEngine
 
 static CachedEngine engines[MAX_ENGINES];
 static int	nengines = 0;
+static CachedEngine osd_engine;	/* outside the LRU: never evicts a caller's engine */
 static uint64 use_clock = 0;
 static bool exit_hook_set = false;
 
@@ -53,6 +54,22 @@ engine_shutdown(int code, Datum arg)
 {
 	while (nengines > 0)
 		engine_free(&engines[0]);
+	if (osd_engine.api)
+	{
+		TessBaseAPIEnd(osd_engine.api);
+		TessBaseAPIDelete(osd_engine.api);
+		osd_engine.api = NULL;
+	}
+}
+
+static void
+ensure_exit_hook(void)
+{
+	if (!exit_hook_set)
+	{
+		on_proc_exit(engine_shutdown, (Datum) 0);
+		exit_hook_set = true;
+	}
 }
 
 static void
@@ -109,11 +126,7 @@ engine_acquire(const char *lang)
 	}
 
 	imgtrans_check_lang(lang);
-	if (!exit_hook_set)
-	{
-		on_proc_exit(engine_shutdown, (Datum) 0);
-		exit_hook_set = true;
-	}
+	ensure_exit_hook();
 	evict_to(Min(imgtrans_engine_cache_size, MAX_ENGINES) - 1);
 
 	e = &engines[nengines];
@@ -123,6 +136,32 @@ engine_acquire(const char *lang)
 	e->last_used = ++use_clock;
 	nengines++;
 	return e->api;
+}
+
+/*
+ * The orientation/script engine.  Kept in its own slot so that running OSD
+ * in the middle of a recognition can never evict the engine in use.
+ */
+TessBaseAPI *
+engine_acquire_osd(void)
+{
+	const char *datapath = imgtrans_tessdata_path();
+
+	if (osd_engine.api && strcmp(osd_engine.datapath, datapath) != 0)
+	{
+		TessBaseAPIEnd(osd_engine.api);
+		TessBaseAPIDelete(osd_engine.api);
+		pfree(osd_engine.datapath);
+		osd_engine.api = NULL;
+	}
+	if (osd_engine.api == NULL)
+	{
+		imgtrans_check_lang("osd");
+		ensure_exit_hook();
+		osd_engine.api = engine_create("osd", datapath);
+		osd_engine.datapath = MemoryContextStrdup(TopMemoryContext, datapath);
+	}
+	return osd_engine.api;
 }
 
 /* Languages of the cached engines, most recently used first. */

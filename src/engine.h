@@ -19,6 +19,7 @@ typedef struct SavedVar
 } SavedVar;
 
 extern TessBaseAPI *engine_acquire(const char *lang);
+extern TessBaseAPI *engine_acquire_osd(void);
 extern List *engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved);
 extern void engine_restore_vars(TessBaseAPI *api, List *saved);
 extern bool engine_cancel_requested(void *arg, int words);

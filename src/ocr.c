@@ -26,6 +26,7 @@
 #include "engine.h"
 #include "imgtrans.h"
 #include "ocrargs.h"
+#include "preprocess.h"
 
 PG_MODULE_MAGIC;
 
@@ -37,8 +38,11 @@ typedef struct OcrCall
 	int			psm;
 	unsigned	levels;
 	Jsonb	   *vars;
+	List	   *steps;			/* preprocessing steps, NIL for none */
 	/* resources, freed by ocr_cleanup() */
-	PIX		   *pix;
+	Prep		prep;			/* owns the image being recognised */
+	Affine		back;			/* processed -> original coordinates */
+	bool		mapped;			/* back is not the identity */
 	TessBaseAPI *api;
 	ETEXT_DESC *monitor;
 	TessResultIterator *iter;
@@ -91,24 +95,19 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	call->psm = PG_GETARG_INT32(psm_arg);
 	check_psm(call->psm);
 	call->vars = PG_ARGISNULL(psm_arg + 1) ? NULL : PG_GETARG_JSONB_P(psm_arg + 1);
+	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
+		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
 	imgtrans_check_lang(call->lang);
 	return true;
 }
 
+/* Runs recognition on the current image; the cancel callback only polls. */
 static void
-ocr_recognize(OcrCall *call)
+recognize_current(OcrCall *call)
 {
-	ImgHeader	hdr;
 	int			rc;
 
-	call->pix = imgtrans_decode(call->image, &hdr);
-	call->api = engine_acquire(call->lang);
-	engine_set_vars(call->api, call->vars, &call->saved_vars);
-	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
-	TessBaseAPISetImage2(call->api, call->pix);
-
-	call->monitor = TessMonitorCreate();
-	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
+	TessBaseAPISetImage2(call->api, call->prep.pix);
 	rc = TessBaseAPIRecognize(call->api, call->monitor);
 	CHECK_FOR_INTERRUPTS();
 	if (rc != 0)
@@ -116,6 +115,64 @@ ocr_recognize(OcrCall *call)
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("tesseract could not recognise the image"),
 				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/*
+ * Mean confidence of the words that have text.  Tesseract's own mean also
+ * counts the blank "words" it reports for ruled lines, at high confidence.
+ */
+static double
+mean_word_conf(OcrCall *call, int *words)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(call->api);
+	double		sum = 0;
+
+	*words = 0;
+	if (it == NULL)
+		return 0;
+	call->iter = it;
+	do
+	{
+		char	   *s = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+
+		if (s && strspn(s, " \n") < strlen(s))
+		{
+			sum += TessResultIteratorConfidence(it, RIL_WORD);
+			(*words)++;
+		}
+		if (s)
+			TessDeleteText(s);
+	} while (TessPageIteratorNext(TessResultIteratorGetPageIterator(it), RIL_WORD));
+	TessResultIteratorDelete(it);
+	call->iter = NULL;
+	return *words ? sum / *words : 0;
+}
+
+static void
+ocr_recognize(OcrCall *call)
+{
+	int			words;
+	double		conf;
+
+	ImgHeader	hdr;
+
+	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
+	call->prep.defer_orient = true;
+	prep_run(&call->prep, call->steps);
+	call->api = engine_acquire(call->lang);
+	engine_set_vars(call->api, call->vars, &call->saved_vars);
+	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
+	call->monitor = TessMonitorCreate();
+	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
+	recognize_current(call);
+	if (call->prep.orient_pending)
+	{
+		conf = mean_word_conf(call, &words);
+		if (prep_orient_if_needed(&call->prep, words, conf))
+			recognize_current(call);
+	}
+	call->mapped = !affine_is_identity(&call->prep.fwd) &&
+		affine_invert(&call->prep.fwd, &call->back);
 }
 
 /* Frees everything ocr_recognize() and the emitters took.  Never raises. */
@@ -133,8 +190,7 @@ ocr_cleanup(OcrCall *call)
 		engine_restore_vars(call->api, call->saved_vars);
 		TessBaseAPIClear(call->api);
 	}
-	if (call->pix)
-		pixDestroy(&call->pix);
+	prep_free(&call->prep);
 	call->iter = NULL;
 	call->tess_text = NULL;
 	call->monitor = NULL;
@@ -188,6 +244,9 @@ fill_row(OcrCall *call, BoxRow *row, TessPageIteratorLevel ril, bool trim)
 	char	   *s;
 
 	TessPageIteratorBoundingBox(pit, ril, &row->left, &row->top, &row->right, &row->bottom);
+	if (call->mapped)
+		affine_map_box(&call->back, call->prep.orig_w, call->prep.orig_h,
+					   &row->left, &row->top, &row->right, &row->bottom);
 	row->conf = TessResultIteratorConfidence(call->iter, ril);
 	row->conf_null = false;
 	s = TessResultIteratorGetUTF8Text(call->iter, ril);
@@ -221,8 +280,8 @@ emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
 	{
 		row.level = OCR_LEVEL_PAGE;
-		row.right = pixGetWidth(call->pix);
-		row.bottom = pixGetHeight(call->pix);
+		row.right = call->prep.orig_w;
+		row.bottom = call->prep.orig_h;
 		row.conf = TessBaseAPIMeanTextConf(call->api);
 		row.text_null = true;
 		imgtrans_box_put(rsinfo, &row);

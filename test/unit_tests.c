@@ -12,6 +12,9 @@
 
 #include "imgheader.h"
 #include "ocrargs.h"
+#include "transform.h"
+
+#include <math.h>
 
 static void
 put_be32(uint8_t *p, uint32_t v)
@@ -215,6 +218,90 @@ test_lang(void **state)
 	assert_false(ocr_lang_part("eng+spa", 2, part, sizeof(part)));
 }
 
+/* Maps (x, y) through m and back through its inverse. */
+static void
+assert_maps(const Affine *m, double x, double y, double ex, double ey)
+{
+	double		ox,
+				oy;
+	Affine		inv;
+
+	affine_apply(m, x, y, &ox, &oy);
+	assert_true(fabs(ox - ex) < 1e-6 && fabs(oy - ey) < 1e-6);
+	assert_true(affine_invert(m, &inv));
+	affine_apply(&inv, ex, ey, &ox, &oy);
+	assert_true(fabs(ox - x) < 1e-6 && fabs(oy - y) < 1e-6);
+}
+
+static void
+test_affine_orth(void **state)
+{
+	/* a 100 x 50 image: its top-left corner after each clockwise turn */
+	Affine		r1 = affine_rotate_orth(1, 100, 50);
+	Affine		r2 = affine_rotate_orth(2, 100, 50);
+	Affine		r3 = affine_rotate_orth(3, 100, 50);
+	Affine		r4 = affine_rotate_orth(4, 100, 50);
+
+	assert_maps(&r1, 0, 0, 50, 0);
+	assert_maps(&r2, 0, 0, 100, 50);
+	assert_maps(&r3, 0, 0, 0, 100);
+	assert_true(affine_is_identity(&r4));
+	/* two quarter turns make a half turn */
+	{
+		Affine		r1b = affine_rotate_orth(1, 50, 100);
+		Affine		r11 = affine_then(&r1, &r1b);
+
+		assert_maps(&r11, 10, 20, 90, 30);
+	}
+}
+
+static void
+test_affine_compose(void **state)
+{
+	Affine		s = affine_scale(2);
+	Affine		t = affine_translate(-10, -5);
+	Affine		st = affine_then(&s, &t);	/* scale, then shift */
+	Affine		r = affine_rotate_center(M_PI / 2, 100, 100);
+	Affine		bad = {0, 0, 0, 0, 0, 0};
+	Affine		inv;
+
+	assert_maps(&st, 10, 10, 10, 15);
+	/* a quarter turn about the centre moves the top-left corner top-right */
+	assert_maps(&r, 0, 0, 100, 0);
+	assert_false(affine_invert(&bad, &inv));
+}
+
+static void
+test_affine_map_box(void **state)
+{
+	Affine		r1 = affine_rotate_orth(1, 100, 50);
+	Affine		inv;
+	int			l = 10,
+				t = 5,
+				r = 30,
+				b = 15;
+
+	/* a box in the turned (50 x 100) image back to the 100 x 50 original */
+	affine_invert(&r1, &inv);
+	affine_map_box(&r1, 50, 100, &l, &t, &r, &b);
+	assert_int_equal(l, 35);
+	assert_int_equal(t, 10);
+	assert_int_equal(r, 45);
+	assert_int_equal(b, 30);
+	affine_map_box(&inv, 100, 50, &l, &t, &r, &b);
+	assert_int_equal(l, 10);
+	assert_int_equal(t, 5);
+	assert_int_equal(r, 30);
+	assert_int_equal(b, 15);
+	/* boxes are clipped to the image */
+	l = -20, t = -20, r = 500, b = 500;
+	affine_map_box(&inv, 100, 50, &l, &t, &r, &b);
+	assert_int_equal(l, 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(r, 100);
+	assert_int_equal(b, 50);
+}
+
 int
 main(void)
 {
@@ -227,6 +314,9 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),
 		cmocka_unit_test(test_lang),
+		cmocka_unit_test(test_affine_orth),
+		cmocka_unit_test(test_affine_compose),
+		cmocka_unit_test(test_affine_map_box),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/accuracy.sh: OCR accuracy with and without preprocessing.
+#
+# Character and word error rates for every image of the shared dev set
+# (../shared/ocr-dev, real scans/receipts/photos with ground truth) and for
+# synthetic variants of the project's fixtures (rotated 90/180/270, skewed
+# -7..+10 degrees, noise, low contrast, inverted, small type), each with
+# preprocess none, every single step, and auto; then the cost of auto next
+# to the OCR time.  About 3 minutes on 2 cores.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
+trap 'cluster_stop; rm -rf "${WORK:-/nonexistent}"' EXIT
+
+imgtrans_deps
+imgtrans_build
+WORK=$(mktemp -d /tmp/imgtrans-accuracy.XXXXXX)
+gcc -O2 -o "$WORK/editdist" bench/editdist.c
+DEVSET=${OCR_DEV:-$IMGTRANS_ROOT/../shared/ocr-dev}
+
+# synthetic variants of two fixtures; their ground truth is the upright
+# fixture's text, which make-fixtures.sh verifies OCRs exactly
+mkdir -p "$WORK/img"
+C=/usr/bin/convert
+for base in doc cheque; do
+  src=test/fixtures/$base.png
+  cp "$src" "$WORK/img/$base.png"
+  OMP_THREAD_LIMIT=1 tesseract "$src" - --psm 3 -l eng 2>/dev/null >"$WORK/img/$base.gt.txt"
+  for a in 90 180 270; do $C "$src" -rotate $a "$WORK/img/$base~rot$a.png"; done
+  for a in -7 3 10; do $C "$src" -background white -rotate $a "$WORK/img/$base~skew$a.png"; done
+  $C "$src" -attenuate 0.6 +noise Gaussian "$WORK/img/$base~noise.png"
+  $C "$src" +level 35%,65% "$WORK/img/$base~lowcontrast.png"
+  $C "$src" -negate "$WORK/img/$base~inverted.png"
+  $C "$src" -resize 30% -density 90 -units PixelsPerInch "$WORK/img/$base~small.png"
+  for v in "$WORK/img/$base"~*.png; do cp "$WORK/img/$base.gt.txt" "${v%.png}.gt.txt"; done
+done
+
+cluster_start >/dev/null
+dir=$(cluster_filedir "$WORK/img" "$DEVSET")
+psql -Xq -c "CREATE EXTENSION imgtrans"
+{
+  for f in "$DEVSET"/*.png "$DEVSET"/*.tif "$DEVSET"/*.jpg "$DEVSET"/*.jpeg; do
+    n=$(basename "$f"); printf '%s\tdevset\t%s\t%s\n' "${n%%.*}" "$dir/ocr-dev/$n" "$DEVSET/${n%%.*}.gt.txt"
+  done
+  for f in "$WORK"/img/*.png; do
+    n=$(basename "$f" .png)
+    case "$n" in *~*) set=synthetic ;; *) set=synthetic-upright ;; esac
+    printf '%s\t%s\t%s\t%s\n' "$n" "$set" "$dir/img/$n.png" "${f%.png}.gt.txt"
+  done
+} >"$WORK/manifest"
+echo "host: $(nproc) CPUs, $(uptime | sed 's/.*load/load/')"
+python3 bench/accuracy.py "$WORK/manifest" "$WORK/editdist"

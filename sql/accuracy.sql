@@ -1,0 +1,64 @@
+-- Orientation, skew and preprocessing: pinned behaviour on the fixtures.
+
+-- OSD: the rotated copies of doc.png (turned clockwise by 90/180/270)
+SELECT f, orientation, rotate, script, orientation_conf > 2 AS confident
+FROM unnest(ARRAY['doc.png', 'doc-rot90.png', 'doc-rot180.png', 'doc-rot270.png']) AS f,
+     imgtrans_osd(fx(f));
+-- one short line is too little text: NULLs, not an error
+SELECT * FROM imgtrans_osd(fx('hello.png'));
+
+-- skew: doc-skew5.png is doc.png turned 5 degrees clockwise
+SELECT f, abs(angle - truth) < 0.5 AS within_half_degree, confidence >= 3 AS reliable
+FROM (VALUES ('doc.png', 0.0), ('doc-skew5.png', 5.0)) AS t(f, truth), imgtrans_skew(fx(f));
+
+-- auto brings every turned or skewed copy back to the upright text
+SELECT f, imgtrans_ocr_text(fx(f), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS same_as_upright
+FROM unnest(ARRAY['doc.png', 'doc-rot90.png', 'doc-rot180.png', 'doc-rot270.png', 'doc-skew5.png']) AS f;
+-- without preprocessing the 180-degree page is garbage
+SELECT imgtrans_ocr_text(fx('doc-rot180.png')) = imgtrans_ocr_text(fx('doc.png')) AS rot180_without_auto;
+
+-- boxes come back in the original image's coordinates: the word "house"
+-- of doc.png (151,67 114x32), where each turn puts it in the turned image
+SELECT f, x, y, width, height
+FROM unnest(ARRAY['doc.png', 'doc-rot90.png', 'doc-rot180.png', 'doc-rot270.png']) AS f,
+     imgtrans_ocr(fx(f), preprocess => '{auto}')
+WHERE text = 'house';
+-- in the skewed copy the box (mapped back through the deskew) still holds
+-- the word: cropping the original there and reading it gives "house"
+SELECT count(*) AS words_found FROM imgtrans_ocr(fx('doc-skew5.png'), preprocess => '{deskew}');
+SELECT w.text, o.text AS reread
+FROM imgtrans_ocr(fx('doc-skew5.png'), preprocess => '{deskew}') w,
+     LATERAL (SELECT string_agg(text, ' ') AS text FROM imgtrans_ocr(fx('doc-skew5.png'), psm => 6)
+              WHERE bbox && w.bbox AND area(bbox # w.bbox) > 0.5 * area(bbox)) o
+WHERE w.text IN ('house', 'garden.', 'river.');
+
+-- every step runs, and the result is a PNG of the expected size
+SELECT s, (imgtrans_image_info(imgtrans_preprocess(fx('doc-rot90.png'), ARRAY[s]))).*
+FROM unnest(ARRAY['gray', 'otsu', 'sauvola', 'deskew', 'orient', 'scale', 'denoise',
+                  'border', 'invert', 'auto']) AS s;
+-- small type is scaled up (and its dpi with it); large type is left alone
+SELECT f, (imgtrans_image_info(imgtrans_preprocess(fx(f), '{scale}'))).*
+FROM unnest(ARRAY['doc-small.png', 'hello.png']) AS f;
+SELECT imgtrans_ocr_text(fx('doc-small.png')) = imgtrans_ocr_text(fx('doc.png')) AS small_raw_exact,
+       imgtrans_ocr_text(fx('doc-small.png'), preprocess => '{scale}') = imgtrans_ocr_text(fx('doc.png')) AS small_scaled_exact,
+       imgtrans_ocr_text(fx('doc-small.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS small_auto_exact;
+-- a clean upright page passes auto unchanged in size
+SELECT (imgtrans_image_info(imgtrans_preprocess(fx('doc.png'), '{auto}'))).width AS doc_auto_width;
+-- steps compose in order
+SELECT (imgtrans_image_info(imgtrans_preprocess(fx('doc-rot90.png'), '{orient,otsu}'))).*;
+-- an empty step list is no preprocessing
+SELECT imgtrans_ocr_text(fx('hello.png'), preprocess => '{}') = imgtrans_ocr_text(fx('hello.png')) AS empty_is_none;
+
+-- errors
+SELECT imgtrans_preprocess(fx('hello.png'), '{sharpen}');
+SELECT imgtrans_ocr_text(fx('hello.png'), preprocess => '{gray,NULL}');
+SELECT imgtrans_preprocess(fx('bomb.png'), '{gray}');
+SELECT imgtrans_osd(fx('truncated.png'));
+SELECT imgtrans_skew(fx('random.bin'));
+
+-- orientation inside OCR uses its own OSD engine: even with a cache of one
+-- engine, the language engine in use is not evicted mid-call
+SET imgtrans.engine_cache_size = 1;
+SELECT imgtrans_ocr_text(fx('doc-rot180.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS cache1_auto_ok;
+SELECT cached_languages FROM imgtrans_engine_info();
+RESET imgtrans.engine_cache_size;
