@@ -9,13 +9,14 @@
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o \
+	src/worker.o src/shmem.o src/jobrun.o src/jobs.o src/sqlexec.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/engine.o src/ocr.o src/osd.o src/preprocess.o src/transform.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors accuracy
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors accuracy jobs
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 
@@ -30,9 +31,16 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 SHLIB_LINK = $(shell pkg-config --libs lept)
 EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
 
+# translation (issue 4): HTTP providers with libcurl, cache
+OBJS += src/translate.o src/transcache.o src/providers.o src/http.o src/transcodec.o
+REGRESS += translate_upgrade translate_apertium translate_stub
+PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
+SHLIB_LINK += $(shell pkg-config --libs libcurl)
+EXTRA_CLEAN += test/test_translate
+
 # image translation (issue 6): rendering with leptonica and FreeType
 FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-OBJS += src/boxlist.o src/font.o src/render.o src/textlayout.o
+OBJS += src/boxlist.o src/font.o src/render.o src/textlayout.o src/transimage.o
 REGRESS += render render_errors
 PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
 SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
@@ -63,12 +71,17 @@ UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c src/transform.c
 test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h src/transform.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
+TRANSLATE_UNIT_SRCS = test/test_translate.c src/transcodec.c
+test/test_translate: $(TRANSLATE_UNIT_SRCS) src/transcodec.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(TRANSLATE_UNIT_SRCS) -lcmocka
+
 test/test_textlayout: test/test_textlayout.c src/textlayout.c src/textlayout.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
 		test/test_textlayout.c src/textlayout.c -lcmocka -lm
 
-unittest: test/unit_tests test/test_textlayout
+unittest: test/unit_tests test/test_translate test/test_textlayout
 	test/unit_tests
+	test/test_translate
 	test/test_textlayout
 
 .PHONY: install-engine uninstall-engine unittest

@@ -35,7 +35,8 @@ make -s unittest
 result "unit tests (cmocka)" $?
 set -e
 
-cluster_start "shared_preload_libraries = 'imgtrans'"
+cluster_start "shared_preload_libraries = 'imgtrans'
+imgtrans.database = 'contrib_regression'"
 export IMGTRANS_FIXTURES
 IMGTRANS_FIXTURES=$(cluster_filedir test/fixtures)/fixtures
 # optional services (translation server) the SQL tests need

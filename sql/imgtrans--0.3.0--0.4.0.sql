@@ -42,3 +42,15 @@ LANGUAGE sql STABLE PARALLEL SAFE
 RETURN imgtrans_render(image, to_jsonb(boxes), mode, format);
 COMMENT ON FUNCTION imgtrans_render(bytea, imgtrans_translated_box[], text, text) IS
     'imgtrans_render for an array of imgtrans_translated_box rows, e.g. array_agg(t) of imgtrans_translate_image';
+
+-- ---------------------------------------------------------------------------
+-- Image translation
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION imgtrans_translate_image(image bytea, target text, source text DEFAULT 'eng',
+                                         level text DEFAULT 'para', provider text DEFAULT NULL)
+RETURNS SETOF imgtrans_translated_box
+AS 'MODULE_PATHNAME', 'imgtrans_translate_image'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED COST 100000 ROWS 20;
+COMMENT ON FUNCTION imgtrans_translate_image(bytea, text, text, text, text) IS
+    'Recognises the paragraphs (level para, lines joined with spaces) or lines of an image in the source language and translates them all in one batched provider call through the cache; one imgtrans_translated_box row per element with text. NULL image, target, source or level gives no rows';

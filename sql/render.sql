@@ -2,9 +2,12 @@
 -- (render Spanish text into doc.png, read it back with lang => 'spa'),
 -- editing a box through SQL, and the array overload.
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
--- character error rate of got against want (levenshtein: 255 chars max)
+-- character error rate of got against want, white space runs as one space
+-- (levenshtein: 255 chars max, so callers compare box by box)
 CREATE FUNCTION cer(got text, want text) RETURNS numeric LANGUAGE sql IMMUTABLE
-AS $$ SELECT round(levenshtein(coalesce(got, ''), want)::numeric / greatest(length(want), 1), 3) $$;
+AS $$ SELECT round(levenshtein(regexp_replace(coalesce(got, ''), '\s+', ' ', 'g'),
+                               regexp_replace(want, '\s+', ' ', 'g'))::numeric
+                   / greatest(length(regexp_replace(want, '\s+', ' ', 'g')), 1), 3) $$;
 -- the words of an OCR result, in reading order, whose centre lies in a box
 CREATE FUNCTION words_in(img bytea, lang text, b box) RETURNS text LANGUAGE sql STABLE
 AS $$ SELECT string_agg(w.text, ' ' ORDER BY w.block_num, w.par_num, w.line_num, w.word_num)
@@ -15,14 +18,25 @@ AS $$ SELECT string_agg(w.text, ' ' ORDER BY w.block_num, w.par_num, w.line_num,
 CREATE FUNCTION ocr_text(img bytea, lang text DEFAULT 'eng') RETURNS text LANGUAGE sql STABLE
 AS $$ SELECT btrim(imgtrans_ocr_text(img, lang), E' \n') $$;
 
--- doc.png's paragraphs with Spanish translations
+-- doc.png's paragraphs translated to Spanish by Apertium (started by scripts/test.sh)
+\getenv apy IMGTRANS_APERTIUM_URL
+SELECT count(*) AS provider_added FROM (SELECT imgtrans_add_provider('render_apy', 'apertium', :'apy')) s;
 CREATE TABLE doc_es AS
-SELECT o.*, CASE block_num
-         WHEN 1 THEN 'La casa es grande. Mi gato duerme en la mesa. El perro está en el jardín.'
-         ELSE 'El tiempo es bueno hoy. Caminamos a la ciudad vieja y compramos pan. La tienda está cerca del río.'
-       END AS translated
-FROM imgtrans_ocr(fx('doc.png'), level => 'para') o;
-SELECT block_num, x, y, width, height, translated FROM doc_es ORDER BY block_num;
+SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'render_apy');
+SELECT level, block_num, par_num, x, y, width, height, text, translated FROM doc_es ORDER BY block_num;
+-- lines instead of paragraphs; the source as ISO 639-1, the target as Apertium names it
+SELECT block_num, line_num, text, translated
+FROM imgtrans_translate_image(fx('doc.png'), 'spa', 'en', 'line', 'render_apy') ORDER BY 1, 2;
+-- the paragraphs again: all from the cache, no HTTP
+CREATE TEMP TABLE stats0 AS SELECT * FROM imgtrans_cache_stats();
+SELECT count(*) AS paras FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'render_apy');
+SELECT s.hits - s0.hits AS cache_hits, s.misses - s0.misses AS cache_misses
+FROM imgtrans_cache_stats() s, stats0 s0;
+-- an image without text: no rows, no provider call
+SELECT count(*) AS blank_rows FROM imgtrans_translate_image(fx('blank.png'), 'es', provider => 'render_apy');
+-- the colour sign: the blue panel (a paragraph without text) is not a row
+SELECT block_num, text, translated
+FROM imgtrans_translate_image(fx('sign.png'), 'es', provider => 'render_apy') ORDER BY block_num;
 
 -- translate (the default mode): same size and DPI, gray stays gray
 CREATE TABLE rendered AS
@@ -77,11 +91,8 @@ FROM unnest(ARRAY['png', 'jpeg', 'webp', 'tiff', 'JPG']) f,
         (SELECT jsonb_agg(d) FROM doc_es d), format => f)) i;
 
 -- colour image: white on blue and brown on yellow stay that way (OCR reads the new text)
-SELECT ocr_text(imgtrans_render(fx('sign.png'), jsonb_agg(s)), 'spa') AS sign
-FROM (SELECT o.*, CASE block_num WHEN 1 THEN 'Bienvenido a la ciudad vieja'
-                                 WHEN 2 THEN 'Por favor camine despacio'
-                                 WHEN 4 THEN 'La tienda está abierta hoy.' END AS translated
-      FROM imgtrans_ocr(fx('sign.png'), level => 'para') o) s;
+SELECT ocr_text(imgtrans_render(fx('sign.png'), array_agg(t)), 'spa') AS sign
+FROM imgtrans_translate_image(fx('sign.png'), 'es', provider => 'render_apy') t;
 SELECT (imgtrans_image_info(imgtrans_render(fx('sign.png'), NULL::jsonb, 'erase', 'jpeg'))).*;
 
 -- Unicode: accents, ß, CJK and emoji (DejaVu Sans has no CJK: drawn as its .notdef box);

@@ -42,3 +42,10 @@ SET ROLE render_user;
 SELECT try($$SET imgtrans.font_path = '/tmp/x.ttf'$$);
 RESET ROLE;
 DROP ROLE render_user;
+-- imgtrans_translate_image: arguments checked before any OCR; NULLs give no rows
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', 'auto')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', level => 'word')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'no_such_provider')$$);
+SELECT (SELECT count(*) FROM imgtrans_translate_image(NULL, 'es')) AS null_image,
+       (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), NULL)) AS null_target;

@@ -22,6 +22,8 @@
 #include "utils/guc.h"
 
 #include "imgtrans.h"
+#include "translate.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -95,8 +97,10 @@ define_gucs(void)
 void
 _PG_init(void)
 {
+	imgtrans_worker_init();
 	define_gucs();
 	imgtrans_image_init();
+	imgtrans_translate_init();
 }
 
 /*

@@ -325,59 +325,62 @@ emit_text(OcrCall *call, FunctionCallInfo fcinfo)
 	call->result = take_tess_text(call, TessBaseAPIGetUTF8Text(call->api));
 }
 
-/* hOCR and ALTO come from tesseract as one page; wrap it as a document. */
+/*
+ * hOCR, ALTO and TSV come from tesseract as one page; the result is that
+ * page between a document head and tail.
+ */
+static void
+emit_page(OcrCall *call, char *(*page) (TessBaseAPI *, int), const char *head,
+		  const char *tail)
+{
+	call->tess_text = page(call->api, 0);
+	call->result = CStringGetTextDatum(psprintf("%s%s%s", head,
+												call->tess_text ? call->tess_text : "",
+												tail));
+}
+
 static void
 emit_hocr(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	char	   *page;
-
-	call->tess_text = TessBaseAPIGetHOCRText(call->api, 0);
-	page = psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-					"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
-					"    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
-					"<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n"
-					" <head>\n  <title></title>\n"
-					"  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
-					"  <meta name='ocr-system' content='tesseract %s' />\n"
-					"  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>\n"
-					" </head>\n <body>\n%s </body>\n</html>\n",
-					TessVersion(), call->tess_text ? call->tess_text : "");
-	call->result = CStringGetTextDatum(page);
+	emit_page(call, TessBaseAPIGetHOCRText,
+			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					   "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+					   "    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+					   "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n"
+					   " <head>\n  <title></title>\n"
+					   "  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+					   "  <meta name='ocr-system' content='tesseract %s' />\n"
+					   "  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>\n"
+					   " </head>\n <body>\n", TessVersion()),
+			  " </body>\n</html>\n");
 }
 
 static void
 emit_alto(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	char	   *page;
-
-	call->tess_text = TessBaseAPIGetAltoText(call->api, 0);
-	page = psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-					"<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v3#\" "
-					"xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
-					"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-					"xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v3# "
-					"http://www.loc.gov/alto/v3/alto-3-0.xsd\">\n"
-					"\t<Description>\n\t\t<MeasurementUnit>pixel</MeasurementUnit>\n"
-					"\t\t<OCRProcessing ID=\"OCR_0\">\n\t\t\t<ocrProcessingStep>\n"
-					"\t\t\t\t<processingSoftware>\n"
-					"\t\t\t\t\t<softwareName>tesseract %s</softwareName>\n"
-					"\t\t\t\t</processingSoftware>\n\t\t\t</ocrProcessingStep>\n"
-					"\t\t</OCRProcessing>\n\t</Description>\n"
-					"\t<Layout>\n%s\t</Layout>\n</alto>\n",
-					TessVersion(), call->tess_text ? call->tess_text : "");
-	call->result = CStringGetTextDatum(page);
+	emit_page(call, TessBaseAPIGetAltoText,
+			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					   "<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v3#\" "
+					   "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+					   "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+					   "xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v3# "
+					   "http://www.loc.gov/alto/v3/alto-3-0.xsd\">\n"
+					   "\t<Description>\n\t\t<MeasurementUnit>pixel</MeasurementUnit>\n"
+					   "\t\t<OCRProcessing ID=\"OCR_0\">\n\t\t\t<ocrProcessingStep>\n"
+					   "\t\t\t\t<processingSoftware>\n"
+					   "\t\t\t\t\t<softwareName>tesseract %s</softwareName>\n"
+					   "\t\t\t\t</processingSoftware>\n\t\t\t</ocrProcessingStep>\n"
+					   "\t\t</OCRProcessing>\n\t</Description>\n"
+					   "\t<Layout>\n", TessVersion()),
+			  "\t</Layout>\n</alto>\n");
 }
 
 static void
 emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	char	   *doc;
-
-	call->tess_text = TessBaseAPIGetTsvText(call->api, 0);
-	doc = psprintf("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
-				   "left\ttop\twidth\theight\tconf\ttext\n%s",
-				   call->tess_text ? call->tess_text : "");
-	call->result = CStringGetTextDatum(doc);
+	emit_page(call, TessBaseAPIGetTsvText,
+			  "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
+			  "left\ttop\twidth\theight\tconf\ttext\n", "");
 }
 
 /*

@@ -1,0 +1,86 @@
+-- DeepL, Google v2 and LibreTranslate against test/stub_provider.py, which
+-- answers 400 (and records a failure) when a request is not exactly what
+-- the provider documents.  Its "translation" is "[SOURCE>TARGET] text".
+\getenv stub IMGTRANS_STUB_URL
+\getenv stub_tls IMGTRANS_STUB_TLS_URL
+SET imgtrans.translation_cache = off;   -- every call goes to the stub
+SELECT imgtrans_add_provider('stub_deepl', 'deepl', :'stub' || '/deepl', 'deepl-test-key');
+SELECT imgtrans_add_provider('stub_google', 'google', :'stub' || '/google/', 'google-test-key');
+SELECT imgtrans_add_provider('stub_libre', 'libretranslate', :'stub' || '/libre', 'libre-test-key');
+SELECT imgtrans_add_provider('stub_libre_nokey', 'libretranslate', :'stub' || '/libre');
+SELECT name, kind, has_api_key, max_batch, is_default FROM imgtrans_providers() ORDER BY name;
+
+-- ---------------------------------------------------------------------------
+-- Keep-alive and batching: the stub counts requests per TCP connection
+-- ---------------------------------------------------------------------------
+SELECT imgtrans_translate('__conn__', 'es', 'en', 'stub_libre');
+SELECT imgtrans_translate('__conn__', 'es', 'en', 'stub_deepl');
+-- 120 texts to DeepL: 3 requests (50 + 50 + 20)
+SELECT count(*) AS texts, count(*) FILTER (WHERE t = '[EN>ES] text ' || i) AS right_ones
+FROM unnest(imgtrans_translate(ARRAY(SELECT 'text ' || i FROM generate_series(1, 120) i), 'es', 'en', 'stub_deepl'))
+     WITH ORDINALITY AS u(t, i);
+SELECT imgtrans_translate('__conn__', 'es', 'en', 'stub_deepl');
+-- 300 texts to Google: 3 requests (128 + 128 + 44); 300 to LibreTranslate: 3 (max_batch 100)
+SELECT cardinality(imgtrans_translate(ARRAY(SELECT 'text ' || i FROM generate_series(1, 300) i), 'es', 'en', 'stub_google'));
+SELECT cardinality(imgtrans_translate(ARRAY(SELECT 'text ' || i FROM generate_series(1, 300) i), 'es', 'en', 'stub_libre'));
+SELECT imgtrans_translate('__conn__', 'es', 'en', 'stub_google');
+
+-- ---------------------------------------------------------------------------
+-- Request and answer formats, languages, UTF-8
+-- ---------------------------------------------------------------------------
+SELECT p, imgtrans_translate(ARRAY['Hello', NULL, 'Café 日本 😀', E'two\nlines', 'quote " back\slash & = + %'], 'es', 'en', p)
+FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre', 'stub_libre_nokey']) p;
+-- detection (source 'auto') and code mapping per provider
+SELECT p, imgtrans_translate('Hi', 'pt-BR', provider => p) AS auto_pt_br,
+       imgtrans_translate('Hi', 'zh-cn', 'eng', p) AS eng_zh_cn,
+       imgtrans_translate('Hi', 'spa', 'de', p) AS de_spa
+FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
+SELECT * FROM imgtrans_provider_languages('stub_deepl') ORDER BY 1, 2;
+SELECT * FROM imgtrans_provider_languages('stub_google') ORDER BY 1, 2;
+SELECT * FROM imgtrans_provider_languages('stub_libre') ORDER BY 1, 2;
+
+-- ---------------------------------------------------------------------------
+-- Provider errors: SQLSTATE, provider name and HTTP status; keys scrubbed
+-- ---------------------------------------------------------------------------
+SELECT p, tr_err(format($$SELECT imgtrans_translate(ARRAY['ok', '__429__'], 'es', 'en', %L)$$, p)) AS rate_limited
+FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
+SELECT p, tr_err(format($$SELECT imgtrans_translate('__500__', 'es', 'en', %L)$$, p)) AS server_error
+FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
+SELECT tr_err($$SELECT imgtrans_translate('__456__', 'es', 'en', 'stub_deepl')$$) AS quota;
+SELECT tr_err($$SELECT imgtrans_translate('__badjson__', 'es', 'en', 'stub_deepl')$$) AS malformed_json;
+SELECT tr_err($$SELECT imgtrans_translate('__hugenum__', 'es', 'en', 'stub_deepl')$$) AS number_out_of_range;
+SELECT tr_err($$SELECT imgtrans_translate(ARRAY['a', '__short__'], 'es', 'en', 'stub_google')$$) AS count_mismatch;
+SELECT tr_err($$SELECT imgtrans_translate('__redirect__', 'es', 'en', 'stub_libre')$$) AS redirect_not_followed;
+SELECT imgtrans_add_provider('stub_deepl_badkey', 'deepl', :'stub' || '/deepl', 'sk-WRONG-123');
+SELECT imgtrans_add_provider('stub_google_badkey', 'google', :'stub' || '/google', 'sk-WRONG-456');
+SELECT imgtrans_add_provider('stub_libre_badkey', 'libretranslate', :'stub' || '/libre', 'sk-WRONG-789');
+SELECT p, tr_err(format($$SELECT imgtrans_translate('Hello', 'es', 'en', %L)$$, p)) AS wrong_key
+FROM unnest(ARRAY['stub_deepl_badkey', 'stub_google_badkey', 'stub_libre_badkey']) p;
+SELECT imgtrans_add_provider('stub_nowhere', 'libretranslate', :'stub' || '/nowhere');
+SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'stub_nowhere')$$) AS wrong_url;
+-- TLS certificates are verified (the stub's is self-signed)
+SELECT imgtrans_add_provider('stub_tls', 'libretranslate', :'stub_tls' || '/libre');
+SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'stub_tls')$$) AS tls_unverified;
+-- response size cap
+SET imgtrans.max_response_bytes = '1MB';
+SELECT tr_err($$SELECT imgtrans_translate('__big__', 'es', 'en', 'stub_libre')$$) AS too_big;
+RESET imgtrans.max_response_bytes;
+SELECT length(imgtrans_translate('__big__', 'es', 'en', 'stub_libre')) AS big_ok;
+
+-- ---------------------------------------------------------------------------
+-- Timeouts and interrupts
+-- ---------------------------------------------------------------------------
+SET imgtrans.http_timeout_ms = 300;
+SELECT tr_err($$SELECT imgtrans_translate('__slow__', 'es', 'en', 'stub_deepl')$$) AS http_timeout;
+RESET imgtrans.http_timeout_ms;
+SELECT imgtrans_add_provider('stub_deepl_quick', 'deepl', :'stub' || '/deepl', 'deepl-test-key', '{"timeout_ms": 200}');
+SELECT tr_err($$SELECT imgtrans_translate('__slow__', 'es', 'en', 'stub_deepl_quick')$$) AS provider_timeout;
+-- statement_timeout stops a request the stub would answer after 10 s
+SELECT clock_timestamp() AS t0 \gset
+SET statement_timeout = '300ms';
+SELECT imgtrans_translate('__slow__', 'es', 'en', 'stub_google');
+RESET statement_timeout;
+SELECT clock_timestamp() - :'t0'::timestamptz < interval '1.5 s' AS interrupted_quickly;
+-- and the backend's handle works on afterwards
+SELECT imgtrans_translate('after', 'es', 'en', 'stub_google');
+SELECT count(*) AS dropped FROM (SELECT imgtrans_drop_provider(name) FROM imgtrans_providers() WHERE name LIKE 'stub%') d;

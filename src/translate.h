@@ -1,0 +1,49 @@
+/*-------------------------------------------------------------------------
+ * translate.h
+ *	  Text translation for the rest of imgtrans (translate.c): the C entry
+ *	  point the image pipeline and the background workers call, and the
+ *	  helpers that read the extension's own tables as its owner.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_TRANSLATE_H
+#define IMGTRANS_TRANSLATE_H
+
+#include "executor/spi.h"
+
+/* GUCs */
+extern bool imgtrans_translation_cache;
+
+/*
+ * Translates texts[0..n) from source ("auto" or NULL: detect) to target
+ * with the named provider (NULL: the default one), through the cache.
+ * nulls (may be NULL) marks NULL inputs, which give NULL outputs.
+ * Returns a palloc'd array of n palloc'd strings (NULL where nulls[i]).
+ * ERRORs as the SQL function imgtrans_translate does.  Any role may call
+ * it: the provider row and the cache are read as the extension's owner.
+ */
+extern char **imgtrans_translate_batch(const char *provider, const char *source,
+									   const char *target, int n,
+									   const char *const *texts, const bool *nulls);
+
+extern void imgtrans_translate_init(void);
+
+/*
+ * SPI on the extension's internal tables (imgtrans.providers and
+ * imgtrans.translation_cache, readable only by their owner): runs as the
+ * owner of those tables with search_path = pg_catalog, pg_temp, as a
+ * SECURITY DEFINER function would.  Pair every begin with an end; an
+ * ERROR in between is cleaned up by the transaction abort.
+ */
+typedef struct OwnerScope
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} OwnerScope;
+
+extern void imgtrans_spi_begin(OwnerScope *scope);
+extern void imgtrans_spi_end(OwnerScope *scope);
+extern SPIPlanPtr imgtrans_spi_plan(SPIPlanPtr *cache, const char *sql,
+									int nargs, Oid *argtypes);
+
+#endif							/* IMGTRANS_TRANSLATE_H */

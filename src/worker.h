@@ -1,0 +1,85 @@
+/*-------------------------------------------------------------------------
+ * worker.h
+ *	  Background jobs: GUCs, shared state, worker processes, job execution.
+ *
+ * worker.c   the launcher and the job worker processes (and the GUCs and
+ *            hooks installed when the library is preloaded)
+ * shmem.c    the shared-memory registry of workers, wake-ups at commit
+ * jobrun.c   one job's claim, execution and outcome, in SQL through SPI
+ * jobs.c     the SQL-callable submit/enqueue/admin functions
+ * sqlexec.c  parameterised SPI statements, optionally as another role
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_WORKER_H
+#define IMGTRANS_WORKER_H
+
+#include "postgres.h"
+
+#include "access/attnum.h"
+#include "datatype/timestamp.h"
+#include "storage/latch.h"
+#include "storage/spin.h"
+
+/*
+ * First key of the session advisory lock a worker holds on each job it
+ * runs (second key: the job id modulo 2^31 - 1).  A running job whose lock
+ * is free has lost its worker and is queued again.
+ */
+#define IMGTRANS_JOB_LOCK_KEY 1768778338	/* 'imjb' */
+
+#define IMGTRANS_PHASE_LEN 48
+#define IMGTRANS_MAX_WORKERS 64
+
+/* GUCs (worker.c) */
+extern int	imgtrans_workers;
+extern char *imgtrans_database;
+extern int	imgtrans_job_retry_delay;
+extern bool imgtrans_workers_preloaded;
+
+typedef struct WorkerSlot
+{
+	pid_t		pid;			/* 0 = free */
+	Latch	   *latch;
+	int64		job;			/* 0 = none */
+	char		phase[IMGTRANS_PHASE_LEN];
+	TimestampTz since;
+} WorkerSlot;
+
+typedef struct ImgtransShared
+{
+	slock_t		mutex;
+	Oid			dboid;			/* database the workers connect to */
+	Latch	   *launcher_latch;
+	uint32		generation;		/* bumped by imgtrans_worker_restart() */
+	TimestampTz paused_until;	/* no new workers before (DROP DATABASE) */
+	int			nslots;
+	WorkerSlot	slots[FLEXIBLE_ARRAY_MEMBER];
+} ImgtransShared;
+
+/* worker.c */
+extern void imgtrans_worker_init(void);
+extern void imgtrans_require_workers(void);
+extern PGDLLEXPORT void imgtrans_launcher_main(Datum arg);
+extern PGDLLEXPORT void imgtrans_worker_main(Datum arg);
+
+/* shmem.c */
+extern ImgtransShared *imgtrans_shared;
+extern void imgtrans_shmem_request(void);
+extern void imgtrans_shmem_startup(void);
+extern bool imgtrans_slot_attach(int slot);
+extern void imgtrans_slot_set(int64 job, const char *phase);
+extern void imgtrans_wake_workers(void);
+extern void imgtrans_wake_at_commit(void);
+extern void imgtrans_stop_workers(bool terminate, int pause_ms);
+extern uint32 imgtrans_generation(void);
+
+/* jobrun.c */
+struct RelationData;
+extern AttrNumber imgtrans_primary_key(struct RelationData *rel);
+extern void imgtrans_recover_orphans(void);
+extern int64 imgtrans_run_next_job(long *wait_ms);
+extern bool imgtrans_extension_ready(void);
+extern void imgtrans_notify_job_ended(int64 id);
+extern void imgtrans_require_translation(const char *schema);
+
+#endif							/* IMGTRANS_WORKER_H */
