@@ -1,7 +1,8 @@
 # imgtrans: PGXS build.
 #
 # Two shared libraries are built:
-#   imgtrans.so         module entry, GUCs, image decoding (leptonica)
+#   imgtrans.so         module entry, GUCs, image decoding (leptonica),
+#                       rendering (leptonica + FreeType)
 #   imgtrans_engine.so  everything that calls tesseract; loaded by
 #                       imgtrans.so on first use, after OMP_THREAD_LIMIT is
 #                       set (see src/imgtrans.c for why)
@@ -37,6 +38,14 @@ PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
 SHLIB_LINK += $(shell pkg-config --libs libcurl)
 EXTRA_CLEAN += test/test_translate
 
+# image translation (issue 6): rendering with leptonica and FreeType
+FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+OBJS += src/boxlist.o src/font.o src/render.o src/textlayout.o src/transimage.o
+REGRESS += render render_errors
+PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
+SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
+EXTRA_CLEAN += test/test_textlayout
+
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
 
@@ -66,8 +75,13 @@ TRANSLATE_UNIT_SRCS = test/test_translate.c src/transcodec.c
 test/test_translate: $(TRANSLATE_UNIT_SRCS) src/transcodec.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(TRANSLATE_UNIT_SRCS) -lcmocka
 
-unittest: test/unit_tests test/test_translate
+test/test_textlayout: test/test_textlayout.c src/textlayout.c src/textlayout.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
+		test/test_textlayout.c src/textlayout.c -lcmocka -lm
+
+unittest: test/unit_tests test/test_translate test/test_textlayout
 	test/unit_tests
 	test/test_translate
+	test/test_textlayout
 
 .PHONY: install-engine uninstall-engine unittest

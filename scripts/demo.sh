@@ -4,17 +4,22 @@
 # Installs what it needs, builds and installs the extension, starts a
 # temporary PostgreSQL on a free 127.0.0.1 port, OCRs a sample cheque image
 # and prints its word rows and the codes pulled out with plain SQL, then
-# stops the server and removes its files.
+# translates a sample sign photo into Spanish with a local Apertium server,
+# fixes one translation with UPDATE and writes demo-out/overlay.png (OCR
+# boxes by confidence) and demo-out/translated.png, then stops the servers
+# and removes their files.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 imgtrans_locked "$0" "$@"
 cd "$IMGTRANS_ROOT"
-trap cluster_stop EXIT
+source scripts/services-translate.sh
+trap 'apy_stop; cluster_stop' EXIT
 
 imgtrans_deps
 imgtrans_build
 cluster_start
-dir=$(cluster_filedir test/fixtures/cheque.png)
+dir=$(cluster_filedir test/fixtures/cheque.png test/fixtures/sign.png)
+apy_start "$CLUSTER_DIR"
 
 psql -X -v ON_ERROR_STOP=1 -v img="$dir/cheque.png" <<'SQL'
 \echo
@@ -41,3 +46,27 @@ SELECT s.id,
 FROM scans s, imgtrans_ocr(s.img) w
 GROUP BY s.id;
 SQL
+
+psql -X -v ON_ERROR_STOP=1 -v sign="$dir/sign.png" -v apy="$APY_URL" <<'SQL'
+\echo
+\echo '== image translation: the paragraphs of a photo, translated by Apertium in one batch'
+SELECT imgtrans_add_provider('apertium', 'apertium', :'apy');
+CREATE TABLE photos (id int PRIMARY KEY, img bytea);
+INSERT INTO photos VALUES (1, pg_read_binary_file(:'sign'));
+CREATE TABLE photo_es AS
+SELECT t.* FROM photos p, imgtrans_translate_image(p.img, 'es') t WHERE p.id = 1;
+SELECT block_num AS blk, x, y, width, height, text, translated FROM photo_es ORDER BY block_num;
+
+\echo '== fix one translation with plain SQL'
+UPDATE photo_es SET translated = 'Por favor, camine despacio' WHERE block_num = 2;
+SELECT block_num AS blk, translated FROM photo_es WHERE block_num = 2;
+SQL
+
+# the pictures: OCR boxes coloured by confidence, and the translated photo
+mkdir -p demo-out
+psql -X -At -v ON_ERROR_STOP=1 -c "SELECT encode(imgtrans_render(img,
+    (SELECT jsonb_agg(w) FROM imgtrans_ocr(img) w WHERE btrim(w.text) <> ''), 'boxes'), 'base64')
+    FROM photos" | base64 -d >demo-out/overlay.png
+psql -X -At -v ON_ERROR_STOP=1 -c "SELECT encode(imgtrans_render(img,
+    (SELECT jsonb_agg(t) FROM photo_es t)), 'base64') FROM photos" | base64 -d >demo-out/translated.png
+log "wrote demo-out/overlay.png and demo-out/translated.png"

@@ -38,6 +38,10 @@
 #                        SBIN0001234 and ABCDE1234F OCR as exact single words.
 #                        (The IFSC line uses DejaVu Serif: DejaVu Sans Mono's
 #                        dotted zero made tesseract read "SBINQ001234".)
+#   sign.png             Photo-like colour sign (RGB, gradient background):
+#                        white bold text on a blue panel, brown text on a
+#                        yellow panel.  Image translation: background and
+#                        ink colours, the README pictures.
 #
 #  Degenerate but valid images
 #   tiny.png             1x1 white pixel.
@@ -105,6 +109,13 @@ The dog is in the garden.
 The weather is good today. We walk to the old
 town and buy bread. The shop is near the river."
 
+SIGN_TEXT="Welcome to the old town
+
+Please walk slowly
+
+The shop is open today.
+We have fresh bread."
+
 cd "$OUT"
 
 # ---------------------------------------------------------------- hello.*
@@ -145,6 +156,17 @@ done
     -font "$MONO"  -pointsize 28 -annotate +740+335 'Rs 5000.00' \
     -font "$SANS"  -pointsize 22 -annotate +720+400 'Authorised Signatory' \
     $PNGOPT cheque.png
+
+# ---------------------------------------------------------------- sign
+"$CONVERT" -size 900x480 gradient:'#c9dbe9'-'#eee3cc' \
+    -fill '#1f4e8c' -draw 'roundrectangle 30,30 870,200 24,24' \
+    -fill white -font "$SANSB" -pointsize 46 -annotate +70+105 'Welcome to the old town' \
+    -font "$SANS" -pointsize 34 -annotate +70+165 'Please walk slowly' \
+    -fill '#f2c230' -draw 'roundrectangle 30,240 870,450 24,24' \
+    -fill '#4a2c0a' -font "$SANS" -pointsize 38 -annotate +70+315 'The shop is open today.' \
+    -annotate +70+380 'We have fresh bread.' \
+    -alpha off $DPI -define png:include-chunk=pHYs -define png:exclude-chunks=date,time \
+    -define png:color-type=2 -depth 8 sign.png
 
 # ---------------------------------------------------------------- degenerate
 "$CONVERT" -size 1x1 xc:white $PNGOPT tiny.png
@@ -201,6 +223,7 @@ for f in hello.png hello.jpg hello.tif hello.webp hello.gif hello.bmp hello.pnm;
     check "$f" "$HELLO_TEXT"
 done
 check doc.png "$DOC_TEXT"
+check sign.png "$SIGN_TEXT"
 check blank.png ""
 check tiny.png ""
 for w in SBIN0001234 ABCDE1234F 12345678901 12-03-2025 Rahul Kumar; do

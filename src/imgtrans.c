@@ -38,6 +38,7 @@ int			imgtrans_engine_cache_size = 2;
 int			imgtrans_ocr_threads = 1;
 int			imgtrans_max_image_pixels = 50000000;
 int			imgtrans_max_image_bytes = 64 * 1024 * 1024;
+char	   *imgtrans_font_path = NULL;
 
 static bool engine_loaded = false;
 static int	applied_threads = -1;	/* imgtrans.ocr_threads at engine load */
@@ -83,6 +84,13 @@ define_gucs(void)
 							64 * 1024 * 1024, 1, INT_MAX,
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+	DefineCustomStringVariable("imgtrans.font_path",
+							   "Font file (TrueType or OpenType) imgtrans_render() draws text with.",
+							   "Empty means " IMGTRANS_FONT_DEFAULT ".",
+							   &imgtrans_font_path,
+							   IMGTRANS_FONT_DEFAULT,
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("imgtrans");
 }
 

@@ -14,12 +14,17 @@
 #include "fmgr.h"
 #include "imgheader.h"
 
+#ifndef IMGTRANS_FONT_DEFAULT
+#define IMGTRANS_FONT_DEFAULT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#endif
+
 /* GUC variables (imgtrans.c) */
 extern char *imgtrans_tessdata_dir;
 extern int	imgtrans_engine_cache_size;
 extern int	imgtrans_ocr_threads;
 extern int	imgtrans_max_image_pixels;
 extern int	imgtrans_max_image_bytes;
+extern char *imgtrans_font_path;
 
 /* imgtrans.c */
 extern const char *imgtrans_tessdata_path(void);

@@ -1,0 +1,51 @@
+-- imgtrans_render: every bad input is an ERROR with a SQLSTATE that says what to fix
+SELECT q, try(q) AS result FROM unnest(ARRAY[
+  $$SELECT imgtrans_render(fx('hello.png'), '{"x": 1}'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '42'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '"boxes"'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[1, 2]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1, "y": 2, "width": 3}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"y": 2, "width": 3, "height": 4}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": "1", "y": 2, "width": 3, "height": 4}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1, "y": 2, "width": -3, "height": 4}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1, "y": 2, "width": 3, "height": -4}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1e300, "y": 2, "width": 3, "height": 4}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1, "y": 2, "width": 3, "height": 4, "translated": 5}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[{"x": 1, "y": 2, "width": 3, "height": 4, "conf": "high"}]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb, 'sepia')$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb, NULL)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb, 'boxes', 'gif')$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb, 'boxes', NULL)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[not json'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('hello.png'), '[]')$$,
+  $$SELECT imgtrans_render(fx('bomb.png'), '[]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('truncated.png'), '[]'::jsonb)$$,
+  $$SELECT imgtrans_render(fx('notimage.txt'), '[]'::jsonb)$$,
+  $$SELECT imgtrans_render(''::bytea, '[]'::jsonb)$$
+]) q;
+-- the image size limits apply
+SET imgtrans.max_image_pixels = 1000;
+SELECT try($$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb)$$);
+RESET imgtrans.max_image_pixels;
+-- a font that cannot be loaded (superuser setting); then the default again
+SET imgtrans.font_path = '/nonexistent/font.ttf';
+SELECT try($$SELECT imgtrans_render(fx('hello.png'), '[{"x": 16, "y": 16, "width": 496, "height": 58, "translated": "Hola"}]'::jsonb)$$);
+SELECT try($$SELECT imgtrans_render(fx('hello.png'), '[{"x": 16, "y": 16, "width": 496, "height": 58}]'::jsonb, 'erase')$$) AS erase_needs_no_font;
+SET imgtrans.font_path = '/etc/passwd';
+SELECT try($$SELECT imgtrans_render(fx('hello.png'), '[{"x": 16, "y": 16, "width": 496, "height": 58, "translated": "Hola"}]'::jsonb)$$);
+RESET imgtrans.font_path;
+SELECT try($$SELECT imgtrans_render(fx('hello.png'), '[{"x": 16, "y": 16, "width": 496, "height": 58, "translated": "Hola"}]'::jsonb)$$);
+SHOW imgtrans.font_path;
+-- ordinary users cannot change it
+CREATE ROLE render_user;
+SET ROLE render_user;
+SELECT try($$SET imgtrans.font_path = '/tmp/x.ttf'$$);
+RESET ROLE;
+DROP ROLE render_user;
+-- imgtrans_translate_image: arguments checked before any OCR; NULLs give no rows
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', 'auto')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', level => 'word')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es')$$);
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'no_such_provider')$$);
+SELECT (SELECT count(*) FROM imgtrans_translate_image(NULL, 'es')) AS null_image,
+       (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), NULL)) AS null_target;
