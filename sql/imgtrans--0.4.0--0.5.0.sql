@@ -50,3 +50,13 @@ AS 'MODULE_PATHNAME', 'imgtrans_ocr_text'
 LANGUAGE C STABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION imgtrans_ocr_text(bytea, text, int, jsonb, text[]) IS
     'Recognises text in an image; without preprocessing, exactly as "tesseract FILE - -l LANG --psm N" prints it';
+
+DROP FUNCTION imgtrans_translate_image(bytea, text, text, text, text);
+CREATE FUNCTION imgtrans_translate_image(image bytea, target text, source text DEFAULT 'eng',
+                                         level text DEFAULT 'para', provider text DEFAULT NULL,
+                                         preprocess text[] DEFAULT NULL)
+RETURNS SETOF imgtrans_translated_box
+AS 'MODULE_PATHNAME', 'imgtrans_translate_image'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED COST 100000 ROWS 20;
+COMMENT ON FUNCTION imgtrans_translate_image(bytea, text, text, text, text, text[]) IS
+    'Recognises the paragraphs (level para, lines joined with spaces) or lines of an image in the source language, after optional preprocessing, and translates them all in one batched provider call through the cache; one imgtrans_translated_box row per element with text, in the original image''s coordinates. NULL image, target, source or level gives no rows';

@@ -32,6 +32,13 @@ CREATE TEMP TABLE stats0 AS SELECT * FROM imgtrans_cache_stats();
 SELECT count(*) AS paras FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'render_apy');
 SELECT s.hits - s0.hits AS cache_hits, s.misses - s0.misses AS cache_misses
 FROM imgtrans_cache_stats() s, stats0 s0;
+-- the page turned upside down, with preprocess => '{auto}': the same
+-- translations, and each box where the turn put it in the turned image
+SELECT r.block_num, r.translated = d.translated AS same_translation,
+       r.x = 1072 - (d.x + d.width) AND r.y = 393 - (d.y + d.height) AS box_turned
+FROM imgtrans_translate_image(fx('doc-rot180.png'), 'es', provider => 'render_apy',
+                              preprocess => '{auto}') r
+JOIN doc_es d USING (block_num) ORDER BY 1;
 -- an image without text: no rows, no provider call
 SELECT count(*) AS blank_rows FROM imgtrans_translate_image(fx('blank.png'), 'es', provider => 'render_apy');
 -- the colour sign: the blue panel (a paragraph without text) is not a row

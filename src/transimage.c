@@ -63,25 +63,29 @@ check_level(const char *level)
 	return level;
 }
 
-/* Runs imgtrans_ocr(image, lang, level) of this function's schema. */
+/*
+ * Runs imgtrans_ocr(image, lang, level, preprocess => steps) of this
+ * function's schema; steps may be (Datum) 0 for none.
+ */
 static OcrRows
-run_ocr(Oid fn_oid, Datum image, const char *lang, const char *level)
+run_ocr(Oid fn_oid, Datum image, const char *lang, const char *level, Datum steps)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	char	   *schema = get_namespace_name(get_func_namespace(fn_oid));
-	Oid			argtypes[3] = {BYTEAOID, TEXTOID, TEXTOID};
-	Datum		args[3] = {image, CStringGetTextDatum(lang), CStringGetTextDatum(level)};
+	Oid			argtypes[4] = {BYTEAOID, TEXTOID, TEXTOID, TEXTARRAYOID};
+	Datum		args[4] = {image, CStringGetTextDatum(lang), CStringGetTextDatum(level), steps};
+	char		nulls[5] = {' ', ' ', ' ', steps ? ' ' : 'n', '\0'};
 	char	   *sql;
 	OcrRows		out = {0};
 	int			i;
 
 	sql = psprintf("SELECT level, block_num, par_num, line_num, word_num, x, y, width, height, "
-				   "conf, text, bbox FROM %s.imgtrans_ocr($1, $2, $3) "
+				   "conf, text, bbox FROM %s.imgtrans_ocr($1, $2, $3, preprocess => $4) "
 				   "WHERE pg_catalog.btrim(text, E' \\t\\n') <> ''",
 				   quote_identifier(schema));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(sql, 3, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(sql, 4, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "OCR query failed");
 	MemoryContextSwitchTo(outer);
 	out.desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
@@ -121,7 +125,8 @@ PG_FUNCTION_INFO_V1(imgtrans_translate_image);
 
 /*
  * imgtrans_translate_image(image bytea, target text, source text,
- * level text, provider text) returns SETOF imgtrans_translated_box.
+ * level text, provider text, preprocess text[]) returns SETOF
+ * imgtrans_translated_box, boxes in the original image's coordinates.
  * NULL image, target, source or level gives no rows.
  */
 Datum
@@ -145,7 +150,8 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	level = check_level(text_to_cstring(PG_GETARG_TEXT_PP(3)));
 
-	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), ocr_lang(source), level);
+	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), ocr_lang(source), level,
+				  PG_NARGS() > 5 && !PG_ARGISNULL(5) ? PG_GETARG_DATUM(5) : (Datum) 0);
 	texts = palloc(sizeof(char *) * Max(ocr.n, 1));
 	for (i = 0; i < ocr.n; i++)
 	{
