@@ -29,7 +29,7 @@ ok $? "a job is in its OCR phase"
 start=$(date +%s.%N)
 PGOPTIONS="-c statement_timeout=60s" q -c "DROP EXTENSION imgtrans"
 ok $? "DROP EXTENSION while a job runs"
-echo "# DROP EXTENSION took $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "# DROP EXTENSION took $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
 wait_until 30 "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'imgtrans worker'
                AND query = 'imgtrans worker: waiting for CREATE EXTENSION imgtrans'"
 ok $? "both workers wait for CREATE EXTENSION"
@@ -48,7 +48,7 @@ ok $? "a job is in its OCR phase"
 start=$(date +%s.%N)
 q -d postgres -c "DROP DATABASE jobsdb"
 ok $? "DROP DATABASE of the workers' database while a job runs"
-echo "# DROP DATABASE took $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "# DROP DATABASE took $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
 sleep 2
 is "$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'imgtrans worker'")" 0 \
    "no workers while the database is gone"
