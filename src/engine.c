@@ -257,7 +257,7 @@ set_variable(TessBaseAPI *api, const char *name, const char *value, List **saved
  * to *saved before the variable changes, so engine_restore_vars() undoes
  * exactly what was done even when this fails half-way.
  */
-List *
+void
 engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved)
 {
 	JsonbIterator *it;
@@ -266,7 +266,7 @@ engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved)
 	char	   *name = NULL;
 
 	if (vars == NULL)
-		return *saved;
+		return;
 	if (!JB_ROOT_IS_OBJECT(vars) || JB_ROOT_IS_SCALAR(vars))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -280,7 +280,6 @@ engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved)
 		else if (tok == WJB_VALUE)
 			set_variable(api, name, jsonb_scalar_string(&v, name), saved);
 	}
-	return *saved;
 }
 
 /* Puts back saved values, newest first.  Never raises an error. */

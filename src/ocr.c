@@ -97,7 +97,7 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	call->vars = PG_ARGISNULL(psm_arg + 1) ? NULL : PG_GETARG_JSONB_P(psm_arg + 1);
 	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
 		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
-	imgtrans_check_lang(call->lang);
+	/* the language is checked by engine_acquire() when it loads an engine */
 	return true;
 }
 
