@@ -540,6 +540,28 @@ apertium_chunk(const Provider *p, const char *source, const char *target,
 	}
 }
 
+/* the '\n'-separated lines of a text, and each one without its blanks */
+typedef struct TextLines
+{
+	int			n;
+	TrSpan	   *line;
+	TrSpan	   *core;			/* len 0 for a blank line */
+} TextLines;
+
+static void
+split_text(const char *text, TextLines *tl)
+{
+	size_t		len = strlen(text);
+	int			j;
+
+	tl->n = tr_split_lines(text, len, NULL, 0);
+	tl->line = palloc(sizeof(TrSpan) * tl->n);
+	tl->core = palloc(sizeof(TrSpan) * tl->n);
+	tr_split_lines(text, len, tl->line, tl->n);
+	for (j = 0; j < tl->n; j++)
+		tr_trim_span(text, &tl->line[j], &tl->core[j]);
+}
+
 /*
  * Every non-blank line of every text is translated (in batches of
  * newline-joined lines); blank lines and each line's leading and trailing
@@ -549,60 +571,46 @@ static void
 apertium_translate(const Provider *p, const char *source, const char *target,
 				   int n, char **texts, char **out)
 {
-	List	   *cores = NIL;
+	TextLines  *tl = palloc(sizeof(TextLines) * Max(n, 1));
 	char	  **lines;
 	char	  **done;
+	int			total = 0;
+	int			k = 0;
 	int			i,
-				k = 0;
+				j;
 
 	for (i = 0; i < n; i++)
 	{
-		int			nl = tr_split_lines(texts[i], strlen(texts[i]), NULL, 0);
-		TrSpan	   *sp = palloc(sizeof(TrSpan) * nl);
-		int			j;
-
-		tr_split_lines(texts[i], strlen(texts[i]), sp, nl);
-		for (j = 0; j < nl; j++)
-		{
-			TrSpan		core;
-
-			tr_trim_span(texts[i], &sp[j], &core);
-			if (core.len > 0)
-				cores = lappend(cores, pnstrdup(texts[i] + core.start, core.len));
-		}
+		split_text(texts[i], &tl[i]);
+		total += tl[i].n;
 	}
-	lines = palloc(sizeof(char *) * Max(list_length(cores), 1));
-	done = palloc(sizeof(char *) * Max(list_length(cores), 1));
-	for (i = 0; i < list_length(cores); i++)
-		lines[i] = list_nth(cores, i);
-	translate_chunked(p, source, target, list_length(cores), lines, done, apertium_chunk);
+	lines = palloc(sizeof(char *) * Max(total, 1));
+	done = palloc(sizeof(char *) * Max(total, 1));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < tl[i].n; j++)
+			if (tl[i].core[j].len > 0)
+				lines[k++] = pnstrdup(texts[i] + tl[i].core[j].start, tl[i].core[j].len);
+	translate_chunked(p, source, target, k, lines, done, apertium_chunk);
 
 	/* reassemble: input blanks around each translated line */
+	k = 0;
 	for (i = 0; i < n; i++)
 	{
-		int			nl = tr_split_lines(texts[i], strlen(texts[i]), NULL, 0);
-		TrSpan	   *sp = palloc(sizeof(TrSpan) * nl);
 		StringInfoData buf;
-		int			j;
 
-		tr_split_lines(texts[i], strlen(texts[i]), sp, nl);
 		initStringInfo(&buf);
-		for (j = 0; j < nl; j++)
+		for (j = 0; j < tl[i].n; j++)
 		{
-			TrSpan		core;
+			const TrSpan *line = &tl[i].line[j];
+			const TrSpan *core = &tl[i].core[j];
+			size_t		core_end = core->start + core->len;
 
-			tr_trim_span(texts[i], &sp[j], &core);
 			if (j > 0)
 				appendStringInfoChar(&buf, '\n');
-			if (core.len == 0)
-			{
-				appendBinaryStringInfo(&buf, texts[i] + sp[j].start, sp[j].len);
-				continue;
-			}
-			appendBinaryStringInfo(&buf, texts[i] + sp[j].start, core.start - sp[j].start);
-			appendStringInfoString(&buf, done[k++]);
-			appendBinaryStringInfo(&buf, texts[i] + core.start + core.len,
-								   sp[j].start + sp[j].len - core.start - core.len);
+			appendBinaryStringInfo(&buf, texts[i] + line->start, core->start - line->start);
+			if (core->len > 0)
+				appendStringInfoString(&buf, done[k++]);
+			appendBinaryStringInfo(&buf, texts[i] + core_end, line->start + line->len - core_end);
 		}
 		out[i] = buf.data;
 	}
