@@ -28,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include "common/jsonapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -209,17 +208,6 @@ encoded_len(TrKind kind, const char *text)
  * ---------------------------------------------------------------------
  */
 
-static bool
-json_valid(const char *s, size_t len, char **detail)
-{
-	JsonLexContext *lex = makeJsonLexContextCstringLen((char *) s, len, GetDatabaseEncoding(), true);
-	JsonParseErrorType err = pg_parse_json(lex, &nullSemAction);
-
-	if (err != JSON_SUCCESS && detail)
-		*detail = json_errdetail(err, lex);
-	return err == JSON_SUCCESS;
-}
-
 /* the body in the server encoding; ERROR if it is not UTF-8 */
 static char *
 server_body(const Provider *p, const HttpResponse *r)
@@ -233,12 +221,13 @@ server_body(const Provider *p, const HttpResponse *r)
 }
 
 /*
- * jsonb of a body pg_parse_json accepted, or NULL if jsonb_in still refuses
- * it (a number beyond numeric's range, say).  jsonb_in only parses into
- * memory, so its error can be flushed here and reported as the provider's.
+ * The body as jsonb, or NULL (with jsonb_in's *detail, if detail is not
+ * NULL) if jsonb_in refuses it: malformed JSON, or a number beyond
+ * numeric's range.  jsonb_in only parses into memory, so its error can be
+ * flushed here and reported as the provider's.
  */
 static JsonbContainer *
-body_jsonb(const char *body)
+body_jsonb(const char *body, char **detail)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	Jsonb	   *volatile jb = NULL;
@@ -250,6 +239,8 @@ body_jsonb(const char *body)
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(cxt);
+		if (detail)
+			*detail = CopyErrorData()->detail;
 		FlushErrorState();
 	}
 	PG_END_TRY();
@@ -259,12 +250,9 @@ body_jsonb(const char *body)
 static JsonbContainer *
 parse_json(const Provider *p, const HttpResponse *r)
 {
-	char	   *body = server_body(p, r);
 	char	   *detail = NULL;
-	JsonbContainer *root = NULL;
+	JsonbContainer *root = body_jsonb(server_body(p, r), &detail);
 
-	if (json_valid(body, strlen(body), &detail))
-		root = body_jsonb(body);
 	if (root == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_JSON_TEXT),
@@ -315,7 +303,7 @@ error_message(const Provider *p, const HttpResponse *r)
 	{
 		char	   *body = pg_any_to_server(r->body, r->len, PG_UTF8);
 
-		JsonbContainer *root = json_valid(body, strlen(body), NULL) ? body_jsonb(body) : NULL;
+		JsonbContainer *root = body_jsonb(body, NULL);
 
 		if (root)
 		{
