@@ -53,10 +53,13 @@ SELECT tr_err($$SELECT imgtrans_translate('Hello', 'e|s', 'en')$$) AS bad_code;
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'xx', 'en')$$) AS unknown_code;
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'fr', 'en')$$) AS unsupported_pair;
 SELECT tr_err($$SELECT imgtrans_translate('Hello', NULL, 'en')$$) AS null_target;
+SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'e s')$$) AS bad_source;
+SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', NULL)$$) AS null_source_is_auto;
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'nope')$$) AS unknown_provider;
 SELECT imgtrans_add_provider('down', 'apertium', 'http://127.0.0.1:1');
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'down')$$) AS provider_down;
 SELECT tr_err($$SELECT * FROM imgtrans_provider_languages('down')$$) AS languages_down;
+SELECT tr_err($$SELECT * FROM imgtrans_provider_languages('nope')$$) AS languages_unknown_provider;
 SELECT imgtrans_drop_provider('down');
 SELECT * FROM imgtrans_provider_languages('apertium') ORDER BY 1, 2;
 
@@ -106,6 +109,9 @@ SELECT tr_err($$SELECT imgtrans_add_provider('x', 'deepl', 'https://api-free.dee
 SELECT tr_err($$SELECT imgtrans_add_provider('x', 'deepl', 'https://api-free.deepl.com', 'sk-SECRET', '{"max_batch": 51}')$$) AS batch_cap;
 SELECT tr_err($$SELECT imgtrans_add_provider('x', 'apertium', 'http://x', NULL, '{"colour": 1}')$$) AS bad_option;
 SELECT tr_err($$SELECT imgtrans_add_provider('x', 'google', 'https://g', 'sk-SECRET', '{"timeout_ms": "soon"}')$$) AS bad_value;
+SELECT tr_err($$SELECT imgtrans_add_provider('x', 'apertium', 'http://x', NULL, '[1]')$$) AS options_not_object;
+SELECT tr_err($$SELECT imgtrans_add_provider('x', 'apertium', 'http://x', NULL, '{"timeout_ms": 0}')$$) AS bad_timeout;
+SELECT tr_err($$SELECT imgtrans_add_provider('x', 'apertium', 'http://x', NULL, '{"max_batch": 0}')$$) AS batch_zero;
 SELECT tr_err($$SELECT imgtrans_drop_provider('x')$$) AS drop_missing;
 -- the default moves with "default": true, and back to the oldest on drop
 SELECT imgtrans_add_provider('second', 'apertium', :'apy', NULL, '{"default": true, "timeout_ms": 5000}');

@@ -199,7 +199,6 @@ configure(const HttpRequest *req, struct curl_slist *headers, Transfer *t, char 
 	long		timeout = req->timeout_ms > 0 ? req->timeout_ms : imgtrans_http_timeout_ms;
 	CURLcode	rc = CURLE_OK;
 
-	curl_easy_reset(easy);		/* keeps the connection cache */
 	rc |= curl_easy_setopt(easy, CURLOPT_URL, req->url);
 	rc |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	rc |= curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -358,7 +357,11 @@ imgtrans_http_request(const HttpRequest *req, HttpResponse *resp)
 	}
 	PG_FINALLY();
 	{
-		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+		/*
+		 * Back to defaults (live connections stay): the handle must not keep
+		 * pointers to headers, errbuf, t or the body past this call.
+		 */
+		curl_easy_reset(easy);
 		curl_slist_free_all(headers);
 	}
 	PG_END_TRY();

@@ -28,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include "common/jsonapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -209,17 +208,6 @@ encoded_len(TrKind kind, const char *text)
  * ---------------------------------------------------------------------
  */
 
-static bool
-json_valid(const char *s, size_t len, char **detail)
-{
-	JsonLexContext *lex = makeJsonLexContextCstringLen((char *) s, len, GetDatabaseEncoding(), true);
-	JsonParseErrorType err = pg_parse_json(lex, &nullSemAction);
-
-	if (err != JSON_SUCCESS && detail)
-		*detail = json_errdetail(err, lex);
-	return err == JSON_SUCCESS;
-}
-
 /* the body in the server encoding; ERROR if it is not UTF-8 */
 static char *
 server_body(const Provider *p, const HttpResponse *r)
@@ -233,12 +221,13 @@ server_body(const Provider *p, const HttpResponse *r)
 }
 
 /*
- * jsonb of a body pg_parse_json accepted, or NULL if jsonb_in still refuses
- * it (a number beyond numeric's range, say).  jsonb_in only parses into
- * memory, so its error can be flushed here and reported as the provider's.
+ * The body as jsonb, or NULL (with jsonb_in's *detail, if detail is not
+ * NULL) if jsonb_in refuses it: malformed JSON, or a number beyond
+ * numeric's range.  jsonb_in only parses into memory, so its error can be
+ * flushed here and reported as the provider's.
  */
 static JsonbContainer *
-body_jsonb(const char *body)
+body_jsonb(const char *body, char **detail)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	Jsonb	   *volatile jb = NULL;
@@ -250,6 +239,8 @@ body_jsonb(const char *body)
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(cxt);
+		if (detail)
+			*detail = CopyErrorData()->detail;
 		FlushErrorState();
 	}
 	PG_END_TRY();
@@ -259,12 +250,9 @@ body_jsonb(const char *body)
 static JsonbContainer *
 parse_json(const Provider *p, const HttpResponse *r)
 {
-	char	   *body = server_body(p, r);
 	char	   *detail = NULL;
-	JsonbContainer *root = NULL;
+	JsonbContainer *root = body_jsonb(server_body(p, r), &detail);
 
-	if (json_valid(body, strlen(body), &detail))
-		root = body_jsonb(body);
 	if (root == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_JSON_TEXT),
@@ -315,7 +303,7 @@ error_message(const Provider *p, const HttpResponse *r)
 	{
 		char	   *body = pg_any_to_server(r->body, r->len, PG_UTF8);
 
-		JsonbContainer *root = json_valid(body, strlen(body), NULL) ? body_jsonb(body) : NULL;
+		JsonbContainer *root = body_jsonb(body, NULL);
 
 		if (root)
 		{
@@ -540,6 +528,28 @@ apertium_chunk(const Provider *p, const char *source, const char *target,
 	}
 }
 
+/* the '\n'-separated lines of a text, and each one without its blanks */
+typedef struct TextLines
+{
+	int			n;
+	TrSpan	   *line;
+	TrSpan	   *core;			/* len 0 for a blank line */
+} TextLines;
+
+static void
+split_text(const char *text, TextLines *tl)
+{
+	size_t		len = strlen(text);
+	int			j;
+
+	tl->n = tr_split_lines(text, len, NULL, 0);
+	tl->line = palloc(sizeof(TrSpan) * tl->n);
+	tl->core = palloc(sizeof(TrSpan) * tl->n);
+	tr_split_lines(text, len, tl->line, tl->n);
+	for (j = 0; j < tl->n; j++)
+		tr_trim_span(text, &tl->line[j], &tl->core[j]);
+}
+
 /*
  * Every non-blank line of every text is translated (in batches of
  * newline-joined lines); blank lines and each line's leading and trailing
@@ -549,60 +559,46 @@ static void
 apertium_translate(const Provider *p, const char *source, const char *target,
 				   int n, char **texts, char **out)
 {
-	List	   *cores = NIL;
+	TextLines  *tl = palloc(sizeof(TextLines) * Max(n, 1));
 	char	  **lines;
 	char	  **done;
+	int			total = 0;
+	int			k = 0;
 	int			i,
-				k = 0;
+				j;
 
 	for (i = 0; i < n; i++)
 	{
-		int			nl = tr_split_lines(texts[i], strlen(texts[i]), NULL, 0);
-		TrSpan	   *sp = palloc(sizeof(TrSpan) * nl);
-		int			j;
-
-		tr_split_lines(texts[i], strlen(texts[i]), sp, nl);
-		for (j = 0; j < nl; j++)
-		{
-			TrSpan		core;
-
-			tr_trim_span(texts[i], &sp[j], &core);
-			if (core.len > 0)
-				cores = lappend(cores, pnstrdup(texts[i] + core.start, core.len));
-		}
+		split_text(texts[i], &tl[i]);
+		total += tl[i].n;
 	}
-	lines = palloc(sizeof(char *) * Max(list_length(cores), 1));
-	done = palloc(sizeof(char *) * Max(list_length(cores), 1));
-	for (i = 0; i < list_length(cores); i++)
-		lines[i] = list_nth(cores, i);
-	translate_chunked(p, source, target, list_length(cores), lines, done, apertium_chunk);
+	lines = palloc(sizeof(char *) * Max(total, 1));
+	done = palloc(sizeof(char *) * Max(total, 1));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < tl[i].n; j++)
+			if (tl[i].core[j].len > 0)
+				lines[k++] = pnstrdup(texts[i] + tl[i].core[j].start, tl[i].core[j].len);
+	translate_chunked(p, source, target, k, lines, done, apertium_chunk);
 
 	/* reassemble: input blanks around each translated line */
+	k = 0;
 	for (i = 0; i < n; i++)
 	{
-		int			nl = tr_split_lines(texts[i], strlen(texts[i]), NULL, 0);
-		TrSpan	   *sp = palloc(sizeof(TrSpan) * nl);
 		StringInfoData buf;
-		int			j;
 
-		tr_split_lines(texts[i], strlen(texts[i]), sp, nl);
 		initStringInfo(&buf);
-		for (j = 0; j < nl; j++)
+		for (j = 0; j < tl[i].n; j++)
 		{
-			TrSpan		core;
+			const TrSpan *line = &tl[i].line[j];
+			const TrSpan *core = &tl[i].core[j];
+			size_t		core_end = core->start + core->len;
 
-			tr_trim_span(texts[i], &sp[j], &core);
 			if (j > 0)
 				appendStringInfoChar(&buf, '\n');
-			if (core.len == 0)
-			{
-				appendBinaryStringInfo(&buf, texts[i] + sp[j].start, sp[j].len);
-				continue;
-			}
-			appendBinaryStringInfo(&buf, texts[i] + sp[j].start, core.start - sp[j].start);
-			appendStringInfoString(&buf, done[k++]);
-			appendBinaryStringInfo(&buf, texts[i] + core.start + core.len,
-								   sp[j].start + sp[j].len - core.start - core.len);
+			appendBinaryStringInfo(&buf, texts[i] + line->start, core->start - line->start);
+			if (core->len > 0)
+				appendStringInfoString(&buf, done[k++]);
+			appendBinaryStringInfo(&buf, texts[i] + core_end, line->start + line->len - core_end);
 		}
 		out[i] = buf.data;
 	}
