@@ -140,17 +140,26 @@ bad_option(const char *key, const char *why)
 			 errhint("Job options are a JSON object with keys %s.", JOB_OPTIONS)));
 }
 
+/*
+ * An integer option from min to max, written as the job reads it back
+ * (($options->>key)::int): no fraction, exponent or out-of-range value
+ * that would pass here and fail later in a worker.
+ */
 static int
 option_int(const char *key, JsonbValue *v, int min, int max, const char *why)
 {
-	int			n;
+	char	   *s;
+	char	   *end;
+	long		n;
 
 	if (v->type != jbvNumeric)
 		bad_option(key, why);
-	n = DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(v->val.numeric)));
-	if (n < min || n > max)
+	s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
 		bad_option(key, why);
-	return n;
+	return (int) n;
 }
 
 static void
