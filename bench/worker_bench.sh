@@ -53,8 +53,7 @@ SQL
 
 restart_with_workers() {
   "${PSQL[@]}" -c "ALTER SYSTEM SET imgtrans.workers = $1"
-  as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -w -t 60 restart -m fast >/dev/null
-  CLUSTER_PID=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
+  cluster_restart fast
 }
 
 # warm up every worker (one OCR each), then N jobs; prints seconds

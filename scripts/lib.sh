@@ -6,6 +6,7 @@
 #   cluster_start [conf]  initdb a throwaway cluster in a temp dir, start it
 #                         on a free 127.0.0.1 port, export PGHOST/PGPORT/
 #                         PGUSER/PGDATABASE; extra postgresql.conf lines as $1
+#   cluster_restart [mode] pg_ctl stop -m mode (default fast), then start
 #   cluster_stop          stop that server by its PID and remove the dir
 #
 # Servers are reached on 127.0.0.1 only and stopped by PID, never by name.
@@ -82,6 +83,12 @@ CONF
   CLUSTER_PID=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
   export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres CLUSTER_DIR CLUSTER_PID
   log "PostgreSQL running on 127.0.0.1:$PGPORT (pid $CLUSTER_PID, dir $CLUSTER_DIR)"
+}
+
+cluster_restart() {
+  as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -w -t 60 stop -m "${1:-fast}" >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start >/dev/null
+  CLUSTER_PID=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
 }
 
 # a directory inside the cluster dir that the server can read files from

@@ -33,6 +33,15 @@ SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"psm": 2}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"level": "letter"}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"max_attempts": 0}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"vars": 1}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '"line"');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"level": 1}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"psm": "7"}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"psm": 3.4}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"provider": 1}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"priority": 1.5}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"priority": 1e10}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"max_attempts": 101}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"max_attempts": 2.0}');
 
 -- a poison image fails after max_attempts, with its error
 SELECT imgtrans_submit(fx('truncated.png'), 'eng', NULL, '{"max_attempts": 1}') AS job \gset
@@ -99,7 +108,21 @@ INSERT INTO bad VALUES (1, fx('hello.png'));
 DROP TRIGGER t ON bad;
 CREATE TRIGGER t AFTER INSERT ON bad FOR EACH STATEMENT EXECUTE FUNCTION imgtrans_enqueue('img');
 INSERT INTO bad VALUES (1, fx('hello.png'));
+DROP TRIGGER t ON bad;
+CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa', 'x');
+INSERT INTO bad VALUES (1, fx('hello.png'));
+DROP TRIGGER t ON bad;
+CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'e s');
+INSERT INTO bad VALUES (1, fx('hello.png'));
+DROP TRIGGER t ON bad;
+INSERT INTO bad VALUES (1, fx('hello.png'));
+CREATE TRIGGER t AFTER DELETE ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
+DELETE FROM bad;
 DROP TABLE bad;
+CREATE TABLE twokey (a int, b int, img bytea, PRIMARY KEY (a, b));
+CREATE TRIGGER t AFTER INSERT ON twokey FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
+INSERT INTO twokey VALUES (1, 1, fx('hello.png'));
+DROP TABLE twokey;
 CREATE TABLE nokey (img bytea);
 CREATE TRIGGER t AFTER INSERT ON nokey FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
 INSERT INTO nokey VALUES (fx('hello.png'));
@@ -118,6 +141,7 @@ SELECT imgtrans_wait(:job, '2 minutes');
 SELECT imgtrans_retry(:job);
 SELECT imgtrans_cancel(:job);
 SELECT imgtrans_retry(-1);
+SELECT imgtrans_cancel(-1);
 SELECT imgtrans_retry_failed();
 SELECT imgtrans_wait(id, '2 minutes') FROM imgtrans.jobs WHERE status <> 'done' ORDER BY id;
 SELECT queued, running, failed, done > 0 AS some_done, oldest_queued_age, jobs_per_min > 0 AS rate

@@ -140,17 +140,26 @@ bad_option(const char *key, const char *why)
 			 errhint("Job options are a JSON object with keys %s.", JOB_OPTIONS)));
 }
 
+/*
+ * An integer option from min to max, written as the job reads it back
+ * (($options->>key)::int): no fraction, exponent or out-of-range value
+ * that would pass here and fail later in a worker.
+ */
 static int
 option_int(const char *key, JsonbValue *v, int min, int max, const char *why)
 {
-	int			n;
+	char	   *s;
+	char	   *end;
+	long		n;
 
 	if (v->type != jbvNumeric)
 		bad_option(key, why);
-	n = DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(v->val.numeric)));
-	if (n < min || n > max)
+	s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
 		bad_option(key, why);
-	return n;
+	return (int) n;
 }
 
 static void
@@ -307,9 +316,12 @@ may_select(Oid relid, AttrNumber att)
 		pg_attribute_aclcheck(relid, att, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 }
 
-/* The trigger's arguments, checked; spec gets column, lang and target. */
+/*
+ * The trigger's arguments, checked; spec gets table, column, lang and
+ * target, *att the image column.  Returns the primary key column.
+ */
 static AttrNumber
-trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
+trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec, AttrNumber *att_out)
 {
 	Trigger    *tg = td->tg_trigger;
 	Relation	rel = td->tg_relation;
@@ -341,6 +353,7 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 						spec->source_column, RelationGetRelationName(rel)),
 				 errdetail("The imgtrans job reads the image as the role that queued it.")));
 	spec->source_table = RelationGetRelid(rel);
+	*att_out = att;
 	return pk;
 }
 
@@ -376,8 +389,7 @@ imgtrans_enqueue(PG_FUNCTION_ARGS)
 		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
 		trigger_usage_error("must be an AFTER INSERT or UPDATE trigger FOR EACH ROW");
 	imgtrans_require_workers();
-	pk = trigger_args(td, fcinfo->flinfo->fn_oid, &spec);
-	att = SPI_fnumber(RelationGetDescr(td->tg_relation), spec.source_column);
+	pk = trigger_args(td, fcinfo->flinfo->fn_oid, &spec, &att);
 	row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	image = heap_getattr(row, att, RelationGetDescr(td->tg_relation), &isnull);
 	if (isnull || image_unchanged(td, att, image))

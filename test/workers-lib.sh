@@ -4,38 +4,32 @@
 #
 #   workers_cluster [conf]   a throwaway cluster with the library preloaded,
 #                            imgtrans.job_retry_delay = 200ms, stopped at exit
-#   cluster_restart [mode]   pg_ctl stop -m mode (default fast), then start
 #   tall_image              path (readable by the server) of doc.png stacked
 #                            4 times: a page whose OCR takes a second or more
 #   q SQL                    psql -tA, exit on error
 #   create_extension         CREATE EXTENSION imgtrans, or bail out
 #   load_images              table imgs(name, img): tall, hello, truncated
 #   wait_until SECS SQL      poll until SQL returns t; false after SECS
-#   ok COND NAME / finish    TAP output; finish exits 1 if anything failed
+#   ok_rc STATUS NAME        TAP ok when STATUS is 0 (on test/tap.sh)
+#   is GOT EXPECTED NAME     TAP ok when equal, else shows both
+#   finish                   tap_done, with the server log tail on failure
 #
 # Everything is bounded in time and stopped by PID.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-TAP_N=0
-TAP_FAILED=0
-
-ok() {  # ok STATUS NAME  (STATUS 0 = pass)
-  TAP_N=$((TAP_N + 1))
-  if [ "$1" = 0 ]; then echo "ok $TAP_N - $2"
-  else TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $2"; fi
-}
+ok_rc() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
 is() {  # is GOT EXPECTED NAME
-  if [ "$1" = "$2" ]; then ok 0 "$3"
-  else ok 1 "$3"; echo "#   got: '$1'"; echo "#   expected: '$2'"; fi
+  if [ "$1" = "$2" ]; then ok "$3"
+  else not_ok "$3"; echo "#   got: '$1'"; echo "#   expected: '$2'"; fi
 }
 
 finish() {
-  echo "1..$TAP_N"
   if [ "$TAP_FAILED" != 0 ] && [ -n "${CLUSTER_DIR:-}" ]; then
     echo "# server log tail:"; tail -40 "$CLUSTER_DIR/server.log" | sed 's/^/#   /'
   fi
-  [ "$TAP_FAILED" = 0 ]
+  tap_done
 }
 
 q() { psql -X -q -tA -v ON_ERROR_STOP=1 "$@"; }
@@ -64,12 +58,6 @@ workers_cluster() {
 imgtrans.job_retry_delay = 200
 ${1:-}" || exit 1
   trap 'cluster_stop' EXIT
-}
-
-cluster_restart() {
-  as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -w -t 60 stop -m "${1:-fast}" >/dev/null
-  as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 start >/dev/null
-  CLUSTER_PID=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
 }
 
 tall_image() {

@@ -25,17 +25,17 @@ cpu_of_workers() {  # total utime+stime ticks of the worker processes
 
 q -c "SELECT imgtrans_submit(img) FROM imgs, generate_series(1, 3) WHERE name = 'tall'" >/dev/null
 wait_until 60 "SELECT EXISTS (SELECT FROM imgtrans.workers WHERE phase = 'ocr')"
-ok $? "a job is in its OCR phase"
-start=$(date +%s.%N)
+ok_rc $? "a job is in its OCR phase"
+t0=$(now_ms)
 PGOPTIONS="-c statement_timeout=60s" q -c "DROP EXTENSION imgtrans"
-ok $? "DROP EXTENSION while a job runs"
-echo "# DROP EXTENSION took $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
+ok_rc $? "DROP EXTENSION while a job runs"
+echo "# DROP EXTENSION took $(( $(now_ms) - t0 )) ms"
 wait_until 30 "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'imgtrans worker'
                AND query = 'imgtrans worker: waiting for CREATE EXTENSION imgtrans'"
-ok $? "both workers wait for CREATE EXTENSION"
+ok_rc $? "both workers wait for CREATE EXTENSION"
 c0=$(cpu_of_workers); sleep 3; c1=$(cpu_of_workers)
 [ $((c1 - c0)) -le 10 ]
-ok $? "idle workers use no CPU ($((c1 - c0)) ticks in 3 s)"
+ok_rc $? "idle workers use no CPU ($((c1 - c0)) ticks in 3 s)"
 
 create_extension
 load_images
@@ -44,11 +44,11 @@ is "$(q -c "SELECT imgtrans_wait($job, '60 seconds')")" done "jobs run again aft
 
 q -c "SELECT imgtrans_submit(img) FROM imgs, generate_series(1, 3) WHERE name = 'tall'" >/dev/null
 wait_until 60 "SELECT EXISTS (SELECT FROM imgtrans.workers WHERE phase = 'ocr')"
-ok $? "a job is in its OCR phase"
-start=$(date +%s.%N)
+ok_rc $? "a job is in its OCR phase"
+t0=$(now_ms)
 q -d postgres -c "DROP DATABASE jobsdb"
-ok $? "DROP DATABASE of the workers' database while a job runs"
-echo "# DROP DATABASE took $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
+ok_rc $? "DROP DATABASE of the workers' database while a job runs"
+echo "# DROP DATABASE took $(( $(now_ms) - t0 )) ms"
 sleep 2
 is "$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'imgtrans worker'")" 0 \
    "no workers while the database is gone"

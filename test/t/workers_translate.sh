@@ -15,12 +15,12 @@ load_images
 if [ -z "$(q -c "SELECT to_regprocedure('imgtrans_translate(text[],text,text,text)')")" ]; then
   err=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa') FROM imgs WHERE name = 'hello'" 2>&1)
   echo "$err" | grep -q "translation is not available: function imgtrans_translate(text\[\], text, text, text) does not exist"
-  ok $? "submit with a target: translation is not available"
+  ok_rc $? "submit with a target: translation is not available"
   q -c "CREATE TABLE p (id int PRIMARY KEY, img bytea)" \
     -c "CREATE TRIGGER p AFTER INSERT ON p FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa')"
   err=$(q -c "INSERT INTO p SELECT 1, img FROM imgs WHERE name = 'hello'" 2>&1)
   echo "$err" | grep -q "translation is not available"
-  ok $? "trigger with a target: translation is not available"
+  ok_rc $? "trigger with a target: translation is not available"
   echo "# SKIP provider tests: imgtrans_translate is not in this build"
   finish; exit $?
 fi
@@ -42,12 +42,12 @@ q -c "SELECT text || ' => ' || translated FROM imgtrans.job_boxes WHERE job_id =
 pid=$APY_PID
 apy_stop
 ! kill -0 "$pid" 2>/dev/null
-ok $? "Apertium stopped"
+ok_rc $? "Apertium stopped"
 job=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa', '{\"max_attempts\": 3}') FROM imgs WHERE name = 'hello'")
 is "$(q -c "SELECT imgtrans_wait($job, '2 minutes')")" failed "provider down: the job fails"
 is "$(q -c "SELECT attempts FROM imgtrans.jobs WHERE id = $job")" 3 "after 3 attempts"
 q -c "SELECT error FROM imgtrans.jobs WHERE id = $job" | grep -q '^translation failed: .*apy'
-ok $? "with the provider's error recorded"
+ok_rc $? "with the provider's error recorded"
 is "$(q -c "SELECT finished_at - started_at < finished_at - created_at - interval '0.5 s' FROM imgtrans.jobs WHERE id = $job")" t \
    "attempts were spaced by the backoff"
 is "$(q -c "SELECT string_agg(text, ' ' ORDER BY box_no) || '|' || count(translated) FROM imgtrans.job_boxes WHERE job_id = $job")" \
