@@ -49,3 +49,19 @@ SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es')$$);
 SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'no_such_provider')$$);
 SELECT (SELECT count(*) FROM imgtrans_translate_image(NULL, 'es')) AS null_image,
        (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), NULL)) AS null_target;
+-- the provider and the languages are checked before the OCR: a bad one fails
+-- fast (even on a bomb), and fails the same on an image without text
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es', provider => 'no_such_provider')$$) AS before_ocr;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'es', provider => 'no_such_provider')$$) AS no_text;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'xx-nope', provider => 'render_apy')$$) AS bad_target;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'es', 'xyz', provider => 'render_apy')$$) AS bad_source;
+-- bad images and OCR arguments are the OCR's errors
+SELECT q, try(q) AS result FROM unnest(ARRAY[
+  $$SELECT * FROM imgtrans_translate_image(''::bytea, 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('notimage.txt'), 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('truncated.png'), 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('hello.png'), 'es', 'en', 'PARA', 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('hello.png'), 'es', 'en', provider => 'render_apy', preprocess => '{sharpen-ish}')$$
+]) q;
+SELECT (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', NULL)) AS null_source,
+       (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', 'en', NULL)) AS null_level;
