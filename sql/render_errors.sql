@@ -65,3 +65,13 @@ SELECT q, try(q) AS result FROM unnest(ARRAY[
 ]) q;
 SELECT (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', NULL)) AS null_source,
        (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', 'en', NULL)) AS null_level;
+-- imgtrans.max_image_bytes limits what imgtrans accepts, not what imgtrans_render
+-- returns (bounded by max_image_pixels): a lossy WebP written back as PNG can be
+-- larger than the limit, and is then refused as input like any other image
+SET imgtrans.max_image_bytes = 3000;
+CREATE TEMP TABLE big_render AS
+SELECT imgtrans_render(fx('hello.webp'), '[]'::jsonb, 'boxes', 'png') AS img;
+SELECT length(fx('hello.webp')) <= 3000 AS input_within, length(img) > 3000 AS output_over FROM big_render;
+SELECT try($$SELECT imgtrans_image_info(img) FROM big_render$$) AS fed_back;
+RESET imgtrans.max_image_bytes;
+DROP TABLE big_render;

@@ -16,6 +16,10 @@
  * The image is decoded through imgtrans_decode() (so the size limits
  * apply), worked on as 32 bpp RGB, and written back at the original size
  * and resolution; a gray input stays gray unless the mode draws colour.
+ * imgtrans.max_image_bytes limits what imgtrans accepts, not what this
+ * returns: the result is bounded by imgtrans.max_image_pixels instead, and
+ * may be larger than the input (a JPEG photo written as PNG or TIFF), so
+ * larger than max_image_bytes; only a result over bytea's 1 GB is an ERROR.
  * Every PIX and every leptonica buffer is freed in PG_FINALLY.  Never
  * calls tesseract and never includes PostgreSQL's geo_decls.h (BOX).
  *-------------------------------------------------------------------------
@@ -27,6 +31,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "font.h"
 #include "imgtrans.h"
@@ -502,6 +507,10 @@ is_gray(PIX *pix)
 	return !color;
 }
 
+/* SQL names of RenderMode and RenderFormat values, in enum order */
+static const char *const mode_names[] = {"boxes", "translate", "erase"};
+static const char *const format_names[] = {"png", "jpeg", "webp", "tiff"};
+
 static l_ok
 encode_pix(PIX *pix, RenderFormat format, l_uint8 **data, size_t *size)
 {
@@ -530,6 +539,12 @@ encode_result(RenderCall *call, RenderFormat format)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not encode the rendered image"),
 				 errhint("Try another format.")));
+	if (size > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the rendered image is %zu bytes as %s, more than a bytea can hold",
+						size, format_names[format]),
+				 errhint("Use format jpeg, or scale the image down.")));
 	result = palloc(VARHDRSZ + size);
 	SET_VARSIZE(result, VARHDRSZ + size);
 	memcpy(VARDATA(result), call->encoded, size);
@@ -600,9 +615,6 @@ imgtrans_render_image(const bytea *image, const RenderBox *boxes, int nboxes,
  * SQL
  * ---------------------------------------------------------------------
  */
-
-static const char *const mode_names[] = {"boxes", "translate", "erase"};
-static const char *const format_names[] = {"png", "jpeg", "webp", "tiff"};
 
 /* Index of name in names (case-insensitive, "jpg" = "jpeg"), or ERROR. */
 static int
