@@ -362,20 +362,27 @@ draw_outline(PIX *pix, const Paint *p, int t)
 	fill_rect(pix, clip_rect(p->x1, p->y0, x1, p->y1, pix), rgb);
 }
 
-/* Erases the box and a margin that holds the ink's anti-aliased fringe. */
-static void
-erase_box(PIX *pix, const Paint *p)
+/* The box and a margin that holds the ink's anti-aliased fringe. */
+static Rect
+erase_rect(PIX *pix, const Paint *p)
 {
 	int			pad = 1 + (p->y1 - p->y0) / 25;
 
-	fill_rect(pix, clip_rect((int64) p->x0 - pad, (int64) p->y0 - pad,
-							 (int64) p->x1 + pad, (int64) p->y1 + pad, pix), p->bg);
+	return clip_rect((int64) p->x0 - pad, (int64) p->y0 - pad,
+					 (int64) p->x1 + pad, (int64) p->y1 + pad, pix);
+}
+
+static void
+erase_box(PIX *pix, const Paint *p)
+{
+	fill_rect(pix, erase_rect(pix, p), p->bg);
 }
 
 typedef struct Blend
 {
 	PIX		   *pix;
 	const int  *ink;
+	Rect		clip;			/* glyph pixels outside are not drawn */
 } Blend;
 
 /* GlyphSink: blends a glyph's coverage in the ink colour. */
@@ -384,16 +391,14 @@ blend_glyph(void *ctx, const unsigned char *cov, int rows, int width,
 			int pitch, int left, int top)
 {
 	Blend	   *bl = (Blend *) ctx;
-	int			w = pixGetWidth(bl->pix),
-				h = pixGetHeight(bl->pix);
 	int			gx,
 				gy;
 
-	for (gy = Max(0, -top); gy < rows && top + gy < h; gy++)
+	for (gy = Max(0, bl->clip.y0 - top); gy < rows && top + gy < bl->clip.y1; gy++)
 	{
 		l_uint32   *row = pixel_at(bl->pix, 0, top + gy);
 
-		for (gx = Max(0, -left); gx < width && left + gx < w; gx++)
+		for (gx = Max(0, bl->clip.x0 - left); gx < width && left + gx < bl->clip.x1; gx++)
 		{
 			int			a = cov[gy * pitch + gx];
 			l_int32		rgb[3];
@@ -409,7 +414,12 @@ blend_glyph(void *ctx, const unsigned char *cov, int rows, int width,
 	}
 }
 
-/* Fits the box's text into it and draws it, vertically centred. */
+/*
+ * Fits the box's text into it and draws it, vertically centred; text that
+ * does not fit even at MIN_TEXT_PX is clipped to the erased area.  Text
+ * that fits is not clipped: accents and descenders may reach a little past
+ * the em box the layout measures.
+ */
 static void
 draw_text(PIX *pix, const Paint *p)
 {
@@ -418,7 +428,7 @@ draw_text(PIX *pix, const Paint *p)
 	uint32_t   *cps;
 	TlLine	   *lines;
 	TlLayout	lay;
-	Blend		bl = {pix, p->ink};
+	Blend		bl = {pix, p->ink, {0, 0, pixGetWidth(pix), pixGetHeight(pix)}};
 	double		ascent;
 	int			n,
 				top,
@@ -436,6 +446,8 @@ draw_text(PIX *pix, const Paint *p)
 	top = p->y0;
 	if (lay.fits)
 		top += (p->y1 - p->y0 - tl_block_height(font, lay.px, lay.nlines)) / 2;
+	else
+		bl.clip = erase_rect(pix, p);
 	for (i = 0; i < lay.nlines; i++)
 	{
 		int			baseline = top + (int) lrint((i * font->line_pitch + ascent) * lay.px);
