@@ -122,3 +122,29 @@ SELECT imgtrans_render(NULL, '[]'::jsonb) IS NULL AS null_image;
 -- a box with only text (OCR rows) is re-typeset in translate mode
 SELECT ocr_text(imgtrans_render(fx('hello.png'),
          (SELECT jsonb_agg(w) FROM imgtrans_ocr(fx('hello.png'), level => 'line') w))) AS retypeset;
+
+-- imgtrans_translated_box is imgtrans_box plus translated, and imgtrans.job_boxes
+-- stores the same columns after its keys (three column lists that must agree)
+WITH cols AS (
+  SELECT attrelid::regclass::text AS rel, array_agg(attname || ' ' || format_type(atttypid, atttypmod)
+                                                    ORDER BY attnum) AS c
+  FROM pg_attribute
+  WHERE attrelid IN ('imgtrans_box'::regclass, 'imgtrans_translated_box'::regclass,
+                     'imgtrans.job_boxes'::regclass)
+    AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('job_id', 'box_no')
+  GROUP BY attrelid)
+SELECT t.c = b.c || 'translated text'::text AS box_plus_translated, t.c = j.c AS same_as_job_boxes
+FROM cols t, cols b, cols j
+WHERE t.rel = 'imgtrans_translated_box' AND b.rel = 'imgtrans_box' AND j.rel = 'imgtrans.job_boxes';
+
+-- text that does not fit even at 4 px is clipped to the painted-over area (the box
+-- and a 1 px margin here): erasing that area again gives the erased original back
+SELECT imgtrans_render(imgtrans_render(fx('blank.png'),
+         '[{"x": 20, "y": 20, "width": 60, "height": 6, "translated": "far too many words to fit in this small box at four pixels, they would run down the page"}]'::jsonb),
+         '[{"x": 19, "y": 19, "width": 62, "height": 8}]'::jsonb, 'erase')
+     = imgtrans_render(fx('blank.png'), '[{"x": 19, "y": 19, "width": 62, "height": 8}]'::jsonb, 'erase')
+       AS overflow_clipped,
+       imgtrans_render(fx('blank.png'),
+         '[{"x": 20, "y": 20, "width": 60, "height": 6, "translated": "far too many words to fit in this small box at four pixels, they would run down the page"}]'::jsonb)
+     <> imgtrans_render(fx('blank.png'), '[{"x": 20, "y": 20, "width": 60, "height": 6}]'::jsonb, 'erase')
+       AS text_drawn;

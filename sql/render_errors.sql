@@ -49,3 +49,29 @@ SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es')$$);
 SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'no_such_provider')$$);
 SELECT (SELECT count(*) FROM imgtrans_translate_image(NULL, 'es')) AS null_image,
        (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), NULL)) AS null_target;
+-- the provider and the languages are checked before the OCR: a bad one fails
+-- fast (even on a bomb), and fails the same on an image without text
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es', provider => 'no_such_provider')$$) AS before_ocr;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'es', provider => 'no_such_provider')$$) AS no_text;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'xx-nope', provider => 'render_apy')$$) AS bad_target;
+SELECT try($$SELECT * FROM imgtrans_translate_image(fx('blank.png'), 'es', 'xyz', provider => 'render_apy')$$) AS bad_source;
+-- bad images and OCR arguments are the OCR's errors
+SELECT q, try(q) AS result FROM unnest(ARRAY[
+  $$SELECT * FROM imgtrans_translate_image(''::bytea, 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('notimage.txt'), 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('truncated.png'), 'es', 'en', provider => 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('hello.png'), 'es', 'en', 'PARA', 'render_apy')$$,
+  $$SELECT * FROM imgtrans_translate_image(fx('hello.png'), 'es', 'en', provider => 'render_apy', preprocess => '{sharpen-ish}')$$
+]) q;
+SELECT (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', NULL)) AS null_source,
+       (SELECT count(*) FROM imgtrans_translate_image(fx('doc.png'), 'es', 'en', NULL)) AS null_level;
+-- imgtrans.max_image_bytes limits what imgtrans accepts, not what imgtrans_render
+-- returns (bounded by max_image_pixels): a lossy WebP written back as PNG can be
+-- larger than the limit, and is then refused as input like any other image
+SET imgtrans.max_image_bytes = 3000;
+CREATE TEMP TABLE big_render AS
+SELECT imgtrans_render(fx('hello.webp'), '[]'::jsonb, 'boxes', 'png') AS img;
+SELECT length(fx('hello.webp')) <= 3000 AS input_within, length(img) > 3000 AS output_over FROM big_render;
+SELECT try($$SELECT imgtrans_image_info(img) FROM big_render$$) AS fed_back;
+RESET imgtrans.max_image_bytes;
+DROP TABLE big_render;

@@ -16,6 +16,10 @@
  * The image is decoded through imgtrans_decode() (so the size limits
  * apply), worked on as 32 bpp RGB, and written back at the original size
  * and resolution; a gray input stays gray unless the mode draws colour.
+ * imgtrans.max_image_bytes limits what imgtrans accepts, not what this
+ * returns: the result is bounded by imgtrans.max_image_pixels instead, and
+ * may be larger than the input (a JPEG photo written as PNG or TIFF), so
+ * larger than max_image_bytes; only a result over bytea's 1 GB is an ERROR.
  * Every PIX and every leptonica buffer is freed in PG_FINALLY.  Never
  * calls tesseract and never includes PostgreSQL's geo_decls.h (BOX).
  *-------------------------------------------------------------------------
@@ -27,6 +31,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "font.h"
 #include "imgtrans.h"
@@ -357,20 +362,27 @@ draw_outline(PIX *pix, const Paint *p, int t)
 	fill_rect(pix, clip_rect(p->x1, p->y0, x1, p->y1, pix), rgb);
 }
 
-/* Erases the box and a margin that holds the ink's anti-aliased fringe. */
-static void
-erase_box(PIX *pix, const Paint *p)
+/* The box and a margin that holds the ink's anti-aliased fringe. */
+static Rect
+erase_rect(PIX *pix, const Paint *p)
 {
 	int			pad = 1 + (p->y1 - p->y0) / 25;
 
-	fill_rect(pix, clip_rect((int64) p->x0 - pad, (int64) p->y0 - pad,
-							 (int64) p->x1 + pad, (int64) p->y1 + pad, pix), p->bg);
+	return clip_rect((int64) p->x0 - pad, (int64) p->y0 - pad,
+					 (int64) p->x1 + pad, (int64) p->y1 + pad, pix);
+}
+
+static void
+erase_box(PIX *pix, const Paint *p)
+{
+	fill_rect(pix, erase_rect(pix, p), p->bg);
 }
 
 typedef struct Blend
 {
 	PIX		   *pix;
 	const int  *ink;
+	Rect		clip;			/* glyph pixels outside are not drawn */
 } Blend;
 
 /* GlyphSink: blends a glyph's coverage in the ink colour. */
@@ -379,16 +391,14 @@ blend_glyph(void *ctx, const unsigned char *cov, int rows, int width,
 			int pitch, int left, int top)
 {
 	Blend	   *bl = (Blend *) ctx;
-	int			w = pixGetWidth(bl->pix),
-				h = pixGetHeight(bl->pix);
 	int			gx,
 				gy;
 
-	for (gy = Max(0, -top); gy < rows && top + gy < h; gy++)
+	for (gy = Max(0, bl->clip.y0 - top); gy < rows && top + gy < bl->clip.y1; gy++)
 	{
 		l_uint32   *row = pixel_at(bl->pix, 0, top + gy);
 
-		for (gx = Max(0, -left); gx < width && left + gx < w; gx++)
+		for (gx = Max(0, bl->clip.x0 - left); gx < width && left + gx < bl->clip.x1; gx++)
 		{
 			int			a = cov[gy * pitch + gx];
 			l_int32		rgb[3];
@@ -404,7 +414,12 @@ blend_glyph(void *ctx, const unsigned char *cov, int rows, int width,
 	}
 }
 
-/* Fits the box's text into it and draws it, vertically centred. */
+/*
+ * Fits the box's text into it and draws it, vertically centred; text that
+ * does not fit even at MIN_TEXT_PX is clipped to the erased area.  Text
+ * that fits is not clipped: accents and descenders may reach a little past
+ * the em box the layout measures.
+ */
 static void
 draw_text(PIX *pix, const Paint *p)
 {
@@ -413,7 +428,7 @@ draw_text(PIX *pix, const Paint *p)
 	uint32_t   *cps;
 	TlLine	   *lines;
 	TlLayout	lay;
-	Blend		bl = {pix, p->ink};
+	Blend		bl = {pix, p->ink, {0, 0, pixGetWidth(pix), pixGetHeight(pix)}};
 	double		ascent;
 	int			n,
 				top,
@@ -431,6 +446,8 @@ draw_text(PIX *pix, const Paint *p)
 	top = p->y0;
 	if (lay.fits)
 		top += (p->y1 - p->y0 - tl_block_height(font, lay.px, lay.nlines)) / 2;
+	else
+		bl.clip = erase_rect(pix, p);
 	for (i = 0; i < lay.nlines; i++)
 	{
 		int			baseline = top + (int) lrint((i * font->line_pitch + ascent) * lay.px);
@@ -502,6 +519,10 @@ is_gray(PIX *pix)
 	return !color;
 }
 
+/* SQL names of RenderMode and RenderFormat values, in enum order */
+static const char *const mode_names[] = {"boxes", "translate", "erase"};
+static const char *const format_names[] = {"png", "jpeg", "webp", "tiff"};
+
 static l_ok
 encode_pix(PIX *pix, RenderFormat format, l_uint8 **data, size_t *size)
 {
@@ -530,6 +551,12 @@ encode_result(RenderCall *call, RenderFormat format)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not encode the rendered image"),
 				 errhint("Try another format.")));
+	if (size > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the rendered image is %zu bytes as %s, more than a bytea can hold",
+						size, format_names[format]),
+				 errhint("Use format jpeg, or scale the image down.")));
 	result = palloc(VARHDRSZ + size);
 	SET_VARSIZE(result, VARHDRSZ + size);
 	memcpy(VARDATA(result), call->encoded, size);
@@ -600,9 +627,6 @@ imgtrans_render_image(const bytea *image, const RenderBox *boxes, int nboxes,
  * SQL
  * ---------------------------------------------------------------------
  */
-
-static const char *const mode_names[] = {"boxes", "translate", "erase"};
-static const char *const format_names[] = {"png", "jpeg", "webp", "tiff"};
 
 /* Index of name in names (case-insensitive, "jpg" = "jpeg"), or ERROR. */
 static int

@@ -9,7 +9,9 @@
  * dropped; a paragraph's lines are joined with spaces, so that the
  * provider sees whole sentences; then all the texts of the image go to
  * imgtrans_translate_batch() (translate.c) in one call, through the
- * translation cache.
+ * translation cache.  The provider and the languages are checked before
+ * the OCR (an empty batch does that, without any HTTP), so a mistake there
+ * fails fast and fails the same whether or not the image has text.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -21,12 +23,13 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "boxes.h"
 #include "transcodec.h"
 #include "translate.h"
 
 /* columns of imgtrans_box, then translated */
 #define TB_TEXT		10
-#define TB_NCOLS	13
+#define TB_NCOLS	(BOX_NCOLS + 1)
 
 /* The OCR rows of one image, copied out of SPI. */
 typedef struct OcrRows
@@ -55,7 +58,9 @@ ocr_lang(const char *source)
 static const char *
 check_level(const char *level)
 {
-	if (strcmp(level, "para") != 0 && strcmp(level, "line") != 0)
+	unsigned	bit = ocr_parse_levels(level);
+
+	if (bit != OCR_LEVEL_BIT(OCR_LEVEL_PARA) && bit != OCR_LEVEL_BIT(OCR_LEVEL_LINE))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("level \"%s\" is not supported by imgtrans_translate_image", level),
@@ -136,6 +141,7 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 	const char *provider = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	const char *target,
 			   *source,
+			   *lang,
 			   *level;
 	OcrRows		ocr;
 	char	  **texts;
@@ -149,8 +155,11 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 	target = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	level = check_level(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	lang = ocr_lang(source);
+	/* provider, source and target: an ERROR now rather than after the OCR */
+	imgtrans_translate_batch(provider, source, target, 0, NULL, NULL);
 
-	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), ocr_lang(source), level,
+	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), lang, level,
 				  PG_NARGS() > 5 && !PG_ARGISNULL(5) ? PG_GETARG_DATUM(5) : (Datum) 0);
 	texts = palloc(sizeof(char *) * Max(ocr.n, 1));
 	for (i = 0; i < ocr.n; i++)
