@@ -38,6 +38,10 @@
 #                        SBIN0001234 and ABCDE1234F OCR as exact single words.
 #                        (The IFSC line uses DejaVu Serif: DejaVu Sans Mono's
 #                        dotted zero made tesseract read "SBINQ001234".)
+#   cheque-skew7.png     cheque.png turned 7 degrees counter-clockwise (white
+#                        corners): deskew and ruled-line removal.
+#   doc.gt.txt, cheque.gt.txt  The text printed on doc.png / cheque.png, in
+#                        reading order (lines grouped by vertical position).
 #   sign.png             Photo-like colour sign (RGB, gradient background):
 #                        white bold text on a blue panel, brown text on a
 #                        yellow panel.  Image translation: background and
@@ -109,6 +113,17 @@ The dog is in the garden.
 The weather is good today. We walk to the old
 town and buy bread. The shop is near the river."
 
+# The cheque's text in reading order, lines grouped by vertical position as
+# in the dev set's ground truth (../shared/ocr-dev); tesseract itself reads
+# the two columns in an order of its own.
+CHEQUE_TEXT="STATE BANK OF EXAMPLE 12-03-2025
+IFSC: SBIN0001234
+PAY Rahul Kumar
+Rupees Five Thousand Only
+A/C No: 12345678901 Rs 5000.00
+PAN: ABCDE1234F
+Authorised Signatory"
+
 SIGN_TEXT="Welcome to the old town
 
 Please walk slowly
@@ -156,6 +171,9 @@ done
     -font "$MONO"  -pointsize 28 -annotate +740+335 'Rs 5000.00' \
     -font "$SANS"  -pointsize 22 -annotate +720+400 'Authorised Signatory' \
     $PNGOPT cheque.png
+"$CONVERT" cheque.png -background white -rotate -7 $PNGOPT cheque-skew7.png
+printf '%s\n' "$DOC_TEXT" >doc.gt.txt
+printf '%s\n' "$CHEQUE_TEXT" >cheque.gt.txt
 
 # ---------------------------------------------------------------- sign
 "$CONVERT" -size 900x480 gradient:'#c9dbe9'-'#eee3cc' \

@@ -32,10 +32,39 @@ FROM imgtrans_ocr(fx('doc-skew5.png'), preprocess => '{deskew}') w,
               WHERE bbox && w.bbox AND area(bbox # w.bbox) > 0.5 * area(bbox)) o
 WHERE w.text IN ('house', 'garden.', 'river.');
 
+-- a skewed cheque (cheque-skew7.png): plain OCR loses lines; deskew alone
+-- reads the amount box's edge as "|" and drops the line between the two
+-- rules; auto (deskew, then rules) reads every word and nothing else
+SELECT cfg,
+       (SELECT count(*) FROM regexp_split_to_table(convert_from(fx('cheque.gt.txt'), 'UTF8'), '\s+') AS g(w)
+        WHERE w <> '' AND w NOT IN (SELECT text FROM imgtrans_ocr(fx('cheque-skew7.png'), preprocess => cfg))) AS words_missed,
+       (SELECT count(*) FROM imgtrans_ocr(fx('cheque-skew7.png'), preprocess => cfg) WHERE text = '|') AS bars
+FROM (VALUES (NULL::text[]), ('{deskew}'), ('{auto}')) AS t(cfg);
+SELECT btrim(regexp_replace(imgtrans_ocr_text(fx('cheque-skew7.png'), preprocess => '{auto}'), '\s+', ' ', 'g')) =
+       btrim(regexp_replace(convert_from(fx('cheque.gt.txt'), 'UTF8'), '\s+', ' ', 'g')) AS auto_reads_ground_truth;
+-- rules: tesseract reports ruled lines and box edges as word boxes without
+-- text; after rules there are none and every word is still there
+SELECT cfg, count(*) FILTER (WHERE btrim(text) = '') AS blank_boxes,
+       string_agg(text, ' ' ORDER BY block_num, par_num, line_num, word_num) FILTER (WHERE btrim(text) <> '') AS words
+FROM (VALUES (NULL::text[]), ('{rules}')) AS t(cfg), imgtrans_ocr(fx('cheque.png'), preprocess => cfg)
+GROUP BY cfg ORDER BY cfg NULLS FIRST;
+-- a colour photo stays in colour: box outlines drawn on sign.png are painted
+-- over with its background, the words stay the same
+WITH r AS (SELECT imgtrans_render(fx('sign.png'), '[{"x":60,"y":250,"width":780,"height":180}]'::jsonb,
+                                  'boxes') AS img)
+SELECT cfg, (imgtrans_image_info(imgtrans_preprocess(img, coalesce(cfg, '{}')))).depth,
+       count(*) FILTER (WHERE btrim(text) = '') AS blank_boxes,
+       string_agg(text, ' ' ORDER BY block_num, par_num, line_num, word_num) FILTER (WHERE btrim(text) <> '') AS words
+FROM r, (VALUES (NULL::text[]), ('{rules}')) AS t(cfg), imgtrans_ocr(img, preprocess => cfg)
+GROUP BY cfg, img ORDER BY cfg NULLS FIRST;
+-- pages without rules are left as they were: text, and colour panels
+SELECT f, imgtrans_preprocess(fx(f), '{rules}') = imgtrans_preprocess(fx(f), '{}') AS unchanged
+FROM unnest(ARRAY['doc.png', 'sign.png']) AS f;
+
 -- every step runs, and the result is a PNG of the expected size
 SELECT s, (imgtrans_image_info(imgtrans_preprocess(fx('doc-rot90.png'), ARRAY[s]))).*
 FROM unnest(ARRAY['gray', 'otsu', 'sauvola', 'deskew', 'orient', 'scale', 'denoise',
-                  'border', 'invert', 'auto']) AS s;
+                  'border', 'invert', 'rules', 'auto']) AS s;
 -- small type is scaled up (and its dpi with it); large type is left alone
 SELECT f, (imgtrans_image_info(imgtrans_preprocess(fx(f), '{scale}'))).*
 FROM unnest(ARRAY['doc-small.png', 'hello.png']) AS f;

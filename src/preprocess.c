@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  * preprocess.c
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
- *	  deskew, orient, scale, denoise, border, invert, and "auto", which
+ *	  deskew, orient, scale, denoise, border, invert, rules, and "auto", which
  *	  picks steps from cheap measurements of the image.
  *
  * A Prep owns the current image and the affine map from original to
@@ -36,13 +36,14 @@ typedef enum PrepStep
 	STEP_DENOISE,
 	STEP_BORDER,
 	STEP_INVERT,
+	STEP_RULES,
 	STEP_AUTO,
 	NUM_STEPS
 } PrepStep;
 
 static const char *const step_names[NUM_STEPS] = {
 	"gray", "otsu", "sauvola", "deskew", "orient", "scale", "denoise", "border",
-	"invert", "auto"
+	"invert", "rules", "auto"
 };
 
 /* Skew search: +-15 degrees, refined to 0.01; leptonica's own thresholds. */
@@ -73,6 +74,16 @@ static const char *const step_names[NUM_STEPS] = {
 /* border: rows/columns darker than this share of their pixels are border */
 #define BORDER_DARK_SHARE	0.5
 #define BORDER_MAX_SHARE	0.25
+/*
+ * rules: dark runs at least RULE_MIN_GLYPHS glyph heights long (and
+ * RULE_MIN_PX pixels) and at most RULE_MAX_THICK glyph heights thick are
+ * ruled lines or box edges; "dark" is RULE_DARK_SHARE of the background
+ * level or less, so a light gray rule blurred by a rotation still counts
+ */
+#define RULE_MIN_GLYPHS		2.0
+#define RULE_MIN_PX			24
+#define RULE_MAX_THICK		0.2
+#define RULE_DARK_SHARE		0.85
 
 List *
 prep_parse_steps(ArrayType *steps)
@@ -341,6 +352,113 @@ denoise(PIX *pix)
 	return out;
 }
 
+/* Opening by a brick of len along the direction and across it. */
+static PIX *
+open_along(PIX *bin, bool horizontal, int len, int across)
+{
+	return horizontal ? pixOpenBrick(NULL, bin, len, across) : pixOpenBrick(NULL, bin, across, len);
+}
+
+/*
+ * Thin runs of at least len pixels along the direction, minus anything
+ * thicker than thick pixels (panels, big glyph stems) and groups of parallel
+ * runs closer than gap pixels (barcodes, hatching).
+ */
+static PIX *
+thin_runs(PIX *bin, int len, int thick, int gap, bool horizontal)
+{
+	PIX		   *runs = open_along(bin, horizontal, len, 1);
+	PIX		   *wide = open_along(bin, horizontal, len, thick + 1);
+	PIX		   *near = runs ? (horizontal ? pixCloseBrick(NULL, runs, 1, gap) :
+							   pixCloseBrick(NULL, runs, gap, 1)) : NULL;
+	PIX		   *dense = near ? open_along(near, horizontal, 1, gap) : NULL;
+
+	if (runs && wide && dense)
+	{
+		pixSubtract(runs, runs, wide);
+		pixSubtract(runs, runs, dense);
+	}
+	else
+		pixDestroy(&runs);
+	pixDestroy(&wide);
+	pixDestroy(&near);
+	pixDestroy(&dense);
+	return runs;
+}
+
+/* Mask of ruled lines and box edges in pix (8 bpp gray), or NULL if none. */
+static PIX *
+rule_mask(PIX *gray, l_uint32 background, double glyph)
+{
+	int			len = Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * glyph));
+	int			thick = Max(2, (int) (RULE_MAX_THICK * glyph + 0.5));
+	PIX		   *bin = pixConvertTo1(gray, (int) (RULE_DARK_SHARE * background));
+	int			gap = Max(thick + 2, (int) glyph);
+	PIX		   *h = bin ? thin_runs(bin, 2 * len, thick, gap, true) : NULL;
+	PIX		   *v = bin ? thin_runs(bin, len, thick, gap, false) : NULL;
+	PIX		   *mask = NULL;
+	PIX		   *grown = NULL;
+	l_int32		empty = 1;
+
+	if (h && v)
+		mask = pixOr(NULL, h, v);
+	if (mask)
+		pixZero(mask, &empty);
+	if (mask && !empty)
+		grown = pixDilateBrick(NULL, mask, 3, 3);
+	pixDestroy(&mask);
+	pixDestroy(&bin);
+	pixDestroy(&h);
+	pixDestroy(&v);
+	return grown;
+}
+
+/* A copy of pix at 8 bpp gray or 32 bpp colour, without colormap. */
+static PIX *
+paintable_copy(PIX *pix)
+{
+	int			d = pixGetDepth(pix);
+
+	if (pixGetColormap(pix))
+		return pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC);
+	if (d < 8)
+		return pixConvertTo8(pix, 0);
+	if (d == 8 || d == 32)
+		return pixCopy(NULL, pix);
+	return pixConvertTo32(pix);
+}
+
+/*
+ * rules: paint ruled lines and box edges with the page's background (its
+ * median), in the image's own colours.  tesseract reads a box edge as "|",
+ * and after a rotation blurred them it can drop the text between two rules.
+ */
+static void
+step_rules(Prep *p)
+{
+	double		glyph = median_glyph_height(p->pix);
+	PIX		   *gray = gray_of(p->pix);
+	PIX		   *mask = NULL;
+	PIX		   *next = NULL;
+	l_uint32	gray_bg = 255,
+				bg = 0;
+
+	if (gray && glyph > 0 && pixGetRankValue(gray, 1, 0.5, &gray_bg) == 0)
+		mask = rule_mask(gray, gray_bg, glyph);
+	pixDestroy(&gray);
+	if (mask == NULL)
+		return;
+	next = paintable_copy(p->pix);
+	if (next && pixGetDepth(next) == 8)
+		bg = gray_bg;
+	else if (next && pixGetRankValue(next, 1, 0.5, &bg) != 0)
+		pixDestroy(&next);
+	if (next)
+		pixSetMasked(next, mask, bg);
+	pixDestroy(&mask);
+	prep_replace(p, next, STEP_RULES);
+}
+
 /* Mean gray level, 0 (black) .. 255 (white). */
 static double
 mean_gray(PIX *pix)
@@ -381,8 +499,9 @@ step_invert(Prep *p)
 
 /*
  * auto: invert a dark page, crop dark borders, turn the page upright when
- * OSD is confident, remove skew, and scale up small type — each only when
- * its measurement says so, so a clean upright scan passes unchanged.
+ * OSD is confident, remove skew, paint over ruled lines, and scale up small
+ * type — each only when its measurement says so, so a clean upright scan
+ * without rules passes unchanged.
  */
 static void
 step_auto(Prep *p)
@@ -406,6 +525,7 @@ step_auto(Prep *p)
 	}
 	if (find_skew(p->pix, &angle, &conf) && conf >= SKEW_MIN_CONF && fabs(angle) >= AUTO_SKEW_ANGLE)
 		step_deskew(p, angle);
+	step_rules(p);
 	pixGetResolution(p->pix, &xres, &yres);
 	if (xres < SCALE_AUTO_MAX_DPI)
 		step_scale(p, median_glyph_height(p->pix));
@@ -471,6 +591,9 @@ run_step(Prep *p, PrepStep step)
 			break;
 		case STEP_INVERT:
 			step_invert(p);
+			break;
+		case STEP_RULES:
+			step_rules(p);
 			break;
 		case STEP_AUTO:
 			step_auto(p);

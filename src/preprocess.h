@@ -13,7 +13,7 @@
 #include "tess.h"
 #include "transform.h"
 
-#define PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, auto"
+#define PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, rules, auto"
 
 /* An image being preprocessed; pix is owned and replaced step by step. */
 typedef struct Prep
