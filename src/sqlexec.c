@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  * sqlexec.c
  *	  Parameterised SQL through SPI for the job code, optionally as
- *	  another role.
+ *	  another role; the role switch itself (RoleScope) for all SPI callers.
  *
  * Every statement the job code runs is a constant string with $n
  * parameters; values never become SQL text.  imgtrans_sql_as() runs one as
@@ -50,29 +50,39 @@ imgtrans_sql(const char *sql, SqlArgs *a)
 	return SPI_processed;
 }
 
+void
+role_scope_enter(RoleScope *scope, Oid role)
+{
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
+	SetUserIdAndSecContext(role, scope->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	scope->save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+role_scope_leave(RoleScope *scope)
+{
+	AtEOXact_GUC(true, scope->save_nestlevel);
+	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+}
+
 /* Runs sql as role, with a safe search_path; returns the number of rows. */
 uint64
 imgtrans_sql_as(Oid role, const char *sql, SqlArgs *a)
 {
-	Oid			save_user;
-	int			save_sec;
-	int			nest;
+	RoleScope	scope;
 	uint64		n = 0;
 
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	nest = NewGUCNestLevel();
+	role_scope_enter(&scope, role);
 	PG_TRY();
 	{
-		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		n = imgtrans_sql(sql, a);
 	}
 	PG_FINALLY();
 	{
-		AtEOXact_GUC(true, nest);
-		SetUserIdAndSecContext(save_user, save_sec);
+		role_scope_leave(&scope);
 	}
 	PG_END_TRY();
 	return n;

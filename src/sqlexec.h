@@ -18,6 +18,21 @@ typedef struct SqlArgs
 	char		nulls[SQL_MAX_ARGS];
 } SqlArgs;
 
+/*
+ * Runs code as another role with search_path = pg_catalog, pg_temp, as a
+ * SECURITY DEFINER function with a SET clause would.  Pair every enter
+ * with a leave; an ERROR in between is cleaned up by the transaction abort.
+ */
+typedef struct RoleScope
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} RoleScope;
+
+extern void role_scope_enter(RoleScope *scope, Oid role);
+extern void role_scope_leave(RoleScope *scope);
+
 extern void sql_arg(SqlArgs *a, Oid type, Datum value, bool isnull);
 extern void sql_arg_text(SqlArgs *a, const char *s);
 extern uint64 imgtrans_sql(const char *sql, SqlArgs *a);

@@ -162,7 +162,7 @@ cache_lookup(const CacheKey *key, int n, TextDigest *digests, char **out)
 	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, BYTEAARRAYOID};
 	Datum		args[4];
 	MemoryContext cxt = CurrentMemoryContext;
-	OwnerScope	scope;
+	RoleScope	scope;
 	uint64		r;
 	int			found = 0;
 
@@ -207,7 +207,7 @@ cache_store(const CacheKey *key, int n, TextDigest *digests, char **translations
 	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, BYTEAARRAYOID, TEXTARRAYOID};
 	Datum		args[5];
 	Datum	   *texts;
-	OwnerScope	scope;
+	RoleScope	scope;
 	int			i;
 
 	if (n == 0 || XactReadOnly || RecoveryInProgress())
@@ -239,7 +239,7 @@ static int64
 cache_rows(void)
 {
 	static SPIPlanPtr plan = NULL;
-	OwnerScope	scope;
+	RoleScope	scope;
 	bool		isnull;
 	int64		rows;
 

@@ -105,26 +105,18 @@ internal_tables_owner(void)
 }
 
 void
-imgtrans_spi_begin(OwnerScope *scope)
+imgtrans_spi_begin(RoleScope *scope)
 {
-	Oid			owner = internal_tables_owner();
-
-	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
-	SetUserIdAndSecContext(owner, scope->save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-	scope->save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	role_scope_enter(scope, internal_tables_owner());
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "imgtrans: SPI_connect failed");
 }
 
 void
-imgtrans_spi_end(OwnerScope *scope)
+imgtrans_spi_end(RoleScope *scope)
 {
 	SPI_finish();
-	AtEOXact_GUC(false, scope->save_nestlevel);
-	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+	role_scope_leave(scope);
 }
 
 /* a prepared statement kept for the life of the backend */
@@ -190,7 +182,7 @@ load_provider(const char *name)
 	Datum		args[1] = {name ? CStringGetTextDatum(name) : (Datum) 0};
 	MemoryContext cxt = CurrentMemoryContext;
 	Provider   *p = NULL;
-	OwnerScope	scope;
+	RoleScope	scope;
 
 	imgtrans_spi_begin(&scope);
 	if (SPI_execute_plan(imgtrans_spi_plan(&plan,
@@ -407,7 +399,7 @@ imgtrans_providers(PG_FUNCTION_ARGS)
 	static SPIPlanPtr plan = NULL;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	bool		su = superuser();
-	OwnerScope	scope;
+	RoleScope	scope;
 	uint64		r;
 
 	InitMaterializedSRF(fcinfo, 0);

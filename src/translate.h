@@ -10,6 +10,8 @@
 
 #include "executor/spi.h"
 
+#include "sqlexec.h"
+
 /* GUCs */
 extern bool imgtrans_translation_cache;
 
@@ -31,18 +33,12 @@ extern void imgtrans_translate_init(void);
  * SPI on the extension's internal tables (imgtrans.providers and
  * imgtrans.translation_cache, readable only by their owner): runs as the
  * owner of those tables with search_path = pg_catalog, pg_temp, as a
- * SECURITY DEFINER function would.  Pair every begin with an end; an
- * ERROR in between is cleaned up by the transaction abort.
+ * SECURITY DEFINER function would (a RoleScope, see sqlexec.h).  Pair
+ * every begin with an end; an ERROR in between is cleaned up by the
+ * transaction abort.
  */
-typedef struct OwnerScope
-{
-	Oid			save_userid;
-	int			save_sec_context;
-	int			save_nestlevel;
-} OwnerScope;
-
-extern void imgtrans_spi_begin(OwnerScope *scope);
-extern void imgtrans_spi_end(OwnerScope *scope);
+extern void imgtrans_spi_begin(RoleScope *scope);
+extern void imgtrans_spi_end(RoleScope *scope);
 extern SPIPlanPtr imgtrans_spi_plan(SPIPlanPtr *cache, const char *sql,
 									int nargs, Oid *argtypes);
 
