@@ -110,9 +110,11 @@ static const char *ocr_sql =
 "  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
 "                       conf, text, bbox, n)";
 
+/* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
 static const char *translate_sql =
 "UPDATE imgtrans.job_boxes jb SET translated = t.a[jb.box_no]"
-" FROM (SELECT imgtrans_translate(array_agg(text ORDER BY box_no), $2, $3, $4->>'provider') AS a"
+" FROM (SELECT imgtrans_translate(array_agg(btrim(regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ')"
+"                                           ORDER BY box_no), $2, $3, $4->>'provider') AS a"
 "       FROM imgtrans.job_boxes WHERE job_id = $1) t"
 " WHERE jb.job_id = $1";
 
@@ -438,7 +440,8 @@ step_ocr(Job *job)
 	sql_arg(&a, BYTEAOID, job->image, false);
 	sql_arg_text(&a, job->lang);
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
-	sql_arg_text(&a, job->target ? "line" : "word");
+	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
+	sql_arg_text(&a, job->target ? "para" : "word");
 	(void) imgtrans_sql(ocr_sql, &a);
 }
 

@@ -35,8 +35,11 @@ q -c "INSERT INTO imgs VALUES ('doc', pg_read_binary_file('$(fixture doc.png)'))
 job=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa') FROM imgs WHERE name = 'doc'")
 is "$(q -c "SELECT imgtrans_wait($job, '2 minutes')")" done "translate_image job done"
 is "$(q -c "SELECT kind FROM imgtrans.jobs WHERE id = $job")" translate_image "kind translate_image"
-is "$(q -c "SELECT bool_and(level = 'line' AND translated IS NOT NULL AND translated <> '') FROM imgtrans.job_boxes WHERE job_id = $job")" t \
-   "every OCR line has a translation"
+is "$(q -c "SELECT count(*) FILTER (WHERE level = 'para' AND translated <> '') FROM imgtrans.job_boxes WHERE job_id = $job")" 2 \
+   "both paragraphs have a translation"
+is "$(q -c "SELECT (SELECT array_agg(translated ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $job) =
+                   (SELECT array_agg(translated) FROM imgs, imgtrans_translate_image(img, 'spa', 'eng') WHERE name = 'doc')")" t \
+   "the same translations as imgtrans_translate_image (whole sentences)"
 q -c "SELECT text || ' => ' || translated FROM imgtrans.job_boxes WHERE job_id = $job ORDER BY box_no LIMIT 3" | sed 's/^/# /'
 
 pid=$APY_PID
