@@ -430,13 +430,13 @@ paintable_copy(PIX *pix)
 
 /*
  * rules: paint ruled lines and box edges with the page's background (its
- * median), in the image's own colours.  tesseract reads a box edge as "|",
- * and after a rotation blurred them it can drop the text between two rules.
+ * median), in the image's own colours; glyph is the median glyph height.
+ * tesseract reads a box edge as "|", and after a rotation blurred them it
+ * can drop the text between two rules.
  */
 static void
-step_rules(Prep *p)
+step_rules(Prep *p, double glyph)
 {
-	double		glyph = median_glyph_height(p->pix);
 	PIX		   *gray = gray_of(p->pix);
 	PIX		   *mask = NULL;
 	PIX		   *next = NULL;
@@ -509,6 +509,7 @@ step_auto(Prep *p)
 	OsdResult	osd;
 	float		angle,
 				conf;
+	double		glyph;
 	l_int32		xres = 0,
 				yres = 0;
 
@@ -525,10 +526,12 @@ step_auto(Prep *p)
 	}
 	if (find_skew(p->pix, &angle, &conf) && conf >= SKEW_MIN_CONF && fabs(angle) >= AUTO_SKEW_ANGLE)
 		step_deskew(p, angle);
-	step_rules(p);
+	/* rules keeps the geometry: one glyph measurement serves both steps */
+	glyph = median_glyph_height(p->pix);
+	step_rules(p, glyph);
 	pixGetResolution(p->pix, &xres, &yres);
 	if (xres < SCALE_AUTO_MAX_DPI)
-		step_scale(p, median_glyph_height(p->pix));
+		step_scale(p, glyph);
 }
 
 /*
@@ -593,7 +596,7 @@ run_step(Prep *p, PrepStep step)
 			step_invert(p);
 			break;
 		case STEP_RULES:
-			step_rules(p);
+			step_rules(p, median_glyph_height(p->pix));
 			break;
 		case STEP_AUTO:
 			step_auto(p);
