@@ -9,14 +9,14 @@
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o \
+OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o src/ocrvars.o \
 	src/worker.o src/shmem.o src/jobrun.o src/jobs.o src/sqlexec.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/engine.o src/ocr.o src/osd.o src/preprocess.o src/transform.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors accuracy jobs
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors ocr_vars accuracy jobs
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 

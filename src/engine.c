@@ -210,26 +210,6 @@ variable_value(TessBaseAPI *api, const char *name)
 	return sval ? pstrdup(sval) : NULL;
 }
 
-static char *
-jsonb_scalar_string(JsonbValue *v, const char *name)
-{
-	switch (v->type)
-	{
-		case jbvString:
-			return pnstrdup(v->val.string.val, v->val.string.len);
-		case jbvNumeric:
-			return DatumGetCString(DirectFunctionCall1(numeric_out,
-													   NumericGetDatum(v->val.numeric)));
-		case jbvBool:
-			return pstrdup(v->val.boolean ? "1" : "0");
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("value of tesseract variable \"%s\" must be a string, number or boolean", name)));
-	}
-	return NULL;				/* keep compiler quiet */
-}
-
 static void
 set_variable(TessBaseAPI *api, const char *name, const char *value, List **saved)
 {
@@ -253,32 +233,20 @@ set_variable(TessBaseAPI *api, const char *name, const char *value, List **saved
 }
 
 /*
- * Applies a jsonb object of tesseract variables.  Each old value is added
- * to *saved before the variable changes, so engine_restore_vars() undoes
- * exactly what was done even when this fails half-way.
+ * Applies checked variables (imgtrans_check_vars()).  Each old value is
+ * added to *saved before the variable changes, so engine_restore_vars()
+ * undoes exactly what was done even when this fails half-way.
  */
 void
-engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved)
+engine_set_vars(TessBaseAPI *api, List *vars, List **saved)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	char	   *name = NULL;
+	ListCell   *lc;
 
-	if (vars == NULL)
-		return;
-	if (!JB_ROOT_IS_OBJECT(vars) || JB_ROOT_IS_SCALAR(vars))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("vars must be a JSON object of tesseract variable names and values"),
-				 errhint("For example '{\"tessedit_char_whitelist\": \"0123456789\"}'.")));
-	it = JsonbIteratorInit(&vars->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	foreach(lc, vars)
 	{
-		if (tok == WJB_KEY)
-			name = pnstrdup(v.val.string.val, v.val.string.len);
-		else if (tok == WJB_VALUE)
-			set_variable(api, name, jsonb_scalar_string(&v, name), saved);
+		OcrVar	   *var = lfirst(lc);
+
+		set_variable(api, var->name, var->value, saved);
 	}
 }
 

@@ -20,7 +20,7 @@ typedef struct SavedVar
 
 extern TessBaseAPI *engine_acquire(const char *lang);
 extern TessBaseAPI *engine_acquire_osd(void);
-extern void engine_set_vars(TessBaseAPI *api, Jsonb *vars, List **saved);
+extern void engine_set_vars(TessBaseAPI *api, List *vars, List **saved);
 extern void engine_restore_vars(TessBaseAPI *api, List *saved);
 extern bool engine_cancel_requested(void *arg, int words);
 extern List *engine_cached_languages(void);

@@ -84,6 +84,14 @@ define_gucs(void)
 							64 * 1024 * 1024, 1, INT_MAX,
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+	DefineCustomStringVariable("imgtrans.extra_tesseract_vars",
+							   "Tesseract variables callers may set in vars, besides the built-in allow-list.",
+							   "A comma-separated list of names.  Tesseract has variables that write files, "
+							   "start a debugger or abort the backend: add only names you have checked.",
+							   &imgtrans_extra_tesseract_vars,
+							   "",
+							   PGC_SUSET, GUC_LIST_INPUT,
+							   imgtrans_check_extra_vars, NULL, NULL);
 	DefineCustomStringVariable("imgtrans.font_path",
 							   "Font file (TrueType or OpenType) imgtrans_render() draws text with.",
 							   "Empty means " IMGTRANS_FONT_DEFAULT ".",

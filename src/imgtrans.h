@@ -12,6 +12,9 @@
 #define IMGTRANS_H
 
 #include "fmgr.h"
+#include "nodes/pg_list.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
 #include "imgheader.h"
 
 #ifndef IMGTRANS_FONT_DEFAULT
@@ -36,6 +39,17 @@ extern void imgtrans_read_header(const bytea *image, ImgHeader *hdr);
 extern struct Pix *imgtrans_decode(const bytea *image, ImgHeader *hdr);
 extern void imgtrans_image_init(void);
 extern void imgtrans_check_limits(int64 width, int64 height);
+
+/* ocrvars.c: one allowed tesseract variable, its value as tesseract parses it */
+typedef struct OcrVar
+{
+	char	   *name;
+	char	   *value;
+} OcrVar;
+
+extern char *imgtrans_extra_tesseract_vars;
+extern List *imgtrans_check_vars(Jsonb *vars);
+extern bool imgtrans_check_extra_vars(char **newval, void **extra, GucSource source);
 
 /* languages.c */
 extern void imgtrans_check_lang(const char *lang);

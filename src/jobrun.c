@@ -23,10 +23,13 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_operator.h"
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -72,7 +75,7 @@ typedef void (*JobStep) (Job *job);
 
 static const char *claim_sql =
 "UPDATE imgtrans.jobs j SET status = 'running', attempts = j.attempts + 1,"
-"  worker_pid = $1, started_at = now(), finished_at = NULL"
+"  worker_pid = $1, started_at = pg_catalog.clock_timestamp(), finished_at = NULL"
 " FROM (SELECT id FROM imgtrans.jobs WHERE status = 'queued' AND next_attempt_at <= now()"
 "       ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c"
 " WHERE j.id = c.id"
@@ -101,22 +104,35 @@ static const char *submitted_image_sql =
 static const char *boxes_exist_sql =
 "SELECT FROM imgtrans.job_boxes WHERE job_id = $1 LIMIT 1";
 
-static const char *ocr_sql =
+/*
+ * The extension's own functions, qualified with its schema (%s, quoted):
+ * the worker's search_path is pg_catalog, pg_temp, so nothing else can
+ * resolve a name here.  Built once, when the worker finds the extension.
+ */
+static const char *ocr_sql_fmt =
 "INSERT INTO imgtrans.job_boxes (job_id, box_no, level, block_num, par_num, line_num, word_num,"
 "  x, y, width, height, conf, text, bbox)"
 " SELECT $1, b.n, b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
 "  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox"
-" FROM imgtrans_ocr($2, $3, coalesce($4->>'level', $5), coalesce(($4->>'psm')::int, 3), $4->'vars')"
+" FROM %s.imgtrans_ocr($2, $3, coalesce($4 OPERATOR(pg_catalog.->>) 'level', $5),"
+"                      coalesce(($4 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
+"                      $4 OPERATOR(pg_catalog.->) 'vars')"
 "  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
 "                       conf, text, bbox, n)";
 
 /* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
-static const char *translate_sql =
+static const char *translate_sql_fmt =
 "UPDATE imgtrans.job_boxes jb SET translated = t.a[jb.box_no]"
-" FROM (SELECT imgtrans_translate(array_agg(btrim(regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ')"
-"                                           ORDER BY box_no), $2, $3, $4->>'provider') AS a"
+" FROM (SELECT %s.imgtrans_translate(pg_catalog.array_agg(pg_catalog.btrim("
+"                pg_catalog.regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ') ORDER BY box_no),"
+"              $2, $3, $4 OPERATOR(pg_catalog.->>) 'provider') AS a"
 "       FROM imgtrans.job_boxes WHERE job_id = $1) t"
 " WHERE jb.job_id = $1";
+
+static Oid	ext_schema_oid = InvalidOid;
+static char *ext_schema = NULL;	/* the extension's schema */
+static char *ocr_sql = NULL;
+static char *translate_sql = NULL;
 
 static const char *finish_sql =
 "UPDATE imgtrans.jobs SET"
@@ -126,13 +142,14 @@ static const char *finish_sql =
 "  next_attempt_at = CASE WHEN $3 = 'error' THEN now() + least($5 * 2 ^ least(attempts - 1, 20), 3600000)"
 "                                                        * interval '1 millisecond'"
 "                         ELSE next_attempt_at END,"
-"  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL ELSE now() END,"
+"  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL"
+"                     ELSE pg_catalog.clock_timestamp() END,"
 "  worker_pid = NULL"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2"
 " RETURNING status";
 
 static const char *ready_sql =
-"SELECT e.extnamespace::regnamespace::text FROM pg_catalog.pg_extension e"
+"SELECT e.extnamespace FROM pg_catalog.pg_extension e"
 " WHERE e.extname = 'imgtrans' AND pg_catalog.to_regclass('imgtrans.jobs') IS NOT NULL";
 
 /* ------------------------------------------------------------------------
@@ -216,8 +233,9 @@ run_step(Job *job, JobStep step, MemoryContext caller)
  */
 
 /*
- * True when the extension (0.3.0 or later) is installed in this database;
- * then search_path is set to pg_catalog and the extension's schema.
+ * True when the extension (0.3.0 or later) is installed in this database.
+ * Then the worker's search_path becomes pg_catalog, pg_temp for good, and
+ * the statements that call the extension's functions name its schema.
  */
 bool
 imgtrans_extension_ready(void)
@@ -226,8 +244,31 @@ imgtrans_extension_ready(void)
 	bool		ready = imgtrans_sql(ready_sql, NULL) == 1;
 
 	if (ready)
-		(void) set_config_option("search_path", psprintf("pg_catalog, %s", sql_string(0, 1)),
+	{
+		bool		isnull;
+		Oid			nsp = DatumGetObjectId(sql_value(0, 1, &isnull));
+
+		if (nsp != ext_schema_oid)	/* first time, or re-created elsewhere */
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+			const char *quoted;
+
+			if (ext_schema_oid != InvalidOid)
+			{
+				pfree(ext_schema);
+				pfree(ocr_sql);
+				pfree(translate_sql);
+			}
+			ext_schema = get_namespace_name(nsp);
+			quoted = quote_identifier(ext_schema);
+			ocr_sql = psprintf(ocr_sql_fmt, quoted);
+			translate_sql = psprintf(translate_sql_fmt, quoted);
+			ext_schema_oid = nsp;
+			MemoryContextSwitchTo(old);
+		}
+		(void) set_config_option("search_path", "pg_catalog, pg_temp",
 								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
+	}
 	end_xact(caller, true);
 	return ready;
 }
@@ -309,6 +350,7 @@ claim_job(long *wait_ms)
 	if (imgtrans_sql(claim_sql, &a) == 1)
 	{
 		job = job_from_row(caller);
+		imgtrans_slot_set_owner(job->owner);
 		imgtrans_slot_set(job->id, "starting");
 	}
 	else if (imgtrans_sql(next_due_sql, NULL) == 1)
@@ -355,7 +397,44 @@ imgtrans_primary_key(Relation rel)
 	return att;
 }
 
-/* SELECT image FROM ONLY table WHERE pk = $1, as the job's owner */
+/*
+ * The equality operator of the primary key's btree index, schema-qualified
+ * for an OPERATOR() clause: a user-defined key type's "=" lives in the
+ * user's schema, which is not on the worker's search_path.
+ */
+static char *
+key_equality_operator(Relation rel, AttrNumber pk_att)
+{
+	Relation	index = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
+	Oid			opfamily = index->rd_opfamily[0];
+	Oid			opcintype = index->rd_opcintype[0];
+	Oid			op;
+	HeapTuple	tup;
+	Form_pg_operator oper;
+	char	   *result;
+
+	index_close(index, AccessShareLock);
+	op = get_opfamily_member(opfamily, opcintype, opcintype, BTEqualStrategyNumber);
+	if (!OidIsValid(op))
+		elog(ERROR, "no equality operator for the primary key of \"%s\"",
+			 RelationGetRelationName(rel));
+	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", op);
+	oper = (Form_pg_operator) GETSTRUCT(tup);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(oper->oprnamespace)),
+					  NameStr(oper->oprname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * SELECT image FROM ONLY table WHERE pk = key, entirely as the job's owner:
+ * turning the stored key back into a value runs the key type's input
+ * function (a domain's CHECK, a user-defined type), which is the owner's
+ * code and must never run with the worker's superuser rights.
+ */
 static void
 read_source_image(Job *job)
 {
@@ -366,7 +445,11 @@ read_source_image(Job *job)
 	char	   *sql;
 	Oid			typinput,
 				typioparam;
+	Oid			keytype;
+	int32		keytypmod;
 	SqlArgs		a = {0};
+	RoleScope	scope;
+	uint64		n = 0;
 	bool		isnull;
 
 	if (rel == NULL)
@@ -385,17 +468,31 @@ read_source_image(Job *job)
 	}
 	pk_att = imgtrans_primary_key(rel);
 	pk = TupleDescAttr(RelationGetDescr(rel), pk_att - 1);
-	sql = psprintf("SELECT %s FROM ONLY %s WHERE %s = $1",
+	keytype = pk->atttypid;
+	keytypmod = pk->atttypmod;
+	sql = psprintf("SELECT %s FROM ONLY %s WHERE %s %s $1",
 				   quote_identifier(job->source_column),
 				   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											  RelationGetRelationName(rel)),
-				   quote_identifier(NameStr(pk->attname)));
-	getTypeInputInfo(pk->atttypid, &typinput, &typioparam);
-	sql_arg(&a, pk->atttypid,
-			OidInputFunctionCall(typinput, job->source_key, typioparam, pk->atttypmod), false);
+				   quote_identifier(NameStr(pk->attname)),
+				   key_equality_operator(rel, pk_att));
 	table_close(rel, NoLock);
+	getTypeInputInfo(keytype, &typinput, &typioparam);
 
-	if (imgtrans_sql_as(job->owner, sql, &a) == 0)
+	role_scope_enter(&scope, job->owner);
+	PG_TRY();
+	{
+		sql_arg(&a, keytype,
+				OidInputFunctionCall(typinput, job->source_key, typioparam, keytypmod), false);
+		n = imgtrans_sql(sql, &a);
+	}
+	PG_FINALLY();
+	{
+		role_scope_leave(&scope);
+	}
+	PG_END_TRY();
+
+	if (n == 0)
 	{
 		job->cancel_reason = psprintf("the source row (key %s) no longer exists", job->source_key);
 		return;
@@ -478,7 +575,7 @@ step_translate(Job *job)
 	SqlArgs		a = {0};
 
 	imgtrans_slot_set(job->id, "translating");
-	imgtrans_require_translation(NULL);
+	imgtrans_require_translation(ext_schema);
 	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg_text(&a, job->target);
 	sql_arg_text(&a, translation_source(job));

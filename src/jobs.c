@@ -180,6 +180,8 @@ check_option(const char *key, JsonbValue *v)
 	{
 		if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
 			bad_option(key, "must be an object of tesseract variables");
+		/* the allow-list, now rather than in a worker after every attempt */
+		(void) imgtrans_check_vars(JsonbValueToJsonb(v));
 	}
 	else if (strcmp(key, "provider") == 0)
 	{
@@ -406,6 +408,24 @@ status_is_final(const char *status)
 		strcmp(status, "cancelled") == 0;
 }
 
+/*
+ * now + timeout, a month counted as 30 days; a timeout past the end of
+ * time waits without a deadline, a negative one not at all.
+ */
+static TimestampTz
+wait_deadline(Interval *timeout)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	double		us = (double) timeout->time +
+		((double) timeout->day + (double) timeout->month * DAYS_PER_MONTH) * USECS_PER_DAY;
+
+	if (us <= 0)
+		return now;
+	if (us >= (double) (END_TIMESTAMP - now))
+		return DT_NOEND;
+	return now + (TimestampTz) us;
+}
+
 PG_FUNCTION_INFO_V1(imgtrans_wait);
 
 /* imgtrans_wait(job, timeout): the job's status once it ended or timed out */
@@ -413,9 +433,7 @@ Datum
 imgtrans_wait(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
-	TimestampTz deadline = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-																	 TimestampTzGetDatum(GetCurrentTimestamp()),
-																	 PG_GETARG_DATUM(1)));
+	TimestampTz deadline = wait_deadline(PG_GETARG_INTERVAL_P(1));
 	char		status[16];
 	SqlArgs		a = {0};
 
@@ -513,7 +531,11 @@ imgtrans_worker_restart(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(imgtrans_worker_status);
 
-/* imgtrans.worker_status(): pid, job, phase, since of each live worker */
+/*
+ * imgtrans.worker_status(): pid, job, phase, since of each live worker.
+ * The job and its phase only for the job's owner (members of it) and
+ * imgtrans_admin; others see that the worker is busy, not with what.
+ */
 Datum
 imgtrans_worker_status(PG_FUNCTION_ARGS)
 {
@@ -521,6 +543,8 @@ imgtrans_worker_status(PG_FUNCTION_ARGS)
 	WorkerSlot	slots[IMGTRANS_MAX_WORKERS];
 	int			n = 0;
 	int			i;
+	Oid			admin = get_role_oid("imgtrans_admin", true);
+	bool		is_admin = OidIsValid(admin) && is_member_of_role(GetUserId(), admin);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (imgtrans_shared == NULL)
@@ -533,13 +557,17 @@ imgtrans_worker_status(PG_FUNCTION_ARGS)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false};
+		bool		visible;
 
 		if (slots[i].pid == 0)
 			continue;
+		/* as the policy on imgtrans.jobs: a job is its owner's business */
+		visible = slots[i].job != 0 && OidIsValid(slots[i].owner) &&
+			(is_member_of_role(GetUserId(), slots[i].owner) || is_admin);
 		values[0] = Int32GetDatum(slots[i].pid);
 		values[1] = Int64GetDatum(slots[i].job);
-		nulls[1] = slots[i].job == 0;
-		values[2] = CStringGetTextDatum(slots[i].phase);
+		nulls[1] = !visible;
+		values[2] = CStringGetTextDatum(visible || slots[i].job == 0 ? slots[i].phase : "running a job");
 		values[3] = TimestampTzGetDatum(slots[i].since);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

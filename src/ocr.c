@@ -37,7 +37,7 @@ typedef struct OcrCall
 	char	   *lang;
 	int			psm;
 	unsigned	levels;
-	Jsonb	   *vars;
+	List	   *vars;			/* of OcrVar, checked */
 	List	   *steps;			/* preprocessing steps, NIL for none */
 	/* resources, freed by ocr_cleanup() */
 	Prep		prep;			/* owns the image being recognised */
@@ -94,7 +94,8 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	}
 	call->psm = PG_GETARG_INT32(psm_arg);
 	check_psm(call->psm);
-	call->vars = PG_ARGISNULL(psm_arg + 1) ? NULL : PG_GETARG_JSONB_P(psm_arg + 1);
+	call->vars = imgtrans_check_vars(PG_ARGISNULL(psm_arg + 1) ? NULL :
+									 PG_GETARG_JSONB_P(psm_arg + 1));
 	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
 		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
 	/* the language is checked by engine_acquire() when it loads an engine */

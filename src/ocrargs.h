@@ -46,6 +46,48 @@ extern bool ocr_psm_valid(int psm);
 extern const char *ocr_lang_check(const char *lang);
 
 /*
+ * Tesseract variables a caller may set per call (vars): an allow-list of
+ * variables that affect recognition only, each with its type and range.
+ * Everything else is refused -- tesseract has variables that open files
+ * for writing (debug_file, tessedit_write_params_to_file), write images
+ * into the working directory, start the ScrollView debugger (a JVM the
+ * backend then waits on forever) or trip asserts that abort the process.
+ */
+typedef enum OcrVarType
+{
+	OCR_VAR_BOOL,
+	OCR_VAR_INT,
+	OCR_VAR_DOUBLE,
+	OCR_VAR_STRING
+} OcrVarType;
+
+typedef struct OcrVarSpec
+{
+	const char *name;
+	OcrVarType	type;
+	double		min;			/* INT/DOUBLE: inclusive range; STRING: 0 */
+	double		max;			/* STRING: longest value in bytes */
+} OcrVarSpec;
+
+#define OCR_VAR_MAX_STRING 4096
+
+/* The allow-list, in documentation order; *n gets its length. */
+extern const OcrVarSpec *ocr_var_list(int *n);
+
+/* The entry for name, or NULL when it is not on the list. */
+extern const OcrVarSpec *ocr_var_find(const char *name);
+
+/*
+ * Checks a value (as text: "1"/"0" for booleans, digits for numbers) for
+ * spec; returns NULL when valid, else a static message.  *canon gets the
+ * text tesseract is given (booleans as "1"/"0"), pointing into value or a
+ * static string.
+ */
+extern const char *ocr_var_check(const OcrVarSpec *spec, const char *value, const char **canon);
+
+extern const char *ocr_var_type_name(OcrVarType type);
+
+/*
  * Splits a valid language spec in place-free fashion: copies part number i
  * (0-based) into buf and returns true, or false when there is no part i.
  */

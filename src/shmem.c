@@ -101,6 +101,16 @@ imgtrans_slot_attach(int slot)
  * Records what this worker does (job 0 = none) in its slot and in
  * pg_stat_activity.
  */
+/* The owner of the job this worker runs: imgtrans.worker_status() shows it only to them. */
+void
+imgtrans_slot_set_owner(Oid owner)
+{
+	Assert(my_slot >= 0);
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	imgtrans_shared->slots[my_slot].owner = owner;
+	SpinLockRelease(&imgtrans_shared->mutex);
+}
+
 void
 imgtrans_slot_set(int64 job, const char *phase)
 {
@@ -115,6 +125,8 @@ imgtrans_slot_set(int64 job, const char *phase)
 		return;					/* unchanged: keep "since" */
 	}
 	s->job = job;
+	if (job == 0)
+		s->owner = InvalidOid;
 	strlcpy(s->phase, phase, sizeof(s->phase));
 	s->since = GetCurrentTimestamp();
 	SpinLockRelease(&imgtrans_shared->mutex);

@@ -41,6 +41,7 @@ typedef struct WorkerSlot
 	pid_t		pid;			/* 0 = free */
 	Latch	   *latch;
 	int64		job;			/* 0 = none */
+	Oid			owner;			/* the job's owner: who may see it */
 	char		phase[IMGTRANS_PHASE_LEN];
 	TimestampTz since;
 } WorkerSlot;
@@ -68,6 +69,7 @@ extern void imgtrans_shmem_request(void);
 extern void imgtrans_shmem_startup(void);
 extern bool imgtrans_slot_attach(int slot);
 extern void imgtrans_slot_set(int64 job, const char *phase);
+extern void imgtrans_slot_set_owner(Oid owner);
 extern void imgtrans_wake_workers(void);
 extern void imgtrans_wake_at_commit(void);
 extern void imgtrans_stop_workers(bool terminate, int pause_ms);
