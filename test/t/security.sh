@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# An ordinary role (no superuser, no special grants) against a running
+# cluster with workers: it cannot gain superuser through a queued job,
+# touch server files or crash the cluster through tesseract variables, or
+# see other roles' jobs in the worker registry.  Issue 11's attacks, each
+# checked by its effect (rolsuper, files in the data directory, the
+# postmaster's start time).
+set -uo pipefail
+source "$(dirname "$0")/../workers-lib.sh"
+
+workers_cluster "imgtrans.workers = 2"
+create_extension
+DATA=$CLUSTER_DIR/data
+start_time=$(q -c "SELECT pg_postmaster_start_time()")
+echo "do not truncate me" > "$DATA/victim.txt"
+chown postgres: "$DATA/victim.txt" 2>/dev/null
+ls_before=$(ls -A "$DATA")
+touch "$CLUSTER_DIR/marker"
+
+q -c "CREATE ROLE mallory LOGIN" \
+  -c "CREATE SCHEMA mal AUTHORIZATION mallory" \
+  -c "CREATE EXTENSION citext SCHEMA mal" \
+  -c "CREATE TABLE pics (name text PRIMARY KEY, img bytea)" \
+  -c "INSERT INTO pics VALUES ('hello', pg_read_binary_file('$(fixture hello.png)')),
+                              ('tall', pg_read_binary_file('$(tall_image)'))" \
+  -c "GRANT SELECT ON pics TO mallory" || bail "setup failed"
+m() { q -U mallory "$@"; }
+
+# --- 1. a domain key whose CHECK tries ALTER ROLE ... SUPERUSER -----------
+m -c "CREATE TABLE mal.seen (who text, pid int, what text)" \
+  -c "CREATE FUNCTION mal.evil(int) RETURNS bool LANGUAGE plpgsql AS \$\$
+      BEGIN
+        BEGIN
+          EXECUTE 'ALTER ROLE mallory SUPERUSER';
+          INSERT INTO mal.seen VALUES (current_user, pg_backend_pid(), 'escalated');
+        EXCEPTION WHEN OTHERS THEN
+          INSERT INTO mal.seen VALUES (current_user, pg_backend_pid(), SQLSTATE);
+        END;
+        RETURN true;
+      END \$\$" \
+  -c "CREATE DOMAIN mal.key AS int CHECK (mal.evil(VALUE))" \
+  -c "CREATE TABLE mal.docs (id mal.key PRIMARY KEY, img bytea)" \
+  -c "CREATE TRIGGER q AFTER INSERT ON mal.docs FOR EACH ROW EXECUTE FUNCTION public.imgtrans_enqueue('img')" \
+  -c "INSERT INTO mal.docs SELECT 1, img FROM pics WHERE name = 'hello'" || bail "mallory's setup failed"
+is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.docs'::regclass")" \
+   done "the domain-key job is done"
+is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is not superuser"
+is "$(q -c "SELECT string_agg(DISTINCT who || ' ' || what, ',') FROM mal.seen
+             WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" \
+   "mallory 42501" "in the worker the key's CHECK ran as mallory, and ALTER ROLE was refused"
+is "$(q -c "SELECT count(*) FROM mal.seen WHERE what = 'escalated'")" 0 "nothing escalated anywhere"
+is "$(m -c "SELECT string_agg(b.text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes b
+             JOIN imgtrans.jobs j ON j.id = b.job_id WHERE j.source_table = 'mal.docs'::regclass")" \
+   "Hello imgtrans world" "and its results are mallory's"
+
+# --- 2. a key type whose = lives in the user's schema (citext) -------------
+m -c "CREATE TABLE mal.ci (id mal.citext PRIMARY KEY, img bytea)" \
+  -c "CREATE TRIGGER q AFTER INSERT ON mal.ci FOR EACH ROW EXECUTE FUNCTION public.imgtrans_enqueue('img')" \
+  -c "INSERT INTO mal.ci SELECT 'Doc-A', img FROM pics WHERE name = 'hello'"
+is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.ci'::regclass")" \
+   done "a citext-keyed row is read through its own = operator"
+
+# --- 3. tesseract variables that write files, hang or abort ----------------
+for v in '"debug_file": "'"$DATA"'/victim.txt"' '"tessedit_write_params_to_file": "'"$DATA"'/params.txt"' \
+         '"tessedit_write_images": true' '"tessedit_dump_pageseg_images": true' \
+         '"classify_debug_level": 1' '"textord_debug_tabfind": 1' '"tessedit_train_from_boxes": true'; do
+  err=$(m -c "SELECT imgtrans_ocr_text(img, vars => '{$v}') FROM pics WHERE name = 'hello'" 2>&1)
+  echo "$err" | grep -q 'is not allowed' && echo "$err" | grep -q 'HINT:  Allowed variables: tessedit_char_whitelist'
+  ok_rc $? "imgtrans_ocr_text refuses {$v}, naming the allowed ones"
+  err=$(m -c "SELECT imgtrans_submit(img, 'eng', NULL, '{\"vars\": {$v}}') FROM pics WHERE name = 'hello'" 2>&1)
+  echo "$err" | grep -q 'is not allowed'
+  ok_rc $? "imgtrans_submit refuses it too, before a worker sees it"
+done
+is "$(cat "$DATA/victim.txt")" "do not truncate me" "no server file was truncated"
+is "$(ls -A "$DATA")" "$ls_before" "no file appeared in the data directory"
+is "$(find "$DATA" -newer "$CLUSTER_DIR/marker" -type f \( -name '*.tif' -o -name '*.png' -o -name '*.txt' \) | wc -l)" 0 \
+   "no debug image or text file anywhere under it"
+
+# --- 4. the worker registry shows a job only to whoever may see it ---------
+ids=$(q -c "SELECT string_agg(imgtrans_submit(img)::text, ',') FROM pics, generate_series(1, 4) WHERE name = 'tall'")
+mine=$(m -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'tall'")
+saw_other=0 saw_running=0 saw_mine=0
+for _ in $(seq 1 100); do
+  [ "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids)")" != 0 ] || { sleep 0.1; continue; }
+  saw_running=$((saw_running + 1))
+  n=$(m -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids)")
+  [ "$n" != 0 ] && saw_other=$((saw_other + 1))
+  [ "$(m -c "SELECT count(*) FROM imgtrans.workers WHERE job IN ($ids)")" != 0 ] && saw_other=$((saw_other + 1))
+  [ "$(m -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job = $mine")" != 0 ] && saw_mine=1
+  sleep 0.1
+done
+check "postgres's jobs were seen running (by postgres)" [ "$saw_running" -gt 0 ]
+is "$saw_other" 0 "mallory never saw postgres's job ids in worker_status() or imgtrans.workers"
+is "$(m -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IS NULL AND phase NOT IN ('running a job', 'waiting for jobs', 'finished job', 'starting')")" \
+   0 "nor their phases"
+q -c "SELECT imgtrans_wait(id, '120 seconds') FROM imgtrans.jobs" >/dev/null
+check "mallory's own job was visible to her while it ran" [ "$saw_mine" = 1 ] || \
+  [ "$(m -c "SELECT status FROM imgtrans.jobs WHERE id = $mine")" = done ]
+
+# --- 5. job times: the real start and end ------------------------------------
+is "$(q -c "SELECT bool_and(finished_at - started_at >= interval '100 ms' AND started_at >= created_at)
+             FROM imgtrans.jobs WHERE id IN ($ids)")" t \
+   "finished_at - started_at spans the OCR of the tall page (was ~0: both were transaction starts)"
+is "$(q -c "SELECT imgtrans_wait($mine, '1000000 years')")" done "imgtrans_wait with a timeout past the end of time"
+is "$(q -c "SELECT imgtrans_wait($mine, '-1 day')")" done "and with a negative one"
+
+is "$(q -c "SELECT pg_postmaster_start_time()")" "$start_time" "the cluster never restarted (no backend crashed)"
+finish
