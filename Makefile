@@ -29,7 +29,7 @@ PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract) \
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
 SHLIB_LINK = $(shell pkg-config --libs lept)
-EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests
+EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz_imgheader
 
 # translation (issue 4): HTTP providers with libcurl, cache
 OBJS += src/translate.o src/transcache.o src/providers.o src/http.o src/transcodec.o
@@ -84,4 +84,21 @@ unittest: test/unit_tests test/test_translate test/test_textlayout
 	test/test_translate
 	test/test_textlayout
 
-.PHONY: install-engine uninstall-engine unittest
+# libFuzzer harness for the header readers (test/fuzz/README.md); not part
+# of the default test run
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined,unsigned-integer-overflow \
+	-fno-sanitize-recover=all
+test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/imgheader.c src/imgheader.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/imgheader.c
+
+fuzz: test/fuzz/fuzz_imgheader
+
+fuzz-run: test/fuzz/fuzz_imgheader
+	mkdir -p test/fuzz/corpus
+	cp -n test/fixtures/* test/fuzz/corpus/
+	cd test/fuzz && ./fuzz_imgheader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 corpus
+
+.PHONY: install-engine uninstall-engine unittest fuzz fuzz-run

@@ -10,6 +10,20 @@ SELECT f, (imgtrans_image_info(fx(f))).*
 FROM unnest(ARRAY['bomb.png', 'bomb.jpg', 'bomb.tif', 'bomb.gif', 'bomb.bmp', 'bomb.pnm',
                   'bomb-vp8l.webp', 'huge-side.png']) AS f;
 
+-- header arithmetic at the ends of the fields' ranges, on PNGs built here
+-- (signature, IHDR, pHYs; header reads do not check CRCs): 20,000,000 px/m
+-- is 508,000 dpi (a 32-bit product wrapped to 78,503), and 2^32-1 x 2^32-1
+-- is too many pixels (the product overflowed 64 bits before the check)
+CREATE TEMP TABLE extreme_png AS
+SELECT name, decode('89504e470d0a1a0a0000000d49484452' || ihdr || '0800000000' || '00000000' ||
+                    '0000000970485973' || phys || phys || '01' || '00000000', 'hex') AS img
+FROM (VALUES ('pHYs 20000000', '0000006400000064', '01312d00'),
+             ('pHYs 2^32-1', '0000006400000064', 'ffffffff'),
+             ('2^32-1 x 2^32-1', 'ffffffffffffffff', '00002e23')) AS t(name, ihdr, phys);
+SELECT name, (imgtrans_image_info(img)).* FROM extreme_png;
+SELECT imgtrans_ocr_text(img) FROM extreme_png WHERE name = '2^32-1 x 2^32-1';
+SELECT imgtrans_preprocess(img, '{}') FROM extreme_png WHERE name = '2^32-1 x 2^32-1';
+
 -- NULL in, NULL out
 SELECT imgtrans_image_info(NULL) IS NULL AS null_in_null_out;
 

@@ -19,9 +19,6 @@
 #include "imgtrans.h"
 #include "lept.h"
 
-/* tesseract's TBOX uses int16 coordinates */
-#define TESSERACT_MAX_SIDE 32767
-
 static char lept_error[256];
 
 static void
@@ -43,8 +40,16 @@ imgtrans_image_init(void)
 	leptSetStderrHandler(lept_error_capture);
 }
 
-static int
-lept_errdetail(void)
+/* Forgets leptonica's last message, before a call whose failure is reported. */
+void
+imgtrans_lept_error_clear(void)
+{
+	lept_error[0] = '\0';
+}
+
+/* errdetail() with leptonica's first message since the last clear, if any. */
+int
+imgtrans_lept_errdetail(void)
 {
 	if (lept_error[0] != '\0')
 		return errdetail("leptonica: %s", lept_error);
@@ -58,7 +63,7 @@ report_bad_header(ImgHeaderStatus status, ImgFormat format)
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("%s image header is %s", img_format_name(format),
 					status == IMGHDR_TRUNCATED ? "truncated" : "invalid"),
-			 lept_errdetail(),
+			 imgtrans_lept_errdetail(),
 			 errhint("Pass the complete, unmodified image file as bytea.")));
 }
 
@@ -117,7 +122,7 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 	format = img_sniff_format(data, len);
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->format = format;
-	lept_error[0] = '\0';
+	imgtrans_lept_error_clear();
 	switch (format)
 	{
 		case IMG_UNKNOWN:
@@ -147,7 +152,7 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 void
 imgtrans_check_limits(int64 width, int64 height)
 {
-	if (width * height > (int64) imgtrans_max_image_pixels)
+	if (img_pixels_exceed(width, height, imgtrans_max_image_pixels))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("image of %lld x %lld pixels exceeds imgtrans.max_image_pixels (%d)",
@@ -176,7 +181,7 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 	imgtrans_read_header(image, hdr);
 	imgtrans_check_limits(hdr->width, hdr->height);
 
-	lept_error[0] = '\0';
+	imgtrans_lept_error_clear();
 	/* leptonica 1.82 refuses damaged JPEG data unless told otherwise */
 	pix = pixReadMem(data, len);
 	if (pix == NULL)
@@ -184,7 +189,7 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("could not decode %s image: the data is truncated or corrupt",
 						img_format_name(hdr->format)),
-				 lept_errdetail(),
+				 imgtrans_lept_errdetail(),
 				 errhint("Pass the complete, unmodified image file as bytea.")));
 	if (pixGetWidth(pix) > hdr->width || pixGetHeight(pix) > hdr->height)
 	{

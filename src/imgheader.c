@@ -89,6 +89,38 @@ img_format_name(ImgFormat format)
 	return "unknown";
 }
 
+/*
+ * Pixels per metre to pixels per inch, rounded to the nearest.  In 64 bits:
+ * a 32-bit field times 254 does not fit in 32 (20,000,000 px/m is 508,000
+ * dpi, not the 78,503 a uint32 product wraps to).  Negative or absurd
+ * values (over INT32_MAX dpi, impossible from a 32-bit field) give 0.
+ */
+static int
+ppm_to_dpi(int64_t ppm)
+{
+	int64_t		dpi;
+
+	if (ppm <= 0)
+		return 0;
+	dpi = (ppm * 254 + 5000) / 10000;
+	return dpi <= INT32_MAX ? (int) dpi : 0;
+}
+
+/*
+ * True if width x height exceeds max_pixels, without computing the product
+ * (two 32-bit header fields can multiply past INT64_MAX).  A non-positive
+ * side never exceeds; the header parsers refuse those as invalid.
+ */
+bool
+img_pixels_exceed(int64_t width, int64_t height, int64_t max_pixels)
+{
+	if (width <= 0 || height <= 0)
+		return false;
+	if (max_pixels < 0)
+		return true;
+	return width > max_pixels / height;
+}
+
 /* Resolution from a PNG pHYs chunk, if one precedes the image data. */
 static void
 png_read_phys(const uint8_t *data, size_t len, ImgHeader *hdr)
@@ -107,8 +139,8 @@ png_read_phys(const uint8_t *data, size_t len, ImgHeader *hdr)
 		if (memcmp(type, "pHYs", 4) == 0 && clen >= 9 && data[pos + 16] == 1)
 		{
 			/* unit 1 = metre; round to the nearest pixel per inch */
-			hdr->xres = (int) ((rd_be32(data + pos + 8) * 254 + 5000) / 10000);
-			hdr->yres = (int) ((rd_be32(data + pos + 12) * 254 + 5000) / 10000);
+			hdr->xres = ppm_to_dpi(rd_be32(data + pos + 8));
+			hdr->yres = ppm_to_dpi(rd_be32(data + pos + 12));
 			return;
 		}
 		pos += (size_t) clen + 12;
@@ -217,10 +249,8 @@ img_parse_bmp(const uint8_t *data, size_t len, ImgHeader *hdr)
 		hdr->height = h < 0 ? -(int64_t) h : h;
 		hdr->depth = rd_le16(data + 28);
 		/* pixels per metre to pixels per inch */
-		hdr->xres = (int) (((int64_t) (int32_t) rd_le32(data + 38) * 254 + 5000) / 10000);
-		hdr->yres = (int) (((int64_t) (int32_t) rd_le32(data + 42) * 254 + 5000) / 10000);
-		if (hdr->xres < 0 || hdr->yres < 0)
-			hdr->xres = hdr->yres = 0;
+		hdr->xres = ppm_to_dpi((int32_t) rd_le32(data + 38));
+		hdr->yres = ppm_to_dpi((int32_t) rd_le32(data + 42));
 	}
 	return (hdr->width == 0 || hdr->height == 0) ? IMGHDR_INVALID : IMGHDR_OK;
 }

@@ -10,6 +10,7 @@
 #ifndef IMGTRANS_IMGHEADER_H
 #define IMGTRANS_IMGHEADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,9 @@ extern const char *img_format_name(ImgFormat format);
 extern ImgHeaderStatus img_parse_png(const uint8_t *data, size_t len, ImgHeader *hdr);
 extern ImgHeaderStatus img_parse_gif(const uint8_t *data, size_t len, ImgHeader *hdr);
 extern ImgHeaderStatus img_parse_bmp(const uint8_t *data, size_t len, ImgHeader *hdr);
+
+/* Overflow-safe width * height > max_pixels, for any header's sizes. */
+extern bool img_pixels_exceed(int64_t width, int64_t height, int64_t max_pixels);
 
 /* Resolution fields only; leave hdr->xres/yres at 0 when absent. */
 extern void img_tiff_resolution(const uint8_t *data, size_t len, ImgHeader *hdr);

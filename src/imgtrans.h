@@ -21,6 +21,9 @@
 #define IMGTRANS_FONT_DEFAULT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #endif
 
+/* tesseract's TBOX uses int16 coordinates */
+#define TESSERACT_MAX_SIDE 32767
+
 /* GUC variables (imgtrans.c) */
 extern char *imgtrans_tessdata_dir;
 extern int	imgtrans_engine_cache_size;
@@ -39,6 +42,8 @@ extern void imgtrans_read_header(const bytea *image, ImgHeader *hdr);
 extern struct Pix *imgtrans_decode(const bytea *image, ImgHeader *hdr);
 extern void imgtrans_image_init(void);
 extern void imgtrans_check_limits(int64 width, int64 height);
+extern void imgtrans_lept_error_clear(void);
+extern int	imgtrans_lept_errdetail(void);
 
 /* ocrvars.c: one allowed tesseract variable, its value as tesseract parses it */
 typedef struct OcrVar

@@ -130,7 +130,13 @@ prep_free(Prep *p)
 		pixDestroy(&p->pix);
 }
 
-/* Takes ownership of next as the current image; ERROR if a step failed. */
+/*
+ * Takes ownership of next as the current image; ERROR if a step failed.
+ * Steps measure the image first and never ask leptonica for what the image
+ * cannot give (a crop of nothing, a scale past the pixel limit), so a NULL
+ * here is leptonica failing on a valid request: out of memory or a bug,
+ * not bad input.  Its message goes into the DETAIL.
+ */
 static void
 prep_replace(Prep *p, PIX *next, PrepStep step)
 {
@@ -138,6 +144,7 @@ prep_replace(Prep *p, PIX *next, PrepStep step)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("preprocessing step \"%s\" failed", step_names[step]),
+				 imgtrans_lept_errdetail(),
 				 errhint("Try the image without this step.")));
 	if (next != p->pix)
 	{
@@ -251,7 +258,12 @@ step_scale(Prep *p, double glyph)
 	if (glyph <= 0 || glyph >= SCALE_BELOW_HEIGHT)
 		return;
 	s = Min(SCALE_MAX, SCALE_TARGET_HEIGHT / glyph);
-	if ((double) pixGetWidth(p->pix) * s > 32767 || (double) pixGetHeight(p->pix) * s > 32767)
+	/* the result must pass the limits the decoded image passed */
+	if ((double) pixGetWidth(p->pix) * s > TESSERACT_MAX_SIDE ||
+		(double) pixGetHeight(p->pix) * s > TESSERACT_MAX_SIDE ||
+		img_pixels_exceed((int64) (pixGetWidth(p->pix) * s + 0.5),
+						  (int64) (pixGetHeight(p->pix) * s + 0.5),
+						  imgtrans_max_image_pixels))
 		return;
 	next = pixScale(p->pix, s, s);
 	if (next)
@@ -280,13 +292,21 @@ find_border(PIX *pix, int *l, int *t, int *r, int *b)
 	{
 		l_int32		v;
 
-		while (*t < h * BORDER_MAX_SHARE && numaGetIValue(rows, *t, &v) == 0 && v > w * BORDER_DARK_SHARE)
+		/*
+		 * At most a quarter of each side, rounded down: "*t < h * share"
+		 * let a 1-pixel-high dark image lose its one row at the top and
+		 * again at the bottom, a crop of -1 rows that leptonica refused.
+		 */
+		int			max_h = (int) (h * BORDER_MAX_SHARE),
+					max_w = (int) (w * BORDER_MAX_SHARE);
+
+		while (*t < max_h && numaGetIValue(rows, *t, &v) == 0 && v > w * BORDER_DARK_SHARE)
 			(*t)++;
-		while (*b < h * BORDER_MAX_SHARE && numaGetIValue(rows, h - 1 - *b, &v) == 0 && v > w * BORDER_DARK_SHARE)
+		while (*b < max_h && numaGetIValue(rows, h - 1 - *b, &v) == 0 && v > w * BORDER_DARK_SHARE)
 			(*b)++;
-		while (*l < w * BORDER_MAX_SHARE && numaGetIValue(cols, *l, &v) == 0 && v > h * BORDER_DARK_SHARE)
+		while (*l < max_w && numaGetIValue(cols, *l, &v) == 0 && v > h * BORDER_DARK_SHARE)
 			(*l)++;
-		while (*r < w * BORDER_MAX_SHARE && numaGetIValue(cols, w - 1 - *r, &v) == 0 && v > h * BORDER_DARK_SHARE)
+		while (*r < max_w && numaGetIValue(cols, w - 1 - *r, &v) == 0 && v > h * BORDER_DARK_SHARE)
 			(*r)++;
 	}
 	numaDestroy(&rows);
@@ -564,6 +584,7 @@ run_step(Prep *p, PrepStep step)
 				conf;
 
 	CHECK_FOR_INTERRUPTS();
+	imgtrans_lept_error_clear();
 	switch (step)
 	{
 		case STEP_GRAY:
@@ -632,10 +653,12 @@ imgtrans_preprocess_impl(PG_FUNCTION_ARGS)
 	{
 		prep_init(&p, imgtrans_decode(image, &hdr));
 		prep_run(&p, steps);
+		imgtrans_lept_error_clear();
 		if (pixWriteMem((l_uint8 **) &png, &size, p.pix, IFF_PNG) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("could not encode the processed image as PNG")));
+					 errmsg("could not encode the processed image as PNG"),
+					 imgtrans_lept_errdetail()));
 		result = palloc(VARHDRSZ + size);
 		SET_VARSIZE(result, VARHDRSZ + size);
 		memcpy(VARDATA(result), png, size);

@@ -108,6 +108,66 @@ test_png_header(void **state)
 	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_INVALID);
 }
 
+/*
+ * Sizes and resolutions at the ends of the fields' ranges: no 32-bit
+ * wrap-around in the pHYs conversion, no signed overflow in the pixel
+ * count (both were bugs; UBSan in test/fuzz/ checks the rest).
+ */
+static void
+test_header_extremes(void **state)
+{
+	uint8_t		buf[128];
+	uint8_t		bmp[54] = {'B', 'M'};
+	ImgHeader	h;
+	size_t		n = make_png(buf, 100, 100, 0, 20000000);
+
+	/* 20,000,000 px/m * 0.0254 = 508,000 dpi (a uint32 product gave 78,503) */
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.xres, 508000);
+	assert_int_equal(h.yres, 508000);
+	n = make_png(buf, 100, 100, 0, 0xFFFFFFFF);
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.xres, 109092169);	/* (4294967295 * 254 + 5000) / 10000 */
+
+	/* the largest sizes a PNG header can hold: parsed, then too many pixels */
+	n = make_png(buf, 0xFFFFFFFF, 0xFFFFFFFF, 0, 0);
+	assert_int_equal(img_parse_png(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 4294967295LL);
+	assert_int_equal(h.height, 4294967295LL);
+	assert_true(img_pixels_exceed(h.width, h.height, 50000000));
+	assert_true(img_pixels_exceed(h.width, h.height, INT64_MAX));
+	assert_true(img_pixels_exceed(h.width, 1, 50000000));
+	assert_true(img_pixels_exceed(INT64_MAX, INT64_MAX, INT32_MAX));
+
+	/* the limit itself is allowed, one pixel more is not */
+	assert_false(img_pixels_exceed(5000, 10000, 50000000));
+	assert_true(img_pixels_exceed(5001, 10000, 50000000));
+	assert_true(img_pixels_exceed(7071, 7072, 50000000));
+	assert_false(img_pixels_exceed(1, 1, 1));
+	assert_true(img_pixels_exceed(1, 2, 1));
+
+	/* BMP: the largest positive sizes and resolution; negative ppm is none */
+	put_le32(bmp + 14, 40);
+	put_le32(bmp + 18, 0x7FFFFFFF);
+	put_le32(bmp + 22, 0x80000001);		/* -2147483647: top-down */
+	put_le32(bmp + 38, 0x7FFFFFFF);
+	put_le32(bmp + 42, (uint32_t) -11811);
+	assert_int_equal(img_parse_bmp(bmp, sizeof(bmp), &h), IMGHDR_OK);
+	assert_int_equal(h.width, 2147483647);
+	assert_int_equal(h.height, 2147483647);
+	assert_int_equal(h.xres, 54546085);
+	assert_int_equal(h.yres, 0);
+	assert_true(img_pixels_exceed(h.width, h.height, 50000000));
+
+	/* GIF: screen and first frame at 65535 add up past 16 bits */
+	memcpy(buf, "GIF89a\xff\xff\xff\xff\x00\x00\x00"
+		   "\x2c\xff\xff\xff\xff\xff\xff\xff\xff\x00", 23);
+	assert_int_equal(img_parse_gif(buf, 23, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 131070);
+	assert_int_equal(h.height, 131070);
+	assert_true(img_pixels_exceed(h.width, h.height, 50000000));
+}
+
 static void
 test_gif_header(void **state)
 {
@@ -308,6 +368,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_png_header),
+		cmocka_unit_test(test_header_extremes),
 		cmocka_unit_test(test_gif_header),
 		cmocka_unit_test(test_bmp_header),
 		cmocka_unit_test(test_tiff_resolution),

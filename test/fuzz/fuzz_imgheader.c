@@ -1,0 +1,64 @@
+/*
+ * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/imgheader.c, the
+ * plain-C format sniffing and PNG/GIF/BMP/TIFF header readers that see every
+ * untrusted upload before leptonica does.  Built with ASan and UBSan
+ * (`make fuzz`), so an out-of-bounds read, a signed overflow or a shift past
+ * the width is a finding, not just a crash.  See test/fuzz/README.md.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "imgheader.h"
+
+/* the default imgtrans.max_image_pixels and the GUC's extremes */
+static const int64_t limits[] = {50000000, 1, INT32_MAX};
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	ImgHeader	hdr;
+	ImgHeaderStatus status = IMGHDR_INVALID;
+	ImgFormat	format = img_sniff_format(data, size);
+	size_t		i;
+
+	/* every reader on every input: the sniffer is not their only guard */
+	(void) img_parse_png(data, size, &hdr);
+	(void) img_parse_gif(data, size, &hdr);
+	(void) img_parse_bmp(data, size, &hdr);
+	hdr.xres = hdr.yres = 0;
+	img_tiff_resolution(data, size, &hdr);
+
+	switch (format)
+	{
+		case IMG_PNG:
+			status = img_parse_png(data, size, &hdr);
+			break;
+		case IMG_GIF:
+			status = img_parse_gif(data, size, &hdr);
+			break;
+		case IMG_BMP:
+			status = img_parse_bmp(data, size, &hdr);
+			break;
+		default:
+			break;
+	}
+	if (status == IMGHDR_OK)
+	{
+		/* what a header the parser accepts must satisfy */
+		if (hdr.width <= 0 || hdr.height <= 0 || hdr.xres < 0 || hdr.yres < 0)
+			abort();
+		for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		{
+			int			exceeds = img_pixels_exceed(hdr.width, hdr.height, limits[i]);
+
+			/* cross-check against a product that cannot overflow */
+			if (exceeds != ((__int128) hdr.width * hdr.height > limits[i]))
+				abort();
+		}
+	}
+	(void) img_format_name(format);
+	return 0;
+}
