@@ -38,6 +38,35 @@ SELECT imgtrans_translate('{}'::text[], 'es', 'en') AS empty,
        imgtrans_translate(NULL::text[], 'es', 'en') IS NULL AS null_array;
 -- line breaks, blank lines and the blanks around each line are kept
 SELECT imgtrans_translate(E'Line one.\n\n  The second line.  \r\nLine three.\n', 'es', 'en');
+-- every line break, blank line and blank at a line's ends comes back as it was; each line
+-- travels alone (followed by a "." line), so words cannot move between texts of a batch
+SELECT replace(replace(imgtrans_translate(t, 'es', 'en'), E'\n', '<LF>'), E'\r', '<CR>') AS kept
+FROM unnest(ARRAY[E'a\n\n\nb', E'\n', E'Hello.\r\nGood morning.\n', E'  Lead.  \n\n\t']) t;
+SELECT imgtrans_translate(ARRAY['The red', 'house', E'a\n\n\nb', E'\n', 'Good morning.', NULL, E'\r\n'], 'es', 'en');
+-- a long text (148,892 characters, 5000 sentences) is split into pieces APy takes whole
+-- (APy itself keeps only the first ~40,960 characters of a text and drops the rest)
+SELECT length(t) AS in_chars, array_length(string_to_array(t, '.'), 1) - 1 AS in_sentences,
+       array_length(string_to_array(r, '.'), 1) - 1 AS out_sentences,
+       r LIKE 'El número de casa 1 es rojo. %' AS first_ok,
+       right(r, 32) AS last
+FROM (SELECT t, imgtrans_translate(t, 'es', 'en') AS r
+      FROM (SELECT string_agg('The house number ' || i || ' is red.', ' ') AS t
+            FROM generate_series(1, 5000) i) s) x;
+-- max_chars per provider: a column imgtrans.providers gets with the next upgrade script,
+-- simulated here; it is validated when the provider is used
+ALTER TABLE imgtrans.providers ADD COLUMN max_chars int;
+SELECT imgtrans_add_provider('apertium_tiny', 'apertium', :'apy');
+UPDATE imgtrans.providers SET max_chars = 20 WHERE name = 'apertium_tiny';
+SELECT imgtrans_translate(E'The house is red. The dog is black.\nThe cat is white and small.', 'es', 'en', 'apertium_tiny');
+-- beyond what APy takes whole: its cut answer is an ERROR, and nothing is cached
+SELECT rows AS rows_before FROM imgtrans_cache_stats() \gset
+UPDATE imgtrans.providers SET max_chars = 1000000 WHERE name = 'apertium_tiny';
+SELECT tr_err($$SELECT imgtrans_translate(string_agg('The house number ' || i || ' is red.', ' '), 'es', 'en', 'apertium_tiny') FROM generate_series(1, 5000) i$$) AS cut;
+SELECT rows - :rows_before AS cached_rows FROM imgtrans_cache_stats();
+UPDATE imgtrans.providers SET max_chars = 0 WHERE name = 'apertium_tiny';
+SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'apertium_tiny')$$) AS bad_max_chars;
+SELECT imgtrans_drop_provider('apertium_tiny');
+ALTER TABLE imgtrans.providers DROP COLUMN max_chars;
 -- UTF-8 in and out; what Apertium does not know passes unchanged
 SELECT imgtrans_translate('Café 日本語 😀 naïve — “quoted”', 'es', 'en');
 -- a provider with max_batch 2 sends 3 requests for 5 lines: same result

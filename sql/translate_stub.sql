@@ -30,6 +30,11 @@ SELECT imgtrans_translate('__conn__', 'es', 'en', 'stub_google');
 -- ---------------------------------------------------------------------------
 SELECT p, imgtrans_translate(ARRAY['Hello', NULL, 'Café 日本 😀', E'two\nlines', 'quote " back\slash & = + %'], 'es', 'en', p)
 FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre', 'stub_libre_nokey']) p;
+-- line structure kept exactly: lines travel as separate texts, blanks and breaks stay
+SELECT p, replace(replace(imgtrans_translate(E'\n  First line.\n\n\nSecond line. \r\n', 'es', 'en', p),
+                          E'\n', '<LF>'), E'\r', '<CR>') AS kept
+FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
+SELECT imgtrans_translate(ARRAY[E'\n', 'one', E'a\n\n\nb'], 'es', 'en', 'stub_google');
 -- detection (source 'auto') and code mapping per provider
 SELECT p, imgtrans_translate('Hi', 'pt-BR', provider => p) AS auto_pt_br,
        imgtrans_translate('Hi', 'zh-cn', 'eng', p) AS eng_zh_cn,
@@ -56,6 +61,19 @@ SELECT imgtrans_add_provider('stub_google_badkey', 'google', :'stub' || '/google
 SELECT imgtrans_add_provider('stub_libre_badkey', 'libretranslate', :'stub' || '/libre', 'sk-WRONG-789');
 SELECT p, tr_err(format($$SELECT imgtrans_translate('Hello', 'es', 'en', %L)$$, p)) AS wrong_key
 FROM unnest(ARRAY['stub_deepl_badkey', 'stub_google_badkey', 'stub_libre_badkey']) p;
+-- a provider that echoes the request in its error: the key is masked in every encoding
+-- it travelled in (header, form, JSON; as sent, JSON-quoted, as plain text), also for
+-- an ordinary role
+SELECT imgtrans_add_provider('stub_echo_' || k, k, :'stub' || '/' || d, 'k/ey+with "quotes" & spaces=é')
+FROM (VALUES ('deepl', 'deepl'), ('google', 'google'), ('libretranslate', 'libre')) v(k, d);
+CREATE ROLE regress_imgtrans_echo;
+SET ROLE regress_imgtrans_echo;
+SELECT p, q, tr_err(format($$SELECT imgtrans_translate(%L, 'es', 'en', %L)$$, q, p)) AS echoed
+FROM unnest(ARRAY['stub_echo_deepl', 'stub_echo_google', 'stub_echo_libretranslate']) p,
+     unnest(ARRAY['__echo__', '__echoquoted__', '__echotext__']) q
+ORDER BY 1, 2;
+RESET ROLE;
+DROP ROLE regress_imgtrans_echo;
 SELECT imgtrans_add_provider('stub_nowhere', 'libretranslate', :'stub' || '/nowhere');
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'stub_nowhere')$$) AS wrong_url;
 -- TLS certificates are verified (the stub's is self-signed)

@@ -5,9 +5,14 @@
  *
  *	  apertium        APy: POST /translate, form langpair=eng|spa, q, and
  *	                  markUnknown=no.  One text per request, but APy keeps
- *	                  line breaks, so a batch travels as one text of
- *	                  newline-joined lines, split back and count-checked
- *	                  (per-line requests if the count does not match).
+ *	                  line breaks, so a batch travels as one text: the
+ *	                  pieces, each followed by a line holding only ".",
+ *	                  which ends a sentence (Apertium moves words across
+ *	                  bare line breaks: "The red\nhouse" gives "La
+ *	                  casa\nroja") and shows where each piece ends and
+ *	                  that the answer is whole (APy drops what lies beyond
+ *	                  about 40,960 characters).  On a mismatch, one request
+ *	                  per piece; a piece whose end mark is lost is an ERROR.
  *	                  Measured: 1000 lines in one POST 0.56 s, per line
  *	                  13.3 s, concurrent on a multi handle 9.8..11.2 s.
  *	  libretranslate  POST /translate, JSON {"q": [...], "source", "target",
@@ -19,10 +24,18 @@
  *	                  q repeated (at most 128), target, source, format=text
  *	                  (its default html mangles newlines and entities), key.
  *
+ * Every provider is sent pieces, never whole texts: each line without the
+ * blanks at its ends, lines longer than the provider's max_chars split at
+ * sentence ends, spaces or characters (tr_segment).  Line breaks, blank
+ * lines and the blanks between pieces are never sent; they are put back
+ * verbatim around the translated pieces, so a text keeps its exact line
+ * structure and no provider limit cuts it.
+ *
  * Texts travel as UTF-8 whatever the database encoding.  Answers must be
  * valid UTF-8 and JSON, else a clean ERROR naming the provider.  API keys
  * travel in a header or the body, never in a URL, and are scrubbed from
- * any provider message before it reaches an ERROR.  This file must never
+ * any provider message before it reaches an ERROR, in every encoding they
+ * travelled in (tr_scrub).  This file must never
  * send anything except through imgtrans_http_request().
  *-------------------------------------------------------------------------
  */
@@ -38,6 +51,9 @@
 #include "providers.h"
 
 #define MAX_ERROR_MESSAGE 300
+
+/* what follows every piece in an APy batch: a line that ends a sentence */
+#define APERTIUM_MARK "\n.\n"
 
 /* where each kind keeps its translations: keys down to an array, then a field */
 typedef struct ResultPath
@@ -198,7 +214,9 @@ encoded_len(TrKind kind, const char *text)
 {
 	size_t		len = strlen(text);
 
-	if (kind == TR_GOOGLE || kind == TR_APERTIUM)
+	if (kind == TR_APERTIUM)
+		return tr_form_encode(NULL, text, len) + 7;	/* %0A.%0A */
+	if (kind == TR_GOOGLE)
 		return tr_form_encode(NULL, text, len) + 3;
 	return tr_json_escape(NULL, text, len) + 3;
 }
@@ -247,11 +265,41 @@ body_jsonb(const char *body, char **detail)
 	return jb ? &jb->root : NULL;
 }
 
+/* masks the key in s (palloc'd) in every encoding it may have been sent in */
+static char *
+scrub_key(const Provider *p, char *s)
+{
+	char	   *keys[3];
+	size_t		len;
+	void	   *work;
+	int			i;
+
+	if (s == NULL || p->api_key == NULL || p->api_key[0] == '\0')
+		return s;
+	keys[0] = p->api_key;
+	keys[1] = to_utf8(p->api_key);	/* the same unless the database is not UTF-8 */
+	/* a header's UTF-8 read as Latin-1 (as Python's http.server does) */
+	len = strlen(keys[1]);
+	keys[2] = palloc(tr_latin1_to_utf8(NULL, keys[1], len) + 1);
+	keys[2][tr_latin1_to_utf8(keys[2], keys[1], len)] = '\0';
+	/* a key that starts in the part of s we show ends in here, however encoded */
+	len = strlen(s);
+	len = pg_mbcliplen(s, len, Min(len, MAX_ERROR_MESSAGE + 32 * strlen(keys[1]) + 16));
+	s[len] = '\0';
+	work = palloc(tr_scrub_workspace(len));
+	for (i = 0; i < 3; i++)
+		tr_scrub(s, keys[i], work);
+	pfree(work);
+	return s;
+}
+
 static JsonbContainer *
 parse_json(const Provider *p, const HttpResponse *r)
 {
 	char	   *detail = NULL;
 	JsonbContainer *root = body_jsonb(server_body(p, r), &detail);
+
+	detail = scrub_key(p, detail);	/* jsonb_in quotes the token it refused */
 
 	if (root == NULL)
 		ereport(ERROR,
@@ -320,7 +368,7 @@ error_message(const Provider *p, const HttpResponse *r)
 	}
 	if (msg == NULL || msg[0] == '\0')
 		msg = pstrdup("(no message)");
-	tr_scrub(msg, p->api_key);
+	msg = scrub_key(p, msg);
 	len = pg_mbcliplen(msg, strlen(msg), MAX_ERROR_MESSAGE);
 	msg[len] = '\0';
 	return msg;
@@ -435,7 +483,17 @@ translate_chunk(const Provider *p, const char *source, const char *target,
 typedef void (*ChunkFn) (const Provider *p, const char *source, const char *target,
 						 int n, char **texts, char **out);
 
-/* texts[0..n) in as few requests as the provider's limits allow */
+/* characters of one text we send: the provider's max_chars, else its kind's */
+static int
+max_chars_of(const Provider *p)
+{
+	return p->max_chars > 0 ? p->max_chars : tr_kind_info(p->kind)->max_chars;
+}
+
+/*
+ * texts[0..n) in as few requests as the provider's limits allow; for APy,
+ * whose batch is one text, max_chars bounds the whole request too.
+ */
 static void
 translate_chunked(const Provider *p, const char *source, const char *target,
 				  int n, char **texts, char **out, ChunkFn fn)
@@ -443,14 +501,23 @@ translate_chunked(const Provider *p, const char *source, const char *target,
 	const TrKindInfo *ki = tr_kind_info(p->kind);
 	int			max = Min(p->max_batch, ki->max_batch);
 	size_t	   *lens = palloc(sizeof(size_t) * Max(n, 1));
+	size_t	   *chars = NULL;
 	int			start;
 	int			end;
 
+	if (p->kind == TR_APERTIUM)
+		chars = palloc(sizeof(size_t) * Max(n, 1));
 	for (start = 0; start < n; start++)
+	{
 		lens[start] = encoded_len(p->kind, texts[start]);
+		if (chars)
+			chars[start] = tr_utf8_chars(texts[start], strlen(texts[start])) +
+				strlen(APERTIUM_MARK);
+	}
 	for (start = 0; start < n; start = end)
 	{
-		end = tr_next_chunk(lens, start, n, Max(max, 1), ki->max_request_bytes);
+		end = tr_next_chunk(lens, chars, start, n, Max(max, 1), ki->max_request_bytes,
+							(size_t) max_chars_of(p));
 		fn(p, source, target, end - start, texts + start, out + start);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -458,7 +525,7 @@ translate_chunked(const Provider *p, const char *source, const char *target,
 }
 
 /* ---------------------------------------------------------------------
- * Apertium: newline-joined lines
+ * Apertium: pieces joined, each followed by a "." line
  * ---------------------------------------------------------------------
  */
 
@@ -487,7 +554,7 @@ apertium_request(const Provider *p, const char *source, const char *target, cons
 	return text;
 }
 
-/* the translation of one line, without the blanks APy adds around it */
+/* the translation of one piece, without the blanks APy adds around it */
 static char *
 trimmed(const char *s, size_t start, size_t len)
 {
@@ -498,109 +565,84 @@ trimmed(const char *s, size_t start, size_t len)
 	return pnstrdup(s + core.start, core.len);
 }
 
-/* lines[0..n) (no newlines, not blank) in one POST; per line on a count mismatch */
-static void
-apertium_chunk(const Provider *p, const char *source, const char *target,
-			   int n, char **lines, char **out)
+static bool
+is_mark(const char *s, const TrSpan *line)
+{
+	TrSpan		core;
+
+	tr_trim_span(s, line, &core);
+	return core.len == 1 && s[core.start] == '.';
+}
+
+/*
+ * pieces[0..n) in one POST, each followed by APERTIUM_MARK; false if the
+ * answer does not have a "." line after every piece.  With n == 1 the
+ * translation may have gained line breaks: only the final "." counts.
+ */
+static bool
+apertium_marked(const Provider *p, const char *source, const char *target,
+				int n, char **pieces, char **out)
 {
 	StringInfoData q;
 	char	   *res;
-	TrSpan	   *spans = palloc(sizeof(TrSpan) * n);
+	size_t		len;
+	TrSpan	   *spans = palloc(sizeof(TrSpan) * 2 * n);
 	int			i;
 
 	initStringInfo(&q);
 	for (i = 0; i < n; i++)
-		appendStringInfo(&q, "%s%s", i ? "\n" : "", lines[i]);
+		appendStringInfo(&q, "%s%s", pieces[i], APERTIUM_MARK);
+	q.data[--q.len] = '\0';		/* no line after the last mark */
 	res = apertium_request(p, source, target, q.data);
-	if (tr_split_lines(res, strlen(res), spans, n) == n)
+	len = strlen(res);
+	if (n == 1)
 	{
-		for (i = 0; i < n; i++)
-			out[i] = trimmed(res, spans[i].start, spans[i].len);
+		char	   *nl = strrchr(res, '\n');
+		TrSpan		last;
+
+		if (nl == NULL)
+			return false;
+		last.start = nl + 1 - res;
+		last.len = len - last.start;
+		if (!is_mark(res, &last))
+			return false;
+		out[0] = trimmed(res, 0, nl - res);
+		return true;
+	}
+	if (tr_split_lines(res, len, spans, 2 * n) != 2 * n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!is_mark(res, &spans[2 * i + 1]))
+			return false;
+	for (i = 0; i < n; i++)
+		out[i] = trimmed(res, spans[2 * i].start, spans[2 * i].len);
+	return true;
+}
+
+/* pieces[0..n) in one POST; one POST per piece if the batch came back changed */
+static void
+apertium_chunk(const Provider *p, const char *source, const char *target,
+			   int n, char **pieces, char **out)
+{
+	int			i;
+
+	if (apertium_marked(p, source, target, n, pieces, out))
 		return;
-	}
-	ereport(DEBUG1,
-			(errmsg_internal("imgtrans: provider \"%s\" changed the line count of a batch; translating its %d lines one by one",
-							 p->name, n)));
+	if (n > 1)
+		ereport(DEBUG1,
+				(errmsg_internal("imgtrans: provider \"%s\" changed the lines of a batch; translating its %d pieces one by one",
+								 p->name, n)));
 	for (i = 0; i < n; i++)
 	{
-		res = apertium_request(p, source, target, lines[i]);
-		out[i] = trimmed(res, 0, strlen(res));
-	}
-}
-
-/* the '\n'-separated lines of a text, and each one without its blanks */
-typedef struct TextLines
-{
-	int			n;
-	TrSpan	   *line;
-	TrSpan	   *core;			/* len 0 for a blank line */
-} TextLines;
-
-static void
-split_text(const char *text, TextLines *tl)
-{
-	size_t		len = strlen(text);
-	int			j;
-
-	tl->n = tr_split_lines(text, len, NULL, 0);
-	tl->line = palloc(sizeof(TrSpan) * tl->n);
-	tl->core = palloc(sizeof(TrSpan) * tl->n);
-	tr_split_lines(text, len, tl->line, tl->n);
-	for (j = 0; j < tl->n; j++)
-		tr_trim_span(text, &tl->line[j], &tl->core[j]);
-}
-
-/*
- * Every non-blank line of every text is translated (in batches of
- * newline-joined lines); blank lines and each line's leading and trailing
- * blanks are kept from the input.
- */
-static void
-apertium_translate(const Provider *p, const char *source, const char *target,
-				   int n, char **texts, char **out)
-{
-	TextLines  *tl = palloc(sizeof(TextLines) * Max(n, 1));
-	char	  **lines;
-	char	  **done;
-	int			total = 0;
-	int			k = 0;
-	int			i,
-				j;
-
-	for (i = 0; i < n; i++)
-	{
-		split_text(texts[i], &tl[i]);
-		total += tl[i].n;
-	}
-	lines = palloc(sizeof(char *) * Max(total, 1));
-	done = palloc(sizeof(char *) * Max(total, 1));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < tl[i].n; j++)
-			if (tl[i].core[j].len > 0)
-				lines[k++] = pnstrdup(texts[i] + tl[i].core[j].start, tl[i].core[j].len);
-	translate_chunked(p, source, target, k, lines, done, apertium_chunk);
-
-	/* reassemble: input blanks around each translated line */
-	k = 0;
-	for (i = 0; i < n; i++)
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		for (j = 0; j < tl[i].n; j++)
-		{
-			const TrSpan *line = &tl[i].line[j];
-			const TrSpan *core = &tl[i].core[j];
-			size_t		core_end = core->start + core->len;
-
-			if (j > 0)
-				appendStringInfoChar(&buf, '\n');
-			appendBinaryStringInfo(&buf, texts[i] + line->start, core->start - line->start);
-			if (core->len > 0)
-				appendStringInfoString(&buf, done[k++]);
-			appendBinaryStringInfo(&buf, texts[i] + core_end, line->start + line->len - core_end);
-		}
-		out[i] = buf.data;
+		if (n > 1 && apertium_marked(p, source, target, 1, pieces + i, out + i))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("translation provider \"%s\" answered with a truncated translation", p->name),
+				 errdetail("The translation of a text of %zu characters came back without its end.",
+						   tr_utf8_chars(pieces[i], strlen(pieces[i]))),
+				 errhint("Lower the provider's max_chars option (default %d for kind %s).",
+						 tr_kind_info(p->kind)->max_chars, tr_kind_info(p->kind)->name)));
 	}
 }
 
@@ -609,23 +651,75 @@ apertium_translate(const Provider *p, const char *source, const char *target,
  * ---------------------------------------------------------------------
  */
 
+/* s[0..len) of a UTF-8 text, in the server encoding, to buf */
+static void
+append_verbatim(StringInfo buf, const char *s, size_t len)
+{
+	char	   *conv;
+
+	if (len == 0)
+		return;
+	conv = pg_any_to_server(s, len, PG_UTF8);
+	/* s itself, not a terminated copy, when no conversion is needed */
+	appendBinaryStringInfo(buf, conv, conv == s ? len : strlen(conv));
+}
+
 /*
  * Translates texts[0..n) (none NULL) into out[0..n), palloc'd in the
- * current context.  source is NULL for detection ('auto').
+ * current context.  source is NULL for detection ('auto').  Only the
+ * pieces of the texts are sent (see the top of this file); everything
+ * between them comes back verbatim.
  */
 void
 provider_translate(const Provider *p, const char *source, const char *target,
 				   int n, char **texts, char **out)
 {
+	size_t		max_chars = (size_t) max_chars_of(p);
 	char	  **utf8 = palloc(sizeof(char *) * Max(n, 1));
-	int			i;
+	TrSpan	  **spans = palloc(sizeof(TrSpan *) * Max(n, 1));
+	int		   *counts = palloc(sizeof(int) * Max(n, 1));
+	char	  **pieces;
+	char	  **done;
+	int			total = 0;
+	int			k = 0;
+	int			i,
+				j;
 
 	for (i = 0; i < n; i++)
+	{
+		size_t		len;
+
 		utf8[i] = to_utf8(texts[i]);
-	if (p->kind == TR_APERTIUM)
-		apertium_translate(p, source, target, n, utf8, out);
-	else
-		translate_chunked(p, source, target, n, utf8, out, translate_chunk);
+		len = strlen(utf8[i]);
+		counts[i] = tr_segment(utf8[i], len, max_chars, NULL, 0);
+		spans[i] = palloc(sizeof(TrSpan) * Max(counts[i], 1));
+		tr_segment(utf8[i], len, max_chars, spans[i], counts[i]);
+		total += counts[i];
+	}
+	pieces = palloc(sizeof(char *) * Max(total, 1));
+	done = palloc(sizeof(char *) * Max(total, 1));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < counts[i]; j++)
+			pieces[k++] = pnstrdup(utf8[i] + spans[i][j].start, spans[i][j].len);
+	translate_chunked(p, source, target, total, pieces, done,
+					  p->kind == TR_APERTIUM ? apertium_chunk : translate_chunk);
+
+	k = 0;
+	for (i = 0; i < n; i++)
+	{
+		StringInfoData buf;
+		size_t		at = 0;
+
+		initStringInfo(&buf);
+		for (j = 0; j < counts[i]; j++)
+		{
+			append_verbatim(&buf, utf8[i] + at, spans[i][j].start - at);
+			appendStringInfoString(&buf, done[k++]);
+			at = spans[i][j].start + spans[i][j].len;
+		}
+		append_verbatim(&buf, utf8[i] + at, strlen(utf8[i]) - at);
+		out[i] = buf.data;
+	}
 }
 
 /* ---------------------------------------------------------------------

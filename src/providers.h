@@ -20,6 +20,7 @@ typedef struct Provider
 	char	   *api_key;		/* NULL if none; never in messages */
 	int			timeout_ms;		/* 0: imgtrans.http_timeout_ms */
 	int			max_batch;		/* texts per request */
+	int			max_chars;		/* characters per text sent; 0: the kind's default */
 } Provider;
 
 /* a language pair as the provider names it */

@@ -149,6 +149,29 @@ spi_int(HeapTuple tup, int col)
 	return isnull ? 0 : DatumGetInt32(d);
 }
 
+/* largest max_chars a provider may have (a text of 10 MB splits into 10+ pieces) */
+#define MAX_CHARS_LIMIT 1000000
+
+/* the provider's max_chars (column 7, jsonb or NULL); 0 for the kind's default */
+static int
+provider_max_chars(HeapTuple tup, const char *name)
+{
+	char	   *v = SPI_getvalue(tup, SPI_tuptable->tupdesc, 7);
+	char	   *end;
+	long		n;
+
+	if (v == NULL || strcmp(v, "null") == 0)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > MAX_CHARS_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_chars of translation provider \"%s\" must be an integer between 1 and %d",
+						name, MAX_CHARS_LIMIT)));
+	return (int) n;
+}
+
 static Provider *
 provider_from_row(HeapTuple tup)
 {
@@ -163,6 +186,7 @@ provider_from_row(HeapTuple tup)
 	p->api_key = SPI_getvalue(tup, desc, 4);
 	p->timeout_ms = spi_int(tup, 5);
 	p->max_batch = spi_int(tup, 6);
+	p->max_chars = provider_max_chars(tup, p->name);
 	if ((int) p->kind < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -173,11 +197,31 @@ provider_from_row(HeapTuple tup)
 	return p;
 }
 
-/* the named provider, or the default one if name is NULL */
+/* the ERROR for a provider that is not there (name NULL: the default one) */
+static void
+report_missing_provider(const char *name)
+{
+	if (name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("no default translation provider is configured"),
+				 errhint("Add one with imgtrans_add_provider(name, kind, url).")));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("translation provider \"%s\" does not exist", name),
+			 errhint("See imgtrans_providers().")));
+}
+
+/*
+ * The named provider, or the default one if name is NULL; with
+ * with_row false only whether it exists (the key is not even read).
+ * NULL if there is none.
+ */
 static Provider *
-load_provider(const char *name)
+find_provider(const char *name, bool with_row, bool *found)
 {
 	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr exists_plan = NULL;
 	Oid			types[1] = {TEXTOID};
 	Datum		args[1] = {name ? CStringGetTextDatum(name) : (Datum) 0};
 	MemoryContext cxt = CurrentMemoryContext;
@@ -185,14 +229,21 @@ load_provider(const char *name)
 	RoleScope	scope;
 
 	imgtrans_spi_begin(&scope);
-	if (SPI_execute_plan(imgtrans_spi_plan(&plan,
-										   "SELECT name, kind, url, api_key, timeout_ms, max_batch"
-										   " FROM imgtrans.providers"
-										   " WHERE CASE WHEN $1 IS NULL THEN is_default ELSE name = $1 END",
-										   1, types),
+	if (SPI_execute_plan(with_row
+						 ? imgtrans_spi_plan(&plan,
+											 "SELECT name, kind, url, api_key, timeout_ms, max_batch,"
+											 " pg_catalog.to_jsonb(p) -> 'max_chars'"
+											 " FROM imgtrans.providers p"
+											 " WHERE CASE WHEN $1 IS NULL THEN is_default ELSE name = $1 END",
+											 1, types)
+						 : imgtrans_spi_plan(&exists_plan,
+											 "SELECT 1 FROM imgtrans.providers"
+											 " WHERE CASE WHEN $1 IS NULL THEN is_default ELSE name = $1 END",
+											 1, types),
 						 args, name ? " " : "n", true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "imgtrans: provider lookup failed");
-	if (SPI_processed == 1)
+	*found = (SPI_processed == 1);
+	if (*found && with_row)
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 
@@ -200,17 +251,35 @@ load_provider(const char *name)
 		MemoryContextSwitchTo(old);
 	}
 	imgtrans_spi_end(&scope);
-	if (p == NULL && name == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("no default translation provider is configured"),
-				 errhint("Add one with imgtrans_add_provider(name, kind, url).")));
-	if (p == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("translation provider \"%s\" does not exist", name),
-				 errhint("See imgtrans_providers().")));
 	return p;
+}
+
+/* the named provider, or the default one if name is NULL; ERROR if none */
+static Provider *
+load_provider(const char *name)
+{
+	bool		found;
+	Provider   *p = find_provider(name, true, &found);
+
+	if (!found)
+		report_missing_provider(name);
+	return p;
+}
+
+/*
+ * ERRORs (42704, with a hint) unless the named provider exists, or for
+ * name NULL unless a default provider is configured: the ERROR
+ * imgtrans_translate raises.  Any role may call it; the table is read as
+ * the extension's owner.
+ */
+void
+imgtrans_check_provider(const char *name)
+{
+	bool		found;
+
+	find_provider(name, false, &found);
+	if (!found)
+		report_missing_provider(name);
 }
 
 /* ---------------------------------------------------------------------

@@ -27,6 +27,13 @@ extern char **imgtrans_translate_batch(const char *provider, const char *source,
 									   const char *target, int n,
 									   const char *const *texts, const bool *nulls);
 
+/*
+ * ERRORs as imgtrans_translate does (42704, with a hint) unless the named
+ * provider exists (name NULL: unless a default provider is configured).
+ * Any role may call it: the providers are read as the extension's owner.
+ */
+extern void imgtrans_check_provider(const char *name);
+
 extern void imgtrans_translate_init(void);
 
 /*

@@ -21,6 +21,10 @@ the provider misbehave, in its own error format:
   __short__ one translation too few      __redirect__ a 302
   __hugenum__ valid JSON with a number beyond PostgreSQL's numeric
   __conn__ "HTTP/1.1 request N on this connection" (keep-alive probe)
+  __echo__ a 400 whose message echoes the request (Authorization header
+  and body) as received; __echoquoted__ the same as a JSON string
+  (non-ASCII escaped); __echotext__ the same as a text/plain body.  Checked
+  before the key, so the tests see their key scrubbed in every encoding.
 Wrong API keys get the provider's 403/400, with the key echoed in the
 message (real providers do not; it lets the tests check it is scrubbed).
 """
@@ -45,9 +49,9 @@ class Reject(Exception):
 class Answer(Exception):
     """A deliberate non-200 answer (magic text, wrong key)."""
 
-    def __init__(self, status, body, headers=None):
+    def __init__(self, status, body, headers=None, ctype="application/json"):
         super().__init__(status)
-        self.status, self.body, self.headers = status, body, headers or {}
+        self.status, self.body, self.headers, self.ctype = status, body, headers or {}, ctype
 
 
 def need(cond, what):
@@ -110,6 +114,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if route is None:
                 raise Answer(404, {"message": "Not Found", "error": "Not Found"})
+            if b"__echo" in self.raw_body:
+                echo(self)
             route(self, url)
         except Reject as e:
             msg = "stub: %s %s: %s" % (self.command, url.path, e)
@@ -117,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
                 f.write(msg + "\n")
             self.send(400, {"message": msg, "error": msg})
         except Answer as a:
-            self.send(a.status, a.body, headers=a.headers)
+            self.send(a.status, a.body, a.ctype, headers=a.headers)
 
     do_GET = dispatch
     do_POST = dispatch
@@ -151,6 +157,16 @@ class Handler(BaseHTTPRequestHandler):
     def translate_all(self, texts, src, tgt):
         out = [self.special(t, src, tgt) for t in texts]
         return out[:-1] if "__short__" in texts else out
+
+
+def echo(h):
+    seen = "Authorization: %s; body: %s" % (h.headers.get("Authorization"),
+                                            h.raw_body.decode("utf-8", "replace"))
+    if b"__echotext__" in h.raw_body:
+        raise Answer(400, ("bad request " + seen).encode(), ctype="text/plain")
+    if b"__echoquoted__" in h.raw_body:
+        seen = json.dumps(seen)
+    raise Answer(400, {"message": "bad request " + seen})
 
 
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]+)?$")
