@@ -52,21 +52,20 @@ SELECT length(t) AS in_chars, array_length(string_to_array(t, '.'), 1) - 1 AS in
 FROM (SELECT t, imgtrans_translate(t, 'es', 'en') AS r
       FROM (SELECT string_agg('The house number ' || i || ' is red.', ' ') AS t
             FROM generate_series(1, 5000) i) s) x;
--- max_chars per provider: a column imgtrans.providers gets with the next upgrade script,
--- simulated here; it is validated when the provider is used
-ALTER TABLE imgtrans.providers ADD COLUMN max_chars int;
-SELECT imgtrans_add_provider('apertium_tiny', 'apertium', :'apy');
-UPDATE imgtrans.providers SET max_chars = 20 WHERE name = 'apertium_tiny';
+-- max_chars per provider (an option of imgtrans_add_provider): longer texts are split at
+-- sentence ends and come back whole
+SELECT imgtrans_add_provider('apertium_tiny', 'apertium', :'apy', NULL, '{"max_chars": 20}');
+SELECT max_chars FROM imgtrans.providers WHERE name = 'apertium_tiny';
 SELECT imgtrans_translate(E'The house is red. The dog is black.\nThe cat is white and small.', 'es', 'en', 'apertium_tiny');
 -- beyond what APy takes whole: its cut answer is an ERROR, and nothing is cached
 SELECT rows AS rows_before FROM imgtrans_cache_stats() \gset
 UPDATE imgtrans.providers SET max_chars = 1000000 WHERE name = 'apertium_tiny';
 SELECT tr_err($$SELECT imgtrans_translate(string_agg('The house number ' || i || ' is red.', ' '), 'es', 'en', 'apertium_tiny') FROM generate_series(1, 5000) i$$) AS cut;
 SELECT rows - :rows_before AS cached_rows FROM imgtrans_cache_stats();
-UPDATE imgtrans.providers SET max_chars = 0 WHERE name = 'apertium_tiny';
-SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'apertium_tiny')$$) AS bad_max_chars;
 SELECT imgtrans_drop_provider('apertium_tiny');
-ALTER TABLE imgtrans.providers DROP COLUMN max_chars;
+-- max_chars out of range
+SELECT tr_err($$SELECT imgtrans_add_provider('apertium_tiny', 'apertium', 'http://127.0.0.1:1', NULL, '{"max_chars": 0}')$$) AS bad_max_chars;
+SELECT tr_err($$SELECT imgtrans_add_provider('apertium_tiny', 'apertium', 'http://127.0.0.1:1', NULL, '{"max_chars": "x"}')$$) AS bad_max_chars;
 -- UTF-8 in and out; what Apertium does not know passes unchanged
 SELECT imgtrans_translate('Café 日本語 😀 naïve — “quoted”', 'es', 'en');
 -- a provider with max_batch 2 sends 3 requests for 5 lines: same result

@@ -33,6 +33,7 @@
 #include "imgtrans.h"
 #include "ocrargs.h"
 #include "sqlexec.h"
+#include "translate.h"
 #include "worker.h"
 
 #define WAIT_POLL_MS 50
@@ -196,9 +197,12 @@ check_option(const char *key, JsonbValue *v)
 		bad_option(key, "unknown option");
 }
 
-static void
+/* Checks every option; returns the "provider" option, or NULL. */
+static char *
 check_options(Jsonb *options)
 {
+	char	   *provider = NULL;
+
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -218,7 +222,10 @@ check_options(Jsonb *options)
 		key = pnstrdup(v.val.string.val, v.val.string.len);
 		(void) JsonbIteratorNext(&it, &v, true);
 		check_option(key, &v);
+		if (strcmp(key, "provider") == 0)
+			provider = pnstrdup(v.val.string.val, v.val.string.len);
 	}
+	return provider;
 }
 
 /* A target language code, and the translation function it needs. */
@@ -276,6 +283,7 @@ imgtrans_submit(PG_FUNCTION_ARGS)
 {
 	JobSpec		spec = {0};
 	ImgHeader	hdr;
+	char	   *provider = NULL;
 
 	imgtrans_require_workers();
 	if (PG_ARGISNULL(0))
@@ -286,15 +294,17 @@ imgtrans_submit(PG_FUNCTION_ARGS)
 	spec.image = PG_GETARG_DATUM(0);
 	spec.lang = nonnull_text_arg(fcinfo, 1, "lang");
 	imgtrans_check_lang(spec.lang);
+	if (!PG_ARGISNULL(3))
+	{
+		spec.options = PG_GETARG_JSONB_P(3);
+		provider = check_options(spec.options);
+	}
 	if (!PG_ARGISNULL(2))
 	{
 		spec.target = text_to_cstring(PG_GETARG_TEXT_PP(2));
 		check_target(spec.target, fcinfo->flinfo->fn_oid);
-	}
-	if (!PG_ARGISNULL(3))
-	{
-		spec.options = PG_GETARG_JSONB_P(3);
-		check_options(spec.options);
+		/* the provider (or a default one) must exist now, not after every attempt */
+		imgtrans_check_provider(provider);
 	}
 	PG_RETURN_INT64(insert_job(&spec));
 }
@@ -345,6 +355,7 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec, AttrNumber *att_out)
 	{
 		spec->target = tg->tgargs[2];
 		check_target(spec->target, fn_oid);
+		imgtrans_check_provider(NULL);	/* a trigger's jobs use the default provider */
 	}
 	pk = imgtrans_primary_key(rel);
 	/* the worker reads the row as the job's owner */

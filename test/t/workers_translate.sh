@@ -29,7 +29,21 @@ source "$IMGTRANS_ROOT/scripts/services-translate.sh"
 SVC_DIR=$(mktemp -d /tmp/imgtrans-wt.XXXXXX)
 trap 'apy_stop; cluster_stop; rm -rf "$SVC_DIR"' EXIT
 apy_start "$SVC_DIR" || bail "could not start Apertium"
+# no provider at all: a target language is refused when the job is queued,
+# not after all its attempts in a worker
+err=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa') FROM imgs WHERE name = 'hello'" 2>&1)
+echo "$err" | grep -q "no default translation provider"
+ok_rc $? "submit with a target and no provider: refused at once"
+q -c "CREATE TABLE p (id int PRIMARY KEY, img bytea)" \
+  -c "CREATE TRIGGER p AFTER INSERT ON p FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa')"
+err=$(q -c "INSERT INTO p SELECT 1, img FROM imgs WHERE name = 'hello'" 2>&1)
+echo "$err" | grep -q "no default translation provider"
+ok_rc $? "trigger with a target and no provider: refused at insert"
 q -c "SELECT imgtrans_add_provider('apy', 'apertium', '$APY_URL')" >/dev/null || bail "add provider"
+err=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa', '{\"provider\": \"nope\"}') FROM imgs WHERE name = 'hello'" 2>&1)
+echo "$err" | grep -q 'translation provider "nope" does not exist'
+ok_rc $? "submit naming an unknown provider: refused at once"
+is "$(q -c "SELECT count(*) FROM imgtrans.jobs")" 0 "no job was queued by the refused calls"
 q -c "INSERT INTO imgs VALUES ('doc', pg_read_binary_file('$(fixture doc.png)'))"
 
 job=$(q -c "SELECT imgtrans_submit(img, 'eng', 'spa') FROM imgs WHERE name = 'doc'")
