@@ -1,6 +1,7 @@
 # imgtrans: PGXS build.
 #
-# Two shared libraries are built:
+# Two shared libraries are built (src/ has one folder per subsystem, see
+# the README's Layout section):
 #   imgtrans.so         module entry, GUCs, image decoding (leptonica),
 #                       rendering (leptonica + FreeType)
 #   imgtrans_engine.so  everything that calls tesseract; loaded by
@@ -9,12 +10,15 @@
 
 EXTENSION = imgtrans
 MODULE_big = imgtrans
-OBJS = src/imgtrans.o src/boxes.o src/image.o src/imgheader.o src/languages.o src/ocrargs.o src/ocrvars.o \
-	src/worker.o src/shmem.o src/jobrun.o src/jobs.o src/sqlexec.o
+OBJS = src/imgtrans.o \
+	src/util/rolescope.o \
+	src/image/image.o src/image/imgheader.o \
+	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o \
+	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
-ENGINE_OBJS = src/engine.o src/ocr.o src/osd.o src/preprocess.o src/transform.o
+ENGINE_OBJS = src/ocr/engine.o src/ocr/ocr.o src/ocr/osd.o src/ocr/preprocess.o src/ocr/transform.o
 
 REGRESS = ocr_setup image ocr ocr_formats ocr_errors ocr_vars accuracy jobs
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
@@ -32,19 +36,19 @@ SHLIB_LINK = $(shell pkg-config --libs lept)
 EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz_imgheader
 
 # translation (issue 4): HTTP providers with libcurl, cache
-OBJS += src/translate.o src/transcache.o src/providers.o src/http.o src/transcodec.o
+OBJS += src/translate/translate.o src/translate/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o
 REGRESS += translate_upgrade translate_apertium translate_stub
 PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
 SHLIB_LINK += $(shell pkg-config --libs libcurl)
-EXTRA_CLEAN += test/test_translate
+EXTRA_CLEAN += test/translate/test_translate
 
 # image translation (issue 6): rendering with leptonica and FreeType
 FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-OBJS += src/boxlist.o src/font.o src/render.o src/textlayout.o src/transimage.o
+OBJS += src/render/boxlist.o src/render/font.o src/render/render.o src/render/textlayout.o src/render/transimage.o
 REGRESS += render render_errors
 PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
 SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
-EXTRA_CLEAN += test/test_textlayout
+EXTRA_CLEAN += test/render/test_textlayout
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
@@ -67,22 +71,22 @@ uninstall-engine:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
 # cmocka unit tests of the plain-C parts (no server needed)
-UNIT_SRCS = test/unit_tests.c src/imgheader.c src/ocrargs.c src/transform.c
-test/unit_tests: $(UNIT_SRCS) src/imgheader.h src/ocrargs.h src/transform.h
+UNIT_SRCS = test/unit_tests.c src/image/imgheader.c src/ocr/ocrargs.c src/ocr/transform.c
+test/unit_tests: $(UNIT_SRCS) src/image/imgheader.h src/ocr/ocrargs.h src/ocr/transform.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
-TRANSLATE_UNIT_SRCS = test/test_translate.c src/transcodec.c
-test/test_translate: $(TRANSLATE_UNIT_SRCS) src/transcodec.h
+TRANSLATE_UNIT_SRCS = test/translate/test_translate.c src/translate/transcodec.c
+test/translate/test_translate: $(TRANSLATE_UNIT_SRCS) src/translate/transcodec.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(TRANSLATE_UNIT_SRCS) -lcmocka
 
-test/test_textlayout: test/test_textlayout.c src/textlayout.c src/textlayout.h
+test/render/test_textlayout: test/render/test_textlayout.c src/render/textlayout.c src/render/textlayout.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
-		test/test_textlayout.c src/textlayout.c -lcmocka -lm
+		test/render/test_textlayout.c src/render/textlayout.c -lcmocka -lm
 
-unittest: test/unit_tests test/test_translate test/test_textlayout
+unittest: test/unit_tests test/translate/test_translate test/render/test_textlayout
 	test/unit_tests
-	test/test_translate
-	test/test_textlayout
+	test/translate/test_translate
+	test/render/test_textlayout
 
 # libFuzzer harness for the header readers (test/fuzz/README.md); not part
 # of the default test run
@@ -90,8 +94,8 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined,unsigned-integer-overflow \
 	-fno-sanitize-recover=all
-test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/imgheader.c src/imgheader.h
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/imgheader.c
+test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/image/imgheader.c src/image/imgheader.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/image/imgheader.c
 
 fuzz: test/fuzz/fuzz_imgheader
 

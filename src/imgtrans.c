@@ -22,8 +22,8 @@
 #include "utils/guc.h"
 
 #include "imgtrans.h"
-#include "translate.h"
-#include "worker.h"
+#include "translate/translate.h"
+#include "jobs/worker.h"
 
 PG_MODULE_MAGIC;
 

@@ -15,7 +15,7 @@
 #include "nodes/pg_list.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
-#include "imgheader.h"
+#include "image/imgheader.h"
 
 #ifndef IMGTRANS_FONT_DEFAULT
 #define IMGTRANS_FONT_DEFAULT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

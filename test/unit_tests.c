@@ -1,6 +1,6 @@
 /*
  * test/unit_tests.c: cmocka unit tests of imgtrans's plain-C parts
- * (header parsing in src/imgheader.c, argument checks in src/ocrargs.c).
+ * (header parsing in src/image/imgheader.c, argument checks in src/ocr/ocrargs.c).
  * They need no server; `make unittest` builds and runs them.
  */
 #include <setjmp.h>
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "imgheader.h"
-#include "ocrargs.h"
-#include "transform.h"
+#include "image/imgheader.h"
+#include "ocr/ocrargs.h"
+#include "ocr/transform.h"
 
 #include <math.h>
 

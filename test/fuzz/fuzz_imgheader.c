@@ -1,5 +1,5 @@
 /*
- * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/imgheader.c, the
+ * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/image/imgheader.c, the
  * plain-C format sniffing and PNG/GIF/BMP/TIFF header readers that see every
  * untrusted upload before leptonica does.  Built with ASan and UBSan
  * (`make fuzz`), so an out-of-bounds read, a signed overflow or a shift past
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "imgheader.h"
+#include "image/imgheader.h"
 
 /* the default imgtrans.max_image_pixels and the GUC's extremes */
 static const int64_t limits[] = {50000000, 1, INT32_MAX};

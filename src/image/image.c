@@ -1,0 +1,239 @@
+/*-------------------------------------------------------------------------
+ * image.c
+ *	  Image decoding with size limits checked from the header first.
+ *
+ * Every image passes through imgtrans_decode(): the byte limit is checked,
+ * the header is read without touching pixel data (leptonica for formats
+ * whose header it reads cheaply, imgheader.c for PNG, GIF and BMP), the
+ * pixel and side limits are checked, and only then is the image decoded.
+ * Leptonica's messages are captured rather than written to the server log,
+ * and end up in the errdetail of the ERROR that follows a failed decode.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "imgtrans.h"
+#include "image/lept.h"
+
+static char lept_error[256];
+
+static void
+lept_error_capture(const char *msg)
+{
+	size_t		n;
+
+	if (lept_error[0] != '\0')
+		return;					/* keep the first, most specific message */
+	strlcpy(lept_error, msg, sizeof(lept_error));
+	n = strlen(lept_error);
+	while (n > 0 && (lept_error[n - 1] == '\n' || lept_error[n - 1] == ' '))
+		lept_error[--n] = '\0';
+}
+
+void
+imgtrans_image_init(void)
+{
+	leptSetStderrHandler(lept_error_capture);
+}
+
+/* Forgets leptonica's last message, before a call whose failure is reported. */
+void
+imgtrans_lept_error_clear(void)
+{
+	lept_error[0] = '\0';
+}
+
+/* errdetail() with leptonica's first message since the last clear, if any. */
+int
+imgtrans_lept_errdetail(void)
+{
+	if (lept_error[0] != '\0')
+		return errdetail("leptonica: %s", lept_error);
+	return 0;
+}
+
+static void
+report_bad_header(ImgHeaderStatus status, ImgFormat format)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("%s image header is %s", img_format_name(format),
+					status == IMGHDR_TRUNCATED ? "truncated" : "invalid"),
+			 imgtrans_lept_errdetail(),
+			 errhint("Pass the complete, unmodified image file as bytea.")));
+}
+
+/* Header fields from leptonica, for formats it reads without decoding. */
+static ImgHeaderStatus
+read_header_lept(const uint8_t *data, size_t len, ImgHeader *hdr)
+{
+	l_int32		fmt,
+				w,
+				h,
+				bps,
+				spp,
+				iscmap;
+
+	if (pixReadHeaderMem(data, len, &fmt, &w, &h, &bps, &spp, &iscmap) != 0)
+		return IMGHDR_INVALID;
+	hdr->width = w;
+	hdr->height = h;
+	hdr->depth = bps * spp;
+	if (hdr->format == IMG_JPEG)
+	{
+		l_int32		xres = 0,
+					yres = 0;
+
+		if (readResolutionMemJpeg(data, len, &xres, &yres) == 0)
+		{
+			hdr->xres = xres;
+			hdr->yres = yres;
+		}
+	}
+	else if (hdr->format == IMG_TIFF)
+		img_tiff_resolution(data, len, hdr);
+	return (w > 0 && h > 0) ? IMGHDR_OK : IMGHDR_INVALID;
+}
+
+void
+imgtrans_read_header(const bytea *image, ImgHeader *hdr)
+{
+	const uint8_t *data = (const uint8_t *) VARDATA_ANY(image);
+	size_t		len = VARSIZE_ANY_EXHDR(image);
+	ImgFormat	format;
+	ImgHeaderStatus status;
+
+	if (len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("image is empty"),
+				 errhint("Pass the bytes of a PNG, JPEG, TIFF, WebP, GIF, BMP or PNM file.")));
+	if (len > (size_t) imgtrans_max_image_bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("image is %zu bytes, more than imgtrans.max_image_bytes (%d)",
+						len, imgtrans_max_image_bytes),
+				 errhint("Scale the image down, or ask a superuser to raise imgtrans.max_image_bytes.")));
+
+	format = img_sniff_format(data, len);
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->format = format;
+	imgtrans_lept_error_clear();
+	switch (format)
+	{
+		case IMG_UNKNOWN:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("data is not an image in a supported format"),
+					 errdetail("The first bytes match none of PNG, JPEG, TIFF, WebP, GIF, BMP, PNM or JPEG 2000."),
+					 errhint("Pass the bytes of an image file, e.g. pg_read_binary_file() or a bytea column.")));
+			break;
+		case IMG_PNG:
+			status = img_parse_png(data, len, hdr);
+			break;
+		case IMG_GIF:
+			status = img_parse_gif(data, len, hdr);
+			break;
+		case IMG_BMP:
+			status = img_parse_bmp(data, len, hdr);
+			break;
+		default:
+			status = read_header_lept(data, len, hdr);
+			break;
+	}
+	if (status != IMGHDR_OK)
+		report_bad_header(status, format);
+}
+
+void
+imgtrans_check_limits(int64 width, int64 height)
+{
+	if (img_pixels_exceed(width, height, imgtrans_max_image_pixels))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("image of %lld x %lld pixels exceeds imgtrans.max_image_pixels (%d)",
+						(long long) width, (long long) height, imgtrans_max_image_pixels),
+				 errhint("Scale the image down, or ask a superuser to raise imgtrans.max_image_pixels.")));
+	if (width > TESSERACT_MAX_SIDE || height > TESSERACT_MAX_SIDE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("image of %lld x %lld pixels has a side longer than %d pixels",
+						(long long) width, (long long) height, TESSERACT_MAX_SIDE),
+				 errhint("Tesseract cannot process sides over %d pixels; split or scale the image.",
+						 TESSERACT_MAX_SIDE)));
+}
+
+/*
+ * Decodes an image after the header checks.  The caller owns the result
+ * and must pixDestroy() it on every path.
+ */
+struct Pix *
+imgtrans_decode(const bytea *image, ImgHeader *hdr)
+{
+	const uint8_t *data = (const uint8_t *) VARDATA_ANY(image);
+	size_t		len = VARSIZE_ANY_EXHDR(image);
+	PIX		   *pix;
+
+	imgtrans_read_header(image, hdr);
+	imgtrans_check_limits(hdr->width, hdr->height);
+
+	imgtrans_lept_error_clear();
+	/* leptonica 1.82 refuses damaged JPEG data unless told otherwise */
+	pix = pixReadMem(data, len);
+	if (pix == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("could not decode %s image: the data is truncated or corrupt",
+						img_format_name(hdr->format)),
+				 imgtrans_lept_errdetail(),
+				 errhint("Pass the complete, unmodified image file as bytea.")));
+	if (pixGetWidth(pix) > hdr->width || pixGetHeight(pix) > hdr->height)
+	{
+		/* the header lied; never hand tesseract more than was checked */
+		l_int32		w = pixGetWidth(pix),
+					h = pixGetHeight(pix);
+
+		pixDestroy(&pix);
+		imgtrans_check_limits(w, h);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("%s image decodes to %d x %d pixels but its header declares %lld x %lld",
+						img_format_name(hdr->format), w, h,
+						(long long) hdr->width, (long long) hdr->height)));
+	}
+	return pix;
+}
+
+PG_FUNCTION_INFO_V1(imgtrans_image_info);
+
+/*
+ * imgtrans_image_info(image bytea) returns (format, width, height, depth,
+ * xres, yres) from the header alone; resolution is NULL when not recorded.
+ */
+Datum
+imgtrans_image_info(PG_FUNCTION_ARGS)
+{
+	bytea	   *image = PG_GETARG_BYTEA_PP(0);
+	ImgHeader	hdr;
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	imgtrans_read_header(image, &hdr);
+
+	values[0] = CStringGetTextDatum(img_format_name(hdr.format));
+	values[1] = Int64GetDatum(hdr.width);
+	values[2] = Int64GetDatum(hdr.height);
+	values[3] = Int32GetDatum(hdr.depth);
+	values[4] = Int32GetDatum(hdr.xres);
+	values[5] = Int32GetDatum(hdr.yres);
+	nulls[3] = hdr.depth <= 0;
+	nulls[4] = nulls[5] = hdr.xres <= 0 || hdr.yres <= 0;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

@@ -1,0 +1,661 @@
+/*-------------------------------------------------------------------------
+ * jobrun.c
+ *	  One job in a worker: claim, run, record the outcome; and the requeue
+ *	  of jobs whose worker died.
+ *
+ * Exactly once, even under kill -9:
+ *   1. claim: one transaction marks the first due queued job running
+ *      (FOR UPDATE SKIP LOCKED, so workers never take the same job),
+ *      counts the attempt, and takes a session advisory lock on the job;
+ *   2. run: one transaction reads the image, inserts the OCR boxes,
+ *      translates them, and marks the job done only if it is still
+ *      running under this worker; a crash anywhere before its commit
+ *      leaves no result rows;
+ *   3. a running job whose advisory lock is free has lost its worker (the
+ *      lock dies with the process): any worker queues it again, or fails
+ *      it when its attempts are used up.
+ * OCR and translation run in subtransactions: an error there is caught,
+ * recorded with backoff or as the final failure, and the worker goes on.
+ * OCR boxes made before a translation error are kept, and a retry only
+ * translates them.  The worker itself reads the source row as the job's
+ * owner; values always travel as parameters.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_operator.h"
+#include "commands/async.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "pgstat.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "jobs/sqlexec.h"
+#include "jobs/worker.h"
+
+#define RECOVER_INTERVAL_MS 5000
+
+/* the advisory lock on a job: (IMGTRANS_JOB_LOCK_KEY, id mod 2^31-1) */
+#define JOB_LOCK(id) CppAsString2(IMGTRANS_JOB_LOCK_KEY) ", (" id " % 2147483647)::int"
+
+typedef struct Job
+{
+	int64		id;
+	Oid			owner;
+	Oid			source_table;
+	char	   *source_column;
+	char	   *source_key;
+	char	   *lang;
+	char	   *target;
+	Datum		options;
+	bool		options_null;
+	int			attempts;
+	int			max_attempts;
+	Datum		image;
+	char	   *cancel_reason;
+} Job;
+
+typedef void (*JobStep) (Job *job);
+
+static const char *claim_sql =
+"UPDATE imgtrans.jobs j SET status = 'running', attempts = j.attempts + 1,"
+"  worker_pid = $1, started_at = pg_catalog.clock_timestamp(), finished_at = NULL"
+" FROM (SELECT id FROM imgtrans.jobs WHERE status = 'queued' AND next_attempt_at <= now()"
+"       ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c"
+" WHERE j.id = c.id"
+" RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
+"  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
+"  pg_advisory_lock(" JOB_LOCK("j.id") ")";
+
+static const char *next_due_sql =
+"SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
+" FROM imgtrans.jobs WHERE status = 'queued'";
+
+static const char *recover_sql =
+"WITH orphan AS (SELECT id FROM imgtrans.jobs WHERE status = 'running' FOR UPDATE SKIP LOCKED)"
+" UPDATE imgtrans.jobs j SET"
+"  status = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,"
+"  error = format('worker (pid %s) exited during attempt %s', j.worker_pid, j.attempts),"
+"  finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END,"
+"  next_attempt_at = now(), worker_pid = NULL"
+" FROM orphan o"
+" WHERE j.id = o.id AND pg_try_advisory_xact_lock(" JOB_LOCK("o.id") ")"
+" RETURNING j.id, j.status";
+
+static const char *submitted_image_sql =
+"SELECT image FROM imgtrans.jobs WHERE id = $1";
+
+static const char *boxes_exist_sql =
+"SELECT FROM imgtrans.job_boxes WHERE job_id = $1 LIMIT 1";
+
+/*
+ * The extension's own functions, qualified with its schema (%s, quoted):
+ * the worker's search_path is pg_catalog, pg_temp, so nothing else can
+ * resolve a name here.  Built once, when the worker finds the extension.
+ */
+static const char *ocr_sql_fmt =
+"INSERT INTO imgtrans.job_boxes (job_id, box_no, level, block_num, par_num, line_num, word_num,"
+"  x, y, width, height, conf, text, bbox)"
+" SELECT $1, b.n, b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
+"  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox"
+" FROM %s.imgtrans_ocr($2, $3, coalesce($4 OPERATOR(pg_catalog.->>) 'level', $5),"
+"                      coalesce(($4 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
+"                      $4 OPERATOR(pg_catalog.->) 'vars')"
+"  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
+"                       conf, text, bbox, n)";
+
+/* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
+static const char *translate_sql_fmt =
+"UPDATE imgtrans.job_boxes jb SET translated = t.a[jb.box_no]"
+" FROM (SELECT %s.imgtrans_translate(pg_catalog.array_agg(pg_catalog.btrim("
+"                pg_catalog.regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ') ORDER BY box_no),"
+"              $2, $3, $4 OPERATOR(pg_catalog.->>) 'provider') AS a"
+"       FROM imgtrans.job_boxes WHERE job_id = $1) t"
+" WHERE jb.job_id = $1";
+
+static Oid	ext_schema_oid = InvalidOid;
+static char *ext_schema = NULL;	/* the extension's schema */
+static char *ocr_sql = NULL;
+static char *translate_sql = NULL;
+
+static const char *finish_sql =
+"UPDATE imgtrans.jobs SET"
+"  status = CASE WHEN $3 <> 'error' THEN $3"
+"                WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,"
+"  error = $4,"
+"  next_attempt_at = CASE WHEN $3 = 'error' THEN now() + least($5 * 2 ^ least(attempts - 1, 20), 3600000)"
+"                                                        * interval '1 millisecond'"
+"                         ELSE next_attempt_at END,"
+"  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL"
+"                     ELSE pg_catalog.clock_timestamp() END,"
+"  worker_pid = NULL"
+" WHERE id = $1 AND status = 'running' AND worker_pid = $2"
+" RETURNING status";
+
+static const char *ready_sql =
+"SELECT e.extnamespace FROM pg_catalog.pg_extension e"
+" WHERE e.extname = 'imgtrans' AND pg_catalog.to_regclass('imgtrans.jobs') IS NOT NULL";
+
+/* ------------------------------------------------------------------------
+ * Transactions
+ * ------------------------------------------------------------------------
+ */
+
+static MemoryContext
+begin_xact(void)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	PushActiveSnapshot(GetTransactionSnapshot());
+	return caller;
+}
+
+static void
+end_xact(MemoryContext caller, bool commit)
+{
+	SPI_finish();
+	PopActiveSnapshot();
+	if (commit)
+		CommitTransactionCommand();
+	else
+		AbortCurrentTransaction();
+	pgstat_report_stat(false);
+	MemoryContextSwitchTo(caller);
+}
+
+/* message (detail) of the error being handled, in context cxt */
+static char *
+take_error(MemoryContext cxt)
+{
+	ErrorData  *ed;
+	char	   *msg;
+
+	MemoryContextSwitchTo(cxt);
+	ed = CopyErrorData();
+	FlushErrorState();
+	msg = ed->detail ? psprintf("%s (%s)", ed->message, ed->detail) : pstrdup(ed->message);
+	FreeErrorData(ed);
+	return msg;
+}
+
+/*
+ * Runs step in a subtransaction; returns NULL, or the error's message
+ * (allocated in caller) after rolling the subtransaction back.
+ */
+static char *
+run_step(Job *job, JobStep step, MemoryContext caller)
+{
+	MemoryContext xact_cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	char	   *err = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(xact_cxt);
+	PG_TRY();
+	{
+		step(job);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		err = take_error(caller);
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(xact_cxt);
+	CurrentResourceOwner = owner;
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Readiness, orphans, claim
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * True when the extension (0.3.0 or later) is installed in this database.
+ * Then the worker's search_path becomes pg_catalog, pg_temp for good, and
+ * the statements that call the extension's functions name its schema.
+ */
+bool
+imgtrans_extension_ready(void)
+{
+	MemoryContext caller = begin_xact();
+	bool		ready = imgtrans_sql(ready_sql, NULL) == 1;
+
+	if (ready)
+	{
+		bool		isnull;
+		Oid			nsp = DatumGetObjectId(sql_value(0, 1, &isnull));
+
+		if (nsp != ext_schema_oid)	/* first time, or re-created elsewhere */
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+			const char *quoted;
+
+			if (ext_schema_oid != InvalidOid)
+			{
+				pfree(ext_schema);
+				pfree(ocr_sql);
+				pfree(translate_sql);
+			}
+			ext_schema = get_namespace_name(nsp);
+			quoted = quote_identifier(ext_schema);
+			ocr_sql = psprintf(ocr_sql_fmt, quoted);
+			translate_sql = psprintf(translate_sql_fmt, quoted);
+			ext_schema_oid = nsp;
+			MemoryContextSwitchTo(old);
+		}
+		(void) set_config_option("search_path", "pg_catalog, pg_temp",
+								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
+	}
+	end_xact(caller, true);
+	return ready;
+}
+
+/* NOTIFY imgtrans_jobs, 'id' (at commit) */
+void
+imgtrans_notify_job_ended(int64 id)
+{
+	char		payload[32];
+
+	snprintf(payload, sizeof(payload), INT64_FORMAT, id);
+	Async_Notify("imgtrans_jobs", payload);
+}
+
+/* Queues again (or fails) running jobs whose worker is gone. */
+void
+imgtrans_recover_orphans(void)
+{
+	static TimestampTz last = 0;
+	MemoryContext caller;
+	uint64		n,
+				i;
+
+	if (!TimestampDifferenceExceeds(last, GetCurrentTimestamp(), RECOVER_INTERVAL_MS))
+		return;
+	last = GetCurrentTimestamp();
+	caller = begin_xact();
+	n = imgtrans_sql(recover_sql, NULL);
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(sql_value(i, 1, &isnull));
+		char	   *status = sql_string(i, 2);
+
+		ereport(LOG,
+				(errmsg("imgtrans: job " INT64_FORMAT " lost its worker; now %s", id, status)));
+		if (strcmp(status, "failed") == 0)
+			imgtrans_notify_job_ended(id);
+	}
+	end_xact(caller, true);
+}
+
+static Job *
+job_from_row(MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	Job		   *job = palloc0(sizeof(Job));
+	bool		isnull;
+
+	job->id = DatumGetInt64(sql_value(0, 1, &isnull));
+	job->owner = DatumGetObjectId(sql_value(0, 2, &isnull));
+	job->source_table = DatumGetObjectId(sql_value(0, 3, &isnull));
+	if (isnull)
+		job->source_table = InvalidOid;
+	job->source_column = sql_string(0, 4);
+	job->source_key = sql_string(0, 5);
+	job->lang = sql_string(0, 6);
+	job->target = sql_string(0, 7);
+	job->options = sql_value(0, 8, &job->options_null);
+	if (!job->options_null)
+		job->options = PointerGetDatum(PG_DETOAST_DATUM_COPY(job->options));
+	job->attempts = DatumGetInt32(sql_value(0, 9, &isnull));
+	job->max_attempts = DatumGetInt32(sql_value(0, 10, &isnull));
+	MemoryContextSwitchTo(old);
+	return job;
+}
+
+/* Claims the next due job; NULL and *wait_ms = time to the next one if none. */
+static Job *
+claim_job(long *wait_ms)
+{
+	MemoryContext caller;
+	SqlArgs		a = {0};
+	Job		   *job = NULL;
+	bool		isnull;
+
+	caller = begin_xact();
+	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
+	if (imgtrans_sql(claim_sql, &a) == 1)
+	{
+		job = job_from_row(caller);
+		imgtrans_slot_set_owner(job->owner);
+		imgtrans_slot_set(job->id, "starting");
+	}
+	else if (imgtrans_sql(next_due_sql, NULL) == 1)
+	{
+		Datum		due = sql_value(0, 1, &isnull);
+
+		if (!isnull)
+			*wait_ms = Min(*wait_ms, Max(DatumGetInt64(due), 10));
+	}
+	end_xact(caller, true);
+	return job;
+}
+
+/* ------------------------------------------------------------------------
+ * Steps
+ * ------------------------------------------------------------------------
+ */
+
+/* The single column of rel's primary key; ERROR if it has none such. */
+AttrNumber
+imgtrans_primary_key(Relation rel)
+{
+	Oid			index = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	AttrNumber	att = InvalidAttrNumber;
+	int			nkeys = 0;
+
+	if (OidIsValid(index))
+	{
+		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for index %u", index);
+		nkeys = ((Form_pg_index) GETSTRUCT(tup))->indnkeyatts;
+		att = ((Form_pg_index) GETSTRUCT(tup))->indkey.values[0];
+		ReleaseSysCache(tup);
+	}
+	if (nkeys != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" needs a single-column primary key for imgtrans jobs",
+						RelationGetRelationName(rel)),
+				 errdetail("A job records the row's primary key to read the image when it runs."),
+				 errhint("Add a primary key of one column, such as an identity column.")));
+	return att;
+}
+
+/*
+ * The equality operator of the primary key's btree index, schema-qualified
+ * for an OPERATOR() clause: a user-defined key type's "=" lives in the
+ * user's schema, which is not on the worker's search_path.
+ */
+static char *
+key_equality_operator(Relation rel, AttrNumber pk_att)
+{
+	Relation	index = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
+	Oid			opfamily = index->rd_opfamily[0];
+	Oid			opcintype = index->rd_opcintype[0];
+	Oid			op;
+	HeapTuple	tup;
+	Form_pg_operator oper;
+	char	   *result;
+
+	index_close(index, AccessShareLock);
+	op = get_opfamily_member(opfamily, opcintype, opcintype, BTEqualStrategyNumber);
+	if (!OidIsValid(op))
+		elog(ERROR, "no equality operator for the primary key of \"%s\"",
+			 RelationGetRelationName(rel));
+	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", op);
+	oper = (Form_pg_operator) GETSTRUCT(tup);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(oper->oprnamespace)),
+					  NameStr(oper->oprname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * SELECT image FROM ONLY table WHERE pk = key, entirely as the job's owner:
+ * turning the stored key back into a value runs the key type's input
+ * function (a domain's CHECK, a user-defined type), which is the owner's
+ * code and must never run with the worker's superuser rights.
+ */
+static void
+read_source_image(Job *job)
+{
+	Relation	rel = try_table_open(job->source_table, AccessShareLock);
+	AttrNumber	img_att,
+				pk_att;
+	Form_pg_attribute pk;
+	char	   *sql;
+	Oid			typinput,
+				typioparam;
+	Oid			keytype;
+	int32		keytypmod;
+	SqlArgs		a = {0};
+	RoleScope	scope;
+	uint64		n = 0;
+	bool		isnull;
+
+	if (rel == NULL)
+	{
+		job->cancel_reason = "the source table of the job no longer exists";
+		return;
+	}
+	img_att = get_attnum(job->source_table, job->source_column);
+	if (img_att == InvalidAttrNumber ||
+		TupleDescAttr(RelationGetDescr(rel), img_att - 1)->atttypid != BYTEAOID)
+	{
+		table_close(rel, NoLock);
+		job->cancel_reason = psprintf("the source table has no bytea column \"%s\" any more",
+									  job->source_column);
+		return;
+	}
+	pk_att = imgtrans_primary_key(rel);
+	pk = TupleDescAttr(RelationGetDescr(rel), pk_att - 1);
+	keytype = pk->atttypid;
+	keytypmod = pk->atttypmod;
+	sql = psprintf("SELECT %s FROM ONLY %s WHERE %s %s $1",
+				   quote_identifier(job->source_column),
+				   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+											  RelationGetRelationName(rel)),
+				   quote_identifier(NameStr(pk->attname)),
+				   key_equality_operator(rel, pk_att));
+	table_close(rel, NoLock);
+	getTypeInputInfo(keytype, &typinput, &typioparam);
+
+	role_scope_enter(&scope, job->owner);
+	PG_TRY();
+	{
+		sql_arg(&a, keytype,
+				OidInputFunctionCall(typinput, job->source_key, typioparam, keytypmod), false);
+		n = imgtrans_sql(sql, &a);
+	}
+	PG_FINALLY();
+	{
+		role_scope_leave(&scope);
+	}
+	PG_END_TRY();
+
+	if (n == 0)
+	{
+		job->cancel_reason = psprintf("the source row (key %s) no longer exists", job->source_key);
+		return;
+	}
+	job->image = sql_value(0, 1, &isnull);
+	if (isnull)
+		job->cancel_reason = psprintf("the source row (key %s) has no image any more",
+									  job->source_key);
+}
+
+static void
+read_image(Job *job)
+{
+	SqlArgs		a = {0};
+	bool		isnull;
+
+	imgtrans_slot_set(job->id, "reading image");
+	if (OidIsValid(job->source_table))
+	{
+		read_source_image(job);
+		return;
+	}
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	if (imgtrans_sql(submitted_image_sql, &a) != 1)
+		elog(ERROR, "imgtrans job " INT64_FORMAT " disappeared", job->id);
+	job->image = sql_value(0, 1, &isnull);
+}
+
+/* Reads the image and stores its OCR boxes, unless an earlier attempt did. */
+static void
+step_ocr(Job *job)
+{
+	SqlArgs		a = {0};
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	if (imgtrans_sql(boxes_exist_sql, &a) == 1)
+		return;
+	read_image(job);
+	if (job->cancel_reason)
+		return;
+	imgtrans_slot_set(job->id, "ocr");
+	sql_arg(&a, BYTEAOID, job->image, false);
+	sql_arg_text(&a, job->lang);
+	sql_arg(&a, JSONBOID, job->options, job->options_null);
+	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
+	sql_arg_text(&a, job->target ? "para" : "word");
+	(void) imgtrans_sql(ocr_sql, &a);
+}
+
+/* Translation source: the OCR language if it is one, else detection. */
+static const char *
+translation_source(Job *job)
+{
+	return strchr(job->lang, '+') ? "auto" : job->lang;
+}
+
+/*
+ * ERROR unless imgtrans_translate(text[], text, text, text) exists (in
+ * schema, or on the search_path when NULL): translation is another
+ * version of the extension, looked up when it is needed.
+ */
+void
+imgtrans_require_translation(const char *schema)
+{
+	Oid			argtypes[4] = {TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID};
+	List	   *name = list_make1(makeString("imgtrans_translate"));
+
+	if (schema != NULL)
+		name = lcons(makeString(pstrdup(schema)), name);
+	if (!OidIsValid(LookupFuncName(name, 4, argtypes, true)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("translation is not available: function imgtrans_translate(text[], text, text, text) does not exist"),
+				 errhint("Update the extension to a version with translation (ALTER EXTENSION imgtrans UPDATE), or leave the target language out.")));
+}
+
+static void
+step_translate(Job *job)
+{
+	SqlArgs		a = {0};
+
+	imgtrans_slot_set(job->id, "translating");
+	imgtrans_require_translation(ext_schema);
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	sql_arg_text(&a, job->target);
+	sql_arg_text(&a, translation_source(job));
+	sql_arg(&a, JSONBOID, job->options, job->options_null);
+	(void) imgtrans_sql(translate_sql, &a);
+}
+
+/*
+ * Records the outcome if the job is still ours; false if it was cancelled
+ * or taken over meanwhile (the caller then rolls the results back).
+ */
+static bool
+finish_job(Job *job, const char *err)
+{
+	SqlArgs		a = {0};
+	const char *outcome = err ? "error" : job->cancel_reason ? "cancelled" : "done";
+	char	   *status;
+
+	imgtrans_slot_set(job->id, "saving");
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
+	sql_arg_text(&a, outcome);
+	sql_arg_text(&a, err ? err : job->cancel_reason);
+	sql_arg(&a, INT4OID, Int32GetDatum(imgtrans_job_retry_delay), false);
+	if (imgtrans_sql(finish_sql, &a) != 1)
+	{
+		ereport(LOG,
+				(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
+						job->id)));
+		return false;
+	}
+	status = sql_string(0, 1);
+	if (strcmp(status, "queued") != 0)
+		imgtrans_notify_job_ended(job->id);
+	if (err)
+		ereport(WARNING,
+				(errmsg("imgtrans job " INT64_FORMAT " attempt %d of %d failed: %s",
+						job->id, job->attempts, job->max_attempts, err),
+				 errdetail("The job is now %s.", status)));
+	return true;
+}
+
+static void
+run_job(Job *job)
+{
+	MemoryContext caller = begin_xact();
+	char	   *err;
+	bool		commit;
+
+	err = run_step(job, step_ocr, caller);
+	if (err == NULL && job->cancel_reason == NULL && job->target != NULL)
+	{
+		err = run_step(job, step_translate, caller);
+		if (err)
+			err = psprintf("translation failed: %s", err);
+	}
+	commit = finish_job(job, err);
+	end_xact(caller, commit);
+}
+
+/*
+ * Claims and runs the next due job; returns its id, or 0 when there was
+ * none (*wait_ms then says when the next backoff ends, if sooner).
+ */
+int64
+imgtrans_run_next_job(long *wait_ms)
+{
+	Job		   *job = claim_job(wait_ms);
+
+	if (job == NULL)
+		return 0;
+	PG_TRY();
+	{
+		run_job(job);
+	}
+	PG_FINALLY();
+	{
+		LockReleaseSession(USER_LOCKMETHOD);
+	}
+	PG_END_TRY();
+	imgtrans_slot_set(0, "finished job");
+	return job->id;
+}

@@ -1,0 +1,415 @@
+/*-------------------------------------------------------------------------
+ * worker.c
+ *	  The background-job processes: a launcher and imgtrans.workers job
+ *	  workers, set up when the library is in shared_preload_libraries.
+ *
+ * The launcher (a static worker the postmaster restarts) connects to no
+ * database: it looks up imgtrans.database in the shared catalog and, once
+ * it exists, starts the job workers as dynamic workers and restarts them
+ * when they exit.  A job worker connects to that database and, while the
+ * extension is installed there, runs jobs (jobrun.c); otherwise it sleeps
+ * on its latch with a bounded timeout.  Nothing here loops without
+ * sleeping, and no error ends a worker: each is caught, logged, and the
+ * loop goes on after a pause.
+ *
+ * DROP DATABASE of the workers' database must not wait for them: every
+ * backend has the library (it is preloaded), and its utility hook stops
+ * the workers and pauses the launcher before the drop runs.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_database.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "tcop/utility.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "jobs/worker.h"
+
+#define IDLE_TIMEOUT_MS 10000		/* longest sleep of launcher and workers */
+#define ERROR_PAUSE_MS 1000			/* pause after an unexpected error */
+#define DROPDB_PAUSE_MS 15000		/* no workers while DROP DATABASE runs */
+
+int			imgtrans_workers = 2;
+char	   *imgtrans_database = NULL;
+int			imgtrans_job_retry_delay = 10000;
+bool		imgtrans_workers_preloaded = false;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+static ProcessUtility_hook_type prev_utility_hook = NULL;
+
+static void
+define_worker_gucs(void)
+{
+	DefineCustomIntVariable("imgtrans.workers",
+							"Number of background job workers.",
+							"0 starts no workers (jobs stay queued).",
+							&imgtrans_workers,
+							2, 0, IMGTRANS_MAX_WORKERS,
+							PGC_POSTMASTER, 0,
+							NULL, NULL, NULL);
+	DefineCustomStringVariable("imgtrans.database",
+							   "Database whose imgtrans.jobs queue the background workers process.",
+							   "Jobs can be queued only in this database.",
+							   &imgtrans_database,
+							   "postgres",
+							   PGC_POSTMASTER, 0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.job_retry_delay",
+							"Wait before the second attempt of a failed job; doubles for each further attempt.",
+							NULL,
+							&imgtrans_job_retry_delay,
+							10000, 0, 3600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+}
+
+static void
+shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	imgtrans_shmem_request();
+}
+
+static void
+shmem_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+	imgtrans_shmem_startup();
+}
+
+/* DROP DATABASE of the workers' database: make them disconnect first. */
+static void
+utility_hook(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+			 ProcessUtilityContext context, ParamListInfo params,
+			 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *stmt = pstmt->utilityStmt;
+
+	if (IsA(stmt, DropdbStmt) &&
+		strcmp(((DropdbStmt *) stmt)->dbname, imgtrans_database) == 0)
+		imgtrans_stop_workers(true, DROPDB_PAUSE_MS);
+
+	if (prev_utility_hook)
+		prev_utility_hook(pstmt, queryString, readOnlyTree, context, params,
+						  queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+}
+
+static void
+register_launcher(void)
+{
+	BackgroundWorker bgw = {0};
+
+	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	bgw.bgw_restart_time = 10;
+	strlcpy(bgw.bgw_library_name, "imgtrans", BGW_MAXLEN);
+	strlcpy(bgw.bgw_function_name, "imgtrans_launcher_main", BGW_MAXLEN);
+	strlcpy(bgw.bgw_name, "imgtrans launcher", BGW_MAXLEN);
+	strlcpy(bgw.bgw_type, "imgtrans launcher", BGW_MAXLEN);
+	RegisterBackgroundWorker(&bgw);
+}
+
+/*
+ * Called from _PG_init.  Does nothing unless the library is being
+ * preloaded: only then can it have shared memory and background workers.
+ */
+void
+imgtrans_worker_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	define_worker_gucs();
+	imgtrans_workers_preloaded = true;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = shmem_startup;
+	prev_utility_hook = ProcessUtility_hook;
+	ProcessUtility_hook = utility_hook;
+
+	if (imgtrans_workers > 0)
+		register_launcher();
+}
+
+/* ERROR unless jobs queued in this database will be processed. */
+void
+imgtrans_require_workers(void)
+{
+	char	   *db;
+
+	if (!imgtrans_workers_preloaded)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("imgtrans background jobs need the imgtrans library in shared_preload_libraries"),
+				 errhint("Add imgtrans to shared_preload_libraries in postgresql.conf and restart the server.")));
+	db = get_database_name(MyDatabaseId);
+	if (db == NULL || strcmp(db, imgtrans_database) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("imgtrans background jobs run in database \"%s\", not \"%s\"",
+						imgtrans_database, db ? db : "?"),
+				 errhint("Set imgtrans.database = '%s' in postgresql.conf and restart the server, or queue jobs in database \"%s\".",
+						 db ? db : "?", imgtrans_database)));
+}
+
+static void
+setup_signals(void)
+{
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+}
+
+static void
+wait_latch(long timeout_ms)
+{
+	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+					 Max(timeout_ms, 1), PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	CHECK_FOR_INTERRUPTS();
+	if (ConfigReloadPending)
+	{
+		ConfigReloadPending = false;
+		ProcessConfigFile(PGC_SIGHUP);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Launcher
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * The OID of imgtrans.database, or InvalidOid.  A heap scan of the shared
+ * catalog, as the autovacuum launcher does: with no database selected,
+ * index lookups (get_database_oid) may need pg_class.
+ */
+static Oid
+lookup_database(void)
+{
+	Oid			dboid = InvalidOid;
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tup;
+
+	StartTransactionCommand();
+	(void) GetTransactionSnapshot();
+	rel = table_open(DatabaseRelationId, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Form_pg_database db = (Form_pg_database) GETSTRUCT(tup);
+
+		if (strcmp(NameStr(db->datname), imgtrans_database) == 0 &&
+			db->datconnlimit != DATCONNLIMIT_INVALID_DB)
+			dboid = db->oid;
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	CommitTransactionCommand();
+	return dboid;
+}
+
+static bool
+slot_is_taken(int i)
+{
+	pid_t		pid;
+
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	pid = imgtrans_shared->slots[i].pid;
+	SpinLockRelease(&imgtrans_shared->mutex);
+	return pid != 0;
+}
+
+static BackgroundWorkerHandle *
+start_worker(int i, Oid dboid)
+{
+	BackgroundWorker bgw = {0};
+	BackgroundWorkerHandle *handle;
+
+	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	bgw.bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(bgw.bgw_library_name, "imgtrans", BGW_MAXLEN);
+	strlcpy(bgw.bgw_function_name, "imgtrans_worker_main", BGW_MAXLEN);
+	snprintf(bgw.bgw_name, BGW_MAXLEN, "imgtrans worker %d", i);
+	strlcpy(bgw.bgw_type, "imgtrans worker", BGW_MAXLEN);
+	bgw.bgw_main_arg = Int32GetDatum(i);
+	memcpy(bgw.bgw_extra, &dboid, sizeof(Oid));
+	bgw.bgw_notify_pid = MyProcPid;
+	if (!RegisterDynamicBackgroundWorker(&bgw, &handle))
+	{
+		ereport(WARNING,
+				(errmsg("imgtrans launcher could not start job worker %d", i),
+				 errhint("Raise max_worker_processes to at least imgtrans.workers + 1 plus what other extensions use.")));
+		return NULL;
+	}
+	return handle;
+}
+
+/* Starts the workers that are not running; returns how long to sleep. */
+static long
+launcher_tick(BackgroundWorkerHandle **handles, bool *warned)
+{
+	TimestampTz paused_until;
+	Oid			dboid;
+	pid_t		pid;
+	int			i;
+
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	paused_until = imgtrans_shared->paused_until;
+	SpinLockRelease(&imgtrans_shared->mutex);
+	if (paused_until > GetCurrentTimestamp())
+		return (paused_until - GetCurrentTimestamp()) / 1000 + 1;
+
+	dboid = lookup_database();
+	if (!OidIsValid(dboid))
+	{
+		if (!*warned)
+			ereport(LOG,
+					(errmsg("imgtrans launcher: database \"%s\" does not exist yet; waiting",
+							imgtrans_database)));
+		*warned = true;
+		return IDLE_TIMEOUT_MS;
+	}
+	*warned = false;
+	for (i = 0; i < imgtrans_workers; i++)
+	{
+		if (handles[i] != NULL &&
+			GetBackgroundWorkerPid(handles[i], &pid) != BGWH_STOPPED)
+			continue;
+		if (handles[i] != NULL)
+			pfree(handles[i]);
+		handles[i] = NULL;
+		if (!slot_is_taken(i))	/* else left by an earlier launcher */
+			handles[i] = start_worker(i, dboid);
+	}
+	return IDLE_TIMEOUT_MS;
+}
+
+void
+imgtrans_launcher_main(Datum arg)
+{
+	BackgroundWorkerHandle *handles[IMGTRANS_MAX_WORKERS] = {0};
+	bool		warned = false;
+
+	setup_signals();
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+	pgstat_report_appname("imgtrans launcher");
+
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	imgtrans_shared->launcher_latch = MyLatch;
+	SpinLockRelease(&imgtrans_shared->mutex);
+
+	for (;;)
+	{
+		long		timeout = IDLE_TIMEOUT_MS;
+
+		PG_TRY();
+		{
+			timeout = launcher_tick(handles, &warned);
+		}
+		PG_CATCH();
+		{
+			EmitErrorReport();
+			FlushErrorState();
+			AbortCurrentTransaction();
+			timeout = ERROR_PAUSE_MS;
+		}
+		PG_END_TRY();
+		wait_latch(Min(timeout, IDLE_TIMEOUT_MS));
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Job worker
+ * ------------------------------------------------------------------------
+ */
+
+/* One pass: run a job if the extension is there; returns the sleep, or 0. */
+static long
+worker_tick(void)
+{
+	long		wait_ms = IDLE_TIMEOUT_MS;
+
+	if (!imgtrans_extension_ready())
+	{
+		imgtrans_slot_set(0, "waiting for CREATE EXTENSION imgtrans");
+		return IDLE_TIMEOUT_MS;
+	}
+	imgtrans_recover_orphans();
+	if (imgtrans_run_next_job(&wait_ms) != 0)
+		return 0;
+	imgtrans_slot_set(0, "waiting for jobs");
+	return wait_ms;
+}
+
+void
+imgtrans_worker_main(Datum arg)
+{
+	int			slot = DatumGetInt32(arg);
+	Oid			dboid;
+	uint32		generation;
+	MemoryContext loop_context;
+
+	setup_signals();
+	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	pgstat_report_appname("imgtrans worker");
+	if (!imgtrans_slot_attach(slot))
+		proc_exit(0);
+	generation = imgtrans_generation();
+	loop_context = AllocSetContextCreate(TopMemoryContext, "imgtrans worker loop",
+										 ALLOCSET_DEFAULT_SIZES);
+
+	while (imgtrans_generation() == generation)
+	{
+		long		timeout;
+
+		MemoryContextSwitchTo(loop_context);
+		PG_TRY();
+		{
+			timeout = worker_tick();
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(loop_context);
+			EmitErrorReport();
+			FlushErrorState();
+			AbortCurrentTransaction();
+			LockReleaseSession(USER_LOCKMETHOD);
+			timeout = ERROR_PAUSE_MS;
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(TopMemoryContext);
+		MemoryContextReset(loop_context);
+		if (timeout > 0)
+			wait_latch(timeout);
+		else
+			CHECK_FOR_INTERRUPTS();
+	}
+	imgtrans_slot_set(0, "restarting");
+	proc_exit(0);
+}

@@ -1,0 +1,38 @@
+/*-------------------------------------------------------------------------
+ * boxes.h
+ *	  Building imgtrans_box rows (the SQL row type of every OCR result).
+ *
+ * Kept apart from leptonica's headers: leptonica and PostgreSQL both
+ * define a type named BOX.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_BOXES_H
+#define IMGTRANS_BOXES_H
+
+#include "fmgr.h"
+#include "funcapi.h"
+
+#include "ocr/ocrargs.h"
+
+typedef struct BoxRow
+{
+	OcrLevel	level;
+	int			block,
+				par,
+				line,
+				word;
+	int			left,
+				top,
+				right,
+				bottom;
+	float		conf;
+	bool		conf_null;
+	Datum		text;
+	bool		text_null;
+} BoxRow;
+
+#define BOX_NCOLS 12
+
+extern void imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row);
+
+#endif							/* IMGTRANS_BOXES_H */

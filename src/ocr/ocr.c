@@ -1,0 +1,447 @@
+/*-------------------------------------------------------------------------
+ * ocr.c
+ *	  The SQL-callable OCR functions (engine module): box rows, plain text,
+ *	  hOCR, TSV and ALTO.
+ *
+ * Every function follows one path: parse arguments, then inside PG_TRY
+ * decode the image, take a cached engine, apply per-call variables, run
+ * recognition with a cancel monitor, and extract the output; PG_FINALLY
+ * frees every tesseract and leptonica object and restores the variables,
+ * whether the call succeeded, failed or was cancelled.  A cancelled
+ * recognition's partial results are cleared with the engine.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/array.h"
+#include "catalog/pg_type.h"
+
+#include <omp.h>
+
+#include "ocr/boxes.h"
+#include "ocr/engine.h"
+#include "imgtrans.h"
+#include "ocr/ocrargs.h"
+#include "ocr/preprocess.h"
+
+PG_MODULE_MAGIC;
+
+typedef struct OcrCall
+{
+	/* arguments */
+	bytea	   *image;
+	char	   *lang;
+	int			psm;
+	unsigned	levels;
+	List	   *vars;			/* of OcrVar, checked */
+	List	   *steps;			/* preprocessing steps, NIL for none */
+	/* resources, freed by ocr_cleanup() */
+	Prep		prep;			/* owns the image being recognised */
+	Affine		back;			/* processed -> original coordinates */
+	bool		mapped;			/* back is not the identity */
+	TessBaseAPI *api;
+	ETEXT_DESC *monitor;
+	TessResultIterator *iter;
+	char	   *tess_text;
+	List	   *saved_vars;
+	/* result of a scalar function */
+	Datum		result;
+} OcrCall;
+
+typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
+
+static void
+check_psm(int psm)
+{
+	if (!ocr_psm_valid(psm))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("page segmentation mode %d is not supported", psm),
+				 errhint("Use psm 1 or 3 to 13, as in \"tesseract --help-psm\"; modes 0 and 2 produce no text.")));
+}
+
+/*
+ * Reads the arguments (image, lang, [level,] psm, vars).  Returns false
+ * when a non-optional argument is NULL: the function then returns NULL,
+ * as a STRICT one would; only vars may be NULL.
+ */
+static bool
+ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
+{
+	int			psm_arg = has_level ? 3 : 2;
+	int			i;
+
+	for (i = 0; i <= psm_arg; i++)
+		if (PG_ARGISNULL(i))
+			return false;
+	call->image = PG_GETARG_BYTEA_PP(0);
+	call->lang = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	call->levels = OCR_LEVEL_BIT(OCR_LEVEL_WORD);
+	if (has_level)
+	{
+		char	   *level = text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+		call->levels = ocr_parse_levels(level);
+		if (call->levels == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown box level \"%s\"", level),
+					 errhint("Valid levels are: %s.", OCR_LEVEL_NAMES)));
+	}
+	call->psm = PG_GETARG_INT32(psm_arg);
+	check_psm(call->psm);
+	call->vars = imgtrans_check_vars(PG_ARGISNULL(psm_arg + 1) ? NULL :
+									 PG_GETARG_JSONB_P(psm_arg + 1));
+	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
+		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
+	/* the language is checked by engine_acquire() when it loads an engine */
+	return true;
+}
+
+/* Runs recognition on the current image; the cancel callback only polls. */
+static void
+recognize_current(OcrCall *call)
+{
+	int			rc;
+
+	TessBaseAPISetImage2(call->api, call->prep.pix);
+	rc = TessBaseAPIRecognize(call->api, call->monitor);
+	CHECK_FOR_INTERRUPTS();
+	if (rc != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not recognise the image"),
+				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/*
+ * Mean confidence of the words that have text.  Tesseract's own mean also
+ * counts the blank "words" it reports for ruled lines, at high confidence.
+ */
+static double
+mean_word_conf(OcrCall *call, int *words)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(call->api);
+	double		sum = 0;
+
+	*words = 0;
+	if (it == NULL)
+		return 0;
+	call->iter = it;
+	do
+	{
+		char	   *s = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+
+		if (s && strspn(s, " \n") < strlen(s))
+		{
+			sum += TessResultIteratorConfidence(it, RIL_WORD);
+			(*words)++;
+		}
+		if (s)
+			TessDeleteText(s);
+	} while (TessPageIteratorNext(TessResultIteratorGetPageIterator(it), RIL_WORD));
+	TessResultIteratorDelete(it);
+	call->iter = NULL;
+	return *words ? sum / *words : 0;
+}
+
+static void
+ocr_recognize(OcrCall *call)
+{
+	int			words;
+	double		conf;
+
+	ImgHeader	hdr;
+
+	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
+	call->prep.defer_orient = true;
+	prep_run(&call->prep, call->steps);
+	call->api = engine_acquire(call->lang);
+	engine_set_vars(call->api, call->vars, &call->saved_vars);
+	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
+	call->monitor = TessMonitorCreate();
+	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
+	recognize_current(call);
+	if (call->prep.orient_pending)
+	{
+		conf = mean_word_conf(call, &words);
+		if (prep_orient_if_needed(&call->prep, words, conf))
+			recognize_current(call);
+	}
+	call->mapped = !affine_is_identity(&call->prep.fwd) &&
+		affine_invert(&call->prep.fwd, &call->back);
+}
+
+/* Frees everything ocr_recognize() and the emitters took.  Never raises. */
+static void
+ocr_cleanup(OcrCall *call)
+{
+	if (call->iter)
+		TessResultIteratorDelete(call->iter);
+	if (call->tess_text)
+		TessDeleteText(call->tess_text);
+	if (call->monitor)
+		TessMonitorDelete(call->monitor);
+	if (call->api)
+	{
+		engine_restore_vars(call->api, call->saved_vars);
+		TessBaseAPIClear(call->api);
+	}
+	prep_free(&call->prep);
+	call->iter = NULL;
+	call->tess_text = NULL;
+	call->monitor = NULL;
+	call->api = NULL;
+}
+
+static void
+ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
+{
+	PG_TRY();
+	{
+		ocr_recognize(call);
+		emit(call, fcinfo);
+	}
+	PG_FINALLY();
+	{
+		ocr_cleanup(call);
+	}
+	PG_END_TRY();
+}
+
+/* Moves a string tesseract allocated into a text Datum, freeing it. */
+static Datum
+take_tess_text(OcrCall *call, char *s)
+{
+	Datum		d;
+
+	call->tess_text = s;
+	d = CStringGetTextDatum(s ? s : "");
+	TessDeleteText(s);
+	call->tess_text = NULL;
+	return d;
+}
+
+/* Like take_tess_text, without the trailing newlines of block/line text. */
+static Datum
+take_tess_text_trimmed(OcrCall *call, char *s)
+{
+	size_t		n = s ? strlen(s) : 0;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	return take_tess_text(call, s);
+}
+
+/* Fills row's box, confidence and text for the iterator's current ril. */
+static void
+fill_row(OcrCall *call, BoxRow *row, TessPageIteratorLevel ril, bool trim)
+{
+	TessPageIterator *pit = TessResultIteratorGetPageIterator(call->iter);
+	char	   *s;
+
+	TessPageIteratorBoundingBox(pit, ril, &row->left, &row->top, &row->right, &row->bottom);
+	if (call->mapped)
+		affine_map_box(&call->back, call->prep.orig_w, call->prep.orig_h,
+					   &row->left, &row->top, &row->right, &row->bottom);
+	row->conf = TessResultIteratorConfidence(call->iter, ril);
+	row->conf_null = false;
+	s = TessResultIteratorGetUTF8Text(call->iter, ril);
+	row->text = trim ? take_tess_text_trimmed(call, s) : take_tess_text(call, s);
+	row->text_null = false;
+}
+
+/* Adds a row for level if the caller asked for that level. */
+static void
+put_level(OcrCall *call, ReturnSetInfo *rsinfo, BoxRow *row, OcrLevel level,
+		  TessPageIteratorLevel ril)
+{
+	if (!(call->levels & OCR_LEVEL_BIT(level)))
+		return;
+	row->level = level;
+	fill_row(call, row, ril, level != OCR_LEVEL_WORD);
+	imgtrans_box_put(rsinfo, row);
+}
+
+/*
+ * Box rows in tesseract's TSV order and numbering: a row for each block,
+ * paragraph and line as the word iterator enters it, then the word.
+ */
+static void
+emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TessPageIterator *pit;
+	BoxRow		row = {0};
+
+	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
+	{
+		row.level = OCR_LEVEL_PAGE;
+		row.right = call->prep.orig_w;
+		row.bottom = call->prep.orig_h;
+		row.conf = TessBaseAPIMeanTextConf(call->api);
+		row.text_null = true;
+		imgtrans_box_put(rsinfo, &row);
+	}
+
+	call->iter = TessBaseAPIGetIterator(call->api);
+	if (call->iter == NULL)
+		return;
+	pit = TessResultIteratorGetPageIterator(call->iter);
+	do
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (!TessPageIteratorBoundingBox(pit, RIL_WORD, &row.left, &row.top, &row.right, &row.bottom))
+			continue;			/* a block without words, e.g. an image */
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_BLOCK))
+		{
+			row.block++;
+			row.par = row.line = row.word = 0;
+			put_level(call, rsinfo, &row, OCR_LEVEL_BLOCK, RIL_BLOCK);
+		}
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_PARA))
+		{
+			row.par++;
+			row.line = row.word = 0;
+			put_level(call, rsinfo, &row, OCR_LEVEL_PARA, RIL_PARA);
+		}
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE))
+		{
+			row.line++;
+			row.word = 0;
+			put_level(call, rsinfo, &row, OCR_LEVEL_LINE, RIL_TEXTLINE);
+		}
+		row.word++;
+		put_level(call, rsinfo, &row, OCR_LEVEL_WORD, RIL_WORD);
+	} while (TessPageIteratorNext(pit, RIL_WORD));
+}
+
+static void
+emit_text(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	call->result = take_tess_text(call, TessBaseAPIGetUTF8Text(call->api));
+}
+
+/*
+ * hOCR, ALTO and TSV come from tesseract as one page; the result is that
+ * page between a document head and tail.
+ */
+static void
+emit_page(OcrCall *call, char *(*page) (TessBaseAPI *, int), const char *head,
+		  const char *tail)
+{
+	call->tess_text = page(call->api, 0);
+	call->result = CStringGetTextDatum(psprintf("%s%s%s", head,
+												call->tess_text ? call->tess_text : "",
+												tail));
+}
+
+static void
+emit_hocr(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	emit_page(call, TessBaseAPIGetHOCRText,
+			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					   "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+					   "    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+					   "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n"
+					   " <head>\n  <title></title>\n"
+					   "  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+					   "  <meta name='ocr-system' content='tesseract %s' />\n"
+					   "  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>\n"
+					   " </head>\n <body>\n", TessVersion()),
+			  " </body>\n</html>\n");
+}
+
+static void
+emit_alto(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	emit_page(call, TessBaseAPIGetAltoText,
+			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					   "<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v3#\" "
+					   "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+					   "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+					   "xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v3# "
+					   "http://www.loc.gov/alto/v3/alto-3-0.xsd\">\n"
+					   "\t<Description>\n\t\t<MeasurementUnit>pixel</MeasurementUnit>\n"
+					   "\t\t<OCRProcessing ID=\"OCR_0\">\n\t\t\t<ocrProcessingStep>\n"
+					   "\t\t\t\t<processingSoftware>\n"
+					   "\t\t\t\t\t<softwareName>tesseract %s</softwareName>\n"
+					   "\t\t\t\t</processingSoftware>\n\t\t\t</ocrProcessingStep>\n"
+					   "\t\t</OCRProcessing>\n\t</Description>\n"
+					   "\t<Layout>\n", TessVersion()),
+			  "\t</Layout>\n</alto>\n");
+}
+
+static void
+emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	emit_page(call, TessBaseAPIGetTsvText,
+			  "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
+			  "left\ttop\twidth\theight\tconf\ttext\n", "");
+}
+
+/*
+ * imgtrans_ocr(image, lang, level, psm, vars) returns SETOF imgtrans_box.
+ */
+Datum		imgtrans_ocr_impl(PG_FUNCTION_ARGS);
+Datum
+imgtrans_ocr_impl(PG_FUNCTION_ARGS)
+{
+	OcrCall    *call = palloc0(sizeof(OcrCall));
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!ocr_parse_args(fcinfo, call, true))
+		return (Datum) 0;
+	ocr_execute(call, emit_boxes, fcinfo);
+	return (Datum) 0;
+}
+
+/* The scalar functions: (image, lang, psm, vars) returns text. */
+static Datum
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit)
+{
+	OcrCall    *call = palloc0(sizeof(OcrCall));
+
+	if (!ocr_parse_args(fcinfo, call, false))
+		PG_RETURN_NULL();
+	ocr_execute(call, emit, fcinfo);
+	return call->result;
+}
+
+#define OCR_SCALAR(fn, emit) \
+	Datum		fn(PG_FUNCTION_ARGS); \
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit); }
+
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text)
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr)
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto)
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv)
+
+/*
+ * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the
+ * thread limit OpenMP applies in this backend, and the engines cached here.
+ */
+Datum		imgtrans_engine_info_impl(PG_FUNCTION_ARGS);
+Datum
+imgtrans_engine_info_impl(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	List	   *langs = engine_cached_languages();
+	Datum	   *elems = palloc(sizeof(Datum) * (list_length(langs) + 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	foreach(lc, langs)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	values[0] = Int32GetDatum(omp_get_thread_limit());
+	values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

@@ -1,0 +1,187 @@
+/*-------------------------------------------------------------------------
+ * transimage.c
+ *	  imgtrans_translate_image(): the paragraphs (or lines) of an image with
+ *	  their translations, as imgtrans_translated_box rows.
+ *
+ * OCR runs in the engine module: this file calls the SQL function
+ * imgtrans_ocr (in this function's own schema) through SPI with
+ * parameters, and never calls tesseract itself.  Rows without text are
+ * dropped; a paragraph's lines are joined with spaces, so that the
+ * provider sees whole sentences; then all the texts of the image go to
+ * imgtrans_translate_batch() (translate.c) in one call, through the
+ * translation cache.  The provider and the languages are checked before
+ * the OCR (an empty batch does that, without any HTTP), so a mistake there
+ * fails fast and fails the same whether or not the image has text.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "ocr/boxes.h"
+#include "translate/transcodec.h"
+#include "translate/translate.h"
+
+/* columns of imgtrans_box, then translated */
+#define TB_TEXT		10
+#define TB_NCOLS	(BOX_NCOLS + 1)
+
+/* The OCR rows of one image, copied out of SPI. */
+typedef struct OcrRows
+{
+	TupleDesc	desc;
+	int			n;
+	HeapTuple  *rows;
+} OcrRows;
+
+/* Tesseract language for the source language of the translation. */
+static const char *
+ocr_lang(const char *source)
+{
+	const char *iso3;
+
+	if (pg_strcasecmp(source, "auto") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source => 'auto' cannot be used with imgtrans_translate_image"),
+				 errhint("OCR needs the language of the image: pass it as source, e.g. 'eng' or 'spa'.")));
+	if (strlen(source) == 2 && (iso3 = tr_iso1_to_iso3(source)) != NULL)
+		return iso3;
+	return source;
+}
+
+static const char *
+check_level(const char *level)
+{
+	unsigned	bit = ocr_parse_levels(level);
+
+	if (bit != OCR_LEVEL_BIT(OCR_LEVEL_PARA) && bit != OCR_LEVEL_BIT(OCR_LEVEL_LINE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level \"%s\" is not supported by imgtrans_translate_image", level),
+				 errhint("Use 'para' (the default: whole sentences) or 'line'.")));
+	return level;
+}
+
+/*
+ * Runs imgtrans_ocr(image, lang, level, preprocess => steps) of this
+ * function's schema; steps may be (Datum) 0 for none.
+ */
+static OcrRows
+run_ocr(Oid fn_oid, Datum image, const char *lang, const char *level, Datum steps)
+{
+	MemoryContext outer = CurrentMemoryContext;
+	char	   *schema = get_namespace_name(get_func_namespace(fn_oid));
+	Oid			argtypes[4] = {BYTEAOID, TEXTOID, TEXTOID, TEXTARRAYOID};
+	Datum		args[4] = {image, CStringGetTextDatum(lang), CStringGetTextDatum(level), steps};
+	char		nulls[5] = {' ', ' ', ' ', steps ? ' ' : 'n', '\0'};
+	char	   *sql;
+	OcrRows		out = {0};
+	int			i;
+
+	sql = psprintf("SELECT level, block_num, par_num, line_num, word_num, x, y, width, height, "
+				   "conf, text, bbox FROM %s.imgtrans_ocr($1, $2, $3, preprocess => $4) "
+				   "WHERE pg_catalog.btrim(text, E' \\t\\n') <> ''",
+				   quote_identifier(schema));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(sql, 4, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "OCR query failed");
+	MemoryContextSwitchTo(outer);
+	out.desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	out.n = (int) SPI_processed;
+	out.rows = palloc(sizeof(HeapTuple) * Max(out.n, 1));
+	for (i = 0; i < out.n; i++)
+		out.rows[i] = heap_copytuple(SPI_tuptable->vals[i]);
+	SPI_finish();
+	return out;
+}
+
+/* A paragraph's lines joined with single spaces. */
+static char *
+join_lines(const char *text)
+{
+	char	   *out = palloc(strlen(text) + 1);
+	char	   *o = out;
+	bool		in_break = false;
+
+	for (; *text; text++)
+	{
+		if (*text == '\n' || *text == '\r')
+		{
+			in_break = true;
+			continue;
+		}
+		if (in_break && o > out && o[-1] != ' ')
+			*o++ = ' ';
+		in_break = false;
+		*o++ = *text;
+	}
+	*o = '\0';
+	return out;
+}
+
+PG_FUNCTION_INFO_V1(imgtrans_translate_image);
+
+/*
+ * imgtrans_translate_image(image bytea, target text, source text,
+ * level text, provider text, preprocess text[]) returns SETOF
+ * imgtrans_translated_box, boxes in the original image's coordinates.
+ * NULL image, target, source or level gives no rows.
+ */
+Datum
+imgtrans_translate_image(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *provider = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
+	const char *target,
+			   *source,
+			   *lang,
+			   *level;
+	OcrRows		ocr;
+	char	  **texts;
+	char	  **translated;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(i))
+			return (Datum) 0;
+	target = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	level = check_level(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	lang = ocr_lang(source);
+	/* provider, source and target: an ERROR now rather than after the OCR */
+	imgtrans_translate_batch(provider, source, target, 0, NULL, NULL);
+
+	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), lang, level,
+				  PG_NARGS() > 5 && !PG_ARGISNULL(5) ? PG_GETARG_DATUM(5) : (Datum) 0);
+	texts = palloc(sizeof(char *) * Max(ocr.n, 1));
+	for (i = 0; i < ocr.n; i++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(ocr.rows[i], TB_TEXT + 1, ocr.desc, &isnull);
+
+		texts[i] = join_lines(TextDatumGetCString(d));
+	}
+	translated = ocr.n > 0 ?
+		imgtrans_translate_batch(provider, source, target, ocr.n,
+								 (const char *const *) texts, NULL) : NULL;
+	for (i = 0; i < ocr.n; i++)
+	{
+		Datum		values[TB_NCOLS];
+		bool		nulls[TB_NCOLS];
+
+		heap_deform_tuple(ocr.rows[i], ocr.desc, values, nulls);
+		values[TB_TEXT] = CStringGetTextDatum(texts[i]);
+		values[TB_NCOLS - 1] = translated[i] ? CStringGetTextDatum(translated[i]) : (Datum) 0;
+		nulls[TB_NCOLS - 1] = translated[i] == NULL;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,75 @@
+/*-------------------------------------------------------------------------
+ * ownerspi.c
+ *	  SPI on the extension's internal translation tables (imgtrans.providers,
+ *	  imgtrans.translation_cache) with the rights of their owner.
+ *
+ * Those tables are readable only by their owner: providers hold API keys,
+ * and a cache writable by anyone would let a role plant translations.  Any
+ * role may translate, so translate.c and transcache.c reach the tables
+ * only through here: as the tables' owner, with search_path = pg_catalog,
+ * pg_temp and SECURITY_RESTRICTED_OPERATION (util/rolescope.c).  Never run
+ * a statement here that takes SQL text from a caller: plans are constant
+ * strings with parameters, kept for the life of the backend.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "translate/ownerspi.h"
+
+static Oid
+internal_tables_owner(void)
+{
+	Oid			nsp = get_namespace_oid("imgtrans", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("providers", nsp) : InvalidOid;
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("imgtrans translation is not installed in this database"),
+				 errhint("Run ALTER EXTENSION imgtrans UPDATE.")));
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(rel));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", rel);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+void
+imgtrans_spi_begin(RoleScope *scope)
+{
+	role_scope_enter(scope, internal_tables_owner());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "imgtrans: SPI_connect failed");
+}
+
+void
+imgtrans_spi_end(RoleScope *scope)
+{
+	SPI_finish();
+	role_scope_leave(scope);
+}
+
+/* a prepared statement kept for the life of the backend */
+SPIPlanPtr
+imgtrans_spi_plan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "imgtrans: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		*cache = plan;
+	}
+	return *cache;
+}

@@ -1,0 +1,39 @@
+/*-------------------------------------------------------------------------
+ * rolescope.c
+ *	  Running code as another role with search_path = pg_catalog, pg_temp,
+ *	  as a SECURITY DEFINER function with a SET clause would.
+ *
+ * Used by the job code (a worker becomes the job's owner before it touches
+ * anything the owner defined; job functions write imgtrans.jobs as the
+ * bootstrap superuser after their own access check) and by translation
+ * (the provider and cache tables are read as their owner).  The switch
+ * adds SECURITY_RESTRICTED_OPERATION, so code run inside cannot change
+ * role or session state.  Never leave a scope open across a return to the
+ * caller: pair every enter with a leave (an ERROR in between is cleaned up
+ * by the transaction abort, which restores user id and GUCs).
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "util/rolescope.h"
+
+void
+role_scope_enter(RoleScope *scope, Oid role)
+{
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
+	SetUserIdAndSecContext(role, scope->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	scope->save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+role_scope_leave(RoleScope *scope)
+{
+	AtEOXact_GUC(true, scope->save_nestlevel);
+	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+}

@@ -1,0 +1,238 @@
+/*
+ * test/render/test_textlayout.c: cmocka unit tests of src/render/textlayout.c (UTF-8
+ * decoding, greedy word wrap, font-size fitting) with a made-up monospace
+ * font, so no FreeType is needed.  `make unittest` builds and runs them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "render/textlayout.h"
+
+/* 1000 units per em: letters 500, spaces 250, CJK 1000 */
+static int32_t
+fake_advance(void *ctx, uint32_t cp)
+{
+	(void) ctx;
+	if (cp == ' ')
+		return 250;
+	if (cp >= 0x3000)
+		return 1000;
+	return 500;
+}
+
+static const TlFont font = {fake_advance, NULL, 1000, 1.25};
+
+static int
+decode(const char *s, uint32_t *cps)
+{
+	return tl_utf8_decode(s, strlen(s), cps);
+}
+
+/* Wraps s at px into max_width and returns line i as UTF-8-free ASCII. */
+static int
+wrap_ascii(const char *s, int px, int max_width, bool split, char out[][64], int *flags)
+{
+	uint32_t	cps[256];
+	TlLine		lines[257];
+	int			n = decode(s, cps);
+	int			nl = tl_wrap(cps, n, &font, px, max_width, split, lines, flags);
+	int			i,
+				j;
+
+	for (i = 0; i < nl; i++)
+	{
+		for (j = lines[i].start; j < lines[i].end; j++)
+			out[i][j - lines[i].start] = (char) cps[j];
+		out[i][lines[i].end - lines[i].start] = '\0';
+	}
+	return nl;
+}
+
+static void
+test_utf8_decode(void **state)
+{
+	uint32_t	cps[32];
+	int			n;
+
+	n = decode("añüß€", cps);
+	assert_int_equal(n, 5);
+	assert_int_equal(cps[0], 'a');
+	assert_int_equal(cps[1], 0xF1);
+	assert_int_equal(cps[2], 0xFC);
+	assert_int_equal(cps[3], 0xDF);
+	assert_int_equal(cps[4], 0x20AC);
+	n = decode("日本😀", cps);
+	assert_int_equal(n, 3);
+	assert_int_equal(cps[0], 0x65E5);
+	assert_int_equal(cps[2], 0x1F600);
+	/* stray continuation, overlong, truncated: one U+FFFD per bad byte */
+	n = decode("a\x80" "b\xC0\xAF" "c\xE2\x82", cps);
+	assert_int_equal(n, 8);
+	assert_int_equal(cps[1], 0xFFFD);
+	assert_int_equal(cps[3], 0xFFFD);
+	assert_int_equal(cps[4], 0xFFFD);
+	assert_int_equal(cps[5], 'c');
+	assert_int_equal(cps[6], 0xFFFD);
+	assert_int_equal(cps[7], 0xFFFD);
+	/* surrogates are not code points */
+	n = decode("\xED\xA0\x80", cps);
+	assert_int_equal(n, 3);
+	assert_int_equal(cps[0], 0xFFFD);
+}
+
+static void
+test_wrap_greedy(void **state)
+{
+	char		l[8][64];
+	int			flags;
+
+	/* px 20: letters 10 px, spaces 5 px; "aaa bb" = 55 px */
+	assert_int_equal(wrap_ascii("aaa bb cc", 20, 55, false, l, &flags), 2);
+	assert_string_equal(l[0], "aaa bb");
+	assert_string_equal(l[1], "cc");
+	assert_int_equal(flags, 0);
+	assert_int_equal(wrap_ascii("aaa bb cc", 20, 54, false, l, &flags), 2);
+	assert_string_equal(l[0], "aaa");
+	assert_string_equal(l[1], "bb cc");
+	/* wide enough for all: one line, inner spaces kept, outer dropped */
+	assert_int_equal(wrap_ascii("  aaa  bb \t", 20, 1000, false, l, &flags), 1);
+	assert_string_equal(l[0], "aaa  bb");
+	/* nothing to lay out */
+	assert_int_equal(wrap_ascii(" \n\t ", 20, 100, false, l, &flags), 0);
+	assert_int_equal(wrap_ascii("", 20, 100, false, l, &flags), 0);
+}
+
+static void
+test_wrap_newlines(void **state)
+{
+	char		l[8][64];
+	int			flags;
+
+	assert_int_equal(wrap_ascii("aa\nbb\n\ncc", 20, 1000, false, l, &flags), 4);
+	assert_string_equal(l[0], "aa");
+	assert_string_equal(l[1], "bb");
+	assert_string_equal(l[2], "");
+	assert_string_equal(l[3], "cc");
+}
+
+static void
+test_wrap_long_word(void **state)
+{
+	char		l[8][64];
+	int			flags;
+
+	/* a 6-letter word (60 px) in 35 px: overflows whole, or split 3+3 */
+	assert_int_equal(wrap_ascii("x abcdef y", 20, 35, false, l, &flags), 3);
+	assert_string_equal(l[1], "abcdef");
+	assert_int_equal(flags, TL_SPLIT | TL_OVERFLOW);
+	assert_int_equal(wrap_ascii("x abcdef y", 20, 35, true, l, &flags), 4);
+	assert_string_equal(l[0], "x");
+	assert_string_equal(l[1], "abc");
+	assert_string_equal(l[2], "def");
+	assert_string_equal(l[3], "y");
+	assert_int_equal(flags, TL_SPLIT);
+}
+
+static void
+test_wrap_cjk(void **state)
+{
+	uint32_t	cps[32];
+	TlLine		lines[33];
+	int			n = decode("日本語のテキスト", cps);
+	int			flags;
+
+	/* px 10: each CJK character 10 px; breaks between any two */
+	assert_int_equal(tl_wrap(cps, n, &font, 10, 30, false, lines, &flags), 3);
+	assert_int_equal(flags, 0);
+	assert_int_equal(lines[0].start, 0);
+	assert_int_equal(lines[0].end, 3);
+	assert_int_equal(lines[2].end, 8);
+	assert_int_equal(tl_units_to_px(&font, lines[0].width, 10), 30);
+}
+
+static void
+test_fit_size(void **state)
+{
+	uint32_t	cps[64];
+	TlLine		lines[65];
+	int			n = decode("aaaa bbbb", cps);
+	TlLayout	lay;
+
+	/*
+	 * One line is 4.25 ems wide, two lines are 2 ems wide and 2.25 ems
+	 * high.  Box 100 x 20: one line, the height limits the size to 20.
+	 */
+	lay = tl_fit(cps, n, &font, 100, 20, 4, 40, lines);
+	assert_true(lay.fits);
+	assert_int_equal(lay.px, 20);
+	assert_int_equal(lay.nlines, 1);
+	/* box 100 x 60: two lines at 26 (58.5 px high); 27 needs 61 */
+	lay = tl_fit(cps, n, &font, 100, 60, 4, 40, lines);
+	assert_true(lay.fits);
+	assert_int_equal(lay.px, 26);
+	assert_int_equal(lay.nlines, 2);
+	assert_int_equal(lines[1].start, 5);
+	/* max_px caps the size; at 12 one line is 51 px wide */
+	lay = tl_fit(cps, n, &font, 100, 60, 4, 12, lines);
+	assert_int_equal(lay.px, 12);
+	assert_int_equal(lay.nlines, 1);
+	assert_false(lay.broken_words);
+}
+
+static void
+test_fit_overflow(void **state)
+{
+	uint32_t	cps[64];
+	TlLine		lines[65];
+	int			n = decode("abcdefghij", cps);
+	TlLayout	lay;
+
+	/* 5 ems wide: fits 20 px whole at px 4 */
+	lay = tl_fit(cps, n, &font, 20, 30, 4, 40, lines);
+	assert_true(lay.fits);
+	assert_false(lay.broken_words);
+	assert_int_equal(lay.px, 4);
+	/* but not 15 px: split, 4 letters a line at px 7, 3 lines = 25 px high */
+	lay = tl_fit(cps, n, &font, 15, 30, 4, 40, lines);
+	assert_true(lay.fits);
+	assert_true(lay.broken_words);
+	assert_int_equal(lay.px, 7);
+	assert_int_equal(lay.nlines, 3);
+	/* nothing fits a 2 x 2 box: min size, fits = false */
+	lay = tl_fit(cps, n, &font, 2, 2, 4, 40, lines);
+	assert_false(lay.fits);
+	assert_int_equal(lay.px, 4);
+	/* empty text fits at the largest size */
+	lay = tl_fit(cps, 0, &font, 10, 10, 4, 40, lines);
+	assert_true(lay.fits);
+	assert_int_equal(lay.nlines, 0);
+}
+
+static void
+test_block_height(void **state)
+{
+	assert_int_equal(tl_block_height(&font, 20, 0), 0);
+	assert_int_equal(tl_block_height(&font, 20, 1), 20);
+	assert_int_equal(tl_block_height(&font, 20, 3), 70);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_wrap_greedy),
+		cmocka_unit_test(test_wrap_newlines),
+		cmocka_unit_test(test_wrap_long_word),
+		cmocka_unit_test(test_wrap_cjk),
+		cmocka_unit_test(test_fit_size),
+		cmocka_unit_test(test_fit_overflow),
+		cmocka_unit_test(test_block_height),
+	};
+
+	return cmocka_run_group_tests_name("textlayout", tests, NULL, NULL);
+}
