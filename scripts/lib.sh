@@ -10,8 +10,17 @@
 #   cluster_stop          stop that server by its PID and remove the dir
 #
 # Servers are reached on 127.0.0.1 only and stopped by PID, never by name.
+#
+# IMGTRANS_PRIVATE_PG=DIR builds into a private copy of PostgreSQL's tree in
+# DIR (made from the system's on first use; PostgreSQL finds its lib and
+# share dirs relative to its binaries) and runs the servers from there, so
+# runs from different checkouts need neither the system install nor the
+# machine-wide lock.  Unset (CI, the README's commands): the system tree.
 
 IMGTRANS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -n "${IMGTRANS_PRIVATE_PG:-}" ]; then
+  PGBIN=$IMGTRANS_PRIVATE_PG/usr/lib/postgresql/15/bin
+fi
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 IMGTRANS_PACKAGES="postgresql-15 postgresql-server-dev-15 libtesseract-dev tesseract-ocr
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd libleptonica-dev libcmocka-dev
@@ -24,7 +33,7 @@ log() { printf '== %s\n' "$*" >&2; }
 # lock, so only one build+install+test runs at a time (make install writes
 # into the one system PostgreSQL lib dir).  Call it before anything else.
 imgtrans_locked() {
-  if [ -z "${IMGTRANS_TEST_LOCKED:-}" ]; then
+  if [ -z "${IMGTRANS_TEST_LOCKED:-}" ] && [ -z "${IMGTRANS_PRIVATE_PG:-}" ]; then
     export IMGTRANS_TEST_LOCKED=1
     exec flock /tmp/imgtrans-test.lock "$@"
   fi
@@ -46,9 +55,18 @@ imgtrans_deps() {
 }
 
 imgtrans_build() {
-  log "building and installing imgtrans"
+  log "building and installing imgtrans${IMGTRANS_PRIVATE_PG:+ into $IMGTRANS_PRIVATE_PG}"
   make -C "$IMGTRANS_ROOT" -s -j2 >/dev/null
-  make -C "$IMGTRANS_ROOT" -s install >/dev/null
+  if [ -n "${IMGTRANS_PRIVATE_PG:-}" ]; then
+    if [ ! -x "$PGBIN/postgres" ]; then
+      mkdir -p "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql" "$IMGTRANS_PRIVATE_PG/usr/share/postgresql"
+      cp -a /usr/lib/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql/"
+      cp -a /usr/share/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/share/postgresql/"
+    fi
+    make -C "$IMGTRANS_ROOT" -s install DESTDIR="$IMGTRANS_PRIVATE_PG" >/dev/null
+  else
+    make -C "$IMGTRANS_ROOT" -s install >/dev/null
+  fi
 }
 
 free_port() {
