@@ -33,7 +33,8 @@ PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags lept tesseract) \
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
 SHLIB_LINK = $(shell pkg-config --libs lept)
-EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz_imgheader
+EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz_imgheader \
+	test/fuzz/fuzz_transcodec
 
 # translation (issue 4): HTTP providers with libcurl, cache
 OBJS += src/translate/translate.o src/translate/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o
@@ -88,7 +89,8 @@ unittest: test/unit_tests test/translate/test_translate test/render/test_textlay
 	test/translate/test_translate
 	test/render/test_textlayout
 
-# libFuzzer harness for the header readers (test/fuzz/README.md); not part
+# libFuzzer harnesses for the header readers and the translation codec
+# (test/fuzz/README.md); not part
 # of the default test run
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
@@ -97,12 +99,17 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined,unsigned-integer-overflo
 test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/image/imgheader.c src/image/imgheader.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/image/imgheader.c
 
-fuzz: test/fuzz/fuzz_imgheader
+test/fuzz/fuzz_transcodec: test/fuzz/fuzz_transcodec.c src/translate/transcodec.c src/translate/transcodec.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_transcodec.c src/translate/transcodec.c
 
-fuzz-run: test/fuzz/fuzz_imgheader
-	mkdir -p test/fuzz/corpus
+fuzz: test/fuzz/fuzz_imgheader test/fuzz/fuzz_transcodec
+
+fuzz-run: fuzz
+	mkdir -p test/fuzz/corpus test/fuzz/corpus-transcodec
 	cp -n test/fixtures/* test/fuzz/corpus/
 	cd test/fuzz && ./fuzz_imgheader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 corpus
+	cd test/fuzz && ./fuzz_transcodec -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 corpus-transcodec
 
 .PHONY: install-engine uninstall-engine unittest fuzz fuzz-run
