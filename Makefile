@@ -52,7 +52,7 @@ EXTRA_CLEAN += test/test_textlayout
 OBJS += src/document/document.o src/document/docparse.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
-REGRESS += documents documents_errors
+REGRESS += documents documents_errors documents_ocr
 EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/test_document
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.

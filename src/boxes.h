@@ -29,8 +29,10 @@ typedef struct BoxRow
 	bool		conf_null;
 	Datum		text;
 	bool		text_null;
+	int			page;			/* page_num: the page of a document, 1 for an image */
 } BoxRow;
 
+/* columns imgtrans_box shares with imgtrans_translated_box; page_num follows */
 #define BOX_NCOLS 12
 
 extern void imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row);

@@ -19,10 +19,12 @@
 #include "utils/builtins.h"
 #include "utils/array.h"
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 
 #include <omp.h>
 
 #include "boxes.h"
+#include "document/document.h"
 #include "engine.h"
 #include "imgtrans.h"
 #include "ocrargs.h"
@@ -39,6 +41,12 @@ typedef struct OcrCall
 	unsigned	levels;
 	List	   *vars;			/* of OcrVar, checked */
 	List	   *steps;			/* preprocessing steps, NIL for none */
+	ArrayType  *pages_arg;		/* pages int[], NULL for all */
+	int			dpi;			/* PDF resolution, 0 for imgtrans.pdf_dpi */
+	/* a PDF or TIFF document, NULL for an ordinary image */
+	ImgDoc	   *doc;
+	int			page_num;		/* page being recognised, from 1 */
+	int			page_index;		/* its position in the output, from 0 */
 	/* resources, freed by ocr_cleanup() */
 	Prep		prep;			/* owns the image being recognised */
 	Affine		back;			/* processed -> original coordinates */
@@ -48,8 +56,9 @@ typedef struct OcrCall
 	TessResultIterator *iter;
 	char	   *tess_text;
 	List	   *saved_vars;
-	/* result of a scalar function */
-	Datum		result;
+	/* result of a scalar function: each page's output appended */
+	StringInfoData out;
+	const char *tail;			/* appended after the last page */
 } OcrCall;
 
 typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
@@ -70,9 +79,10 @@ check_psm(int psm)
  * as a STRICT one would; only vars may be NULL.
  */
 static bool
-ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
+ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_prep)
 {
 	int			psm_arg = has_level ? 3 : 2;
+	int			pages_arg = psm_arg + (has_prep ? 3 : 2);
 	int			i;
 
 	for (i = 0; i <= psm_arg; i++)
@@ -96,8 +106,13 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	check_psm(call->psm);
 	call->vars = imgtrans_check_vars(PG_ARGISNULL(psm_arg + 1) ? NULL :
 									 PG_GETARG_JSONB_P(psm_arg + 1));
-	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
+	if (has_prep && PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
 		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
+	if (PG_NARGS() > pages_arg && !PG_ARGISNULL(pages_arg))
+		call->pages_arg = PG_GETARG_ARRAYTYPE_P(pages_arg);
+	if (PG_NARGS() > pages_arg + 1 && !PG_ARGISNULL(pages_arg + 1))
+		call->dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(pages_arg + 1));
+	initStringInfo(&call->out);
 	/* the language is checked by engine_acquire() when it loads an engine */
 	return true;
 }
@@ -150,14 +165,12 @@ mean_word_conf(OcrCall *call, int *words)
 }
 
 static void
-ocr_recognize(OcrCall *call)
+ocr_recognize(OcrCall *call, PIX *pix)
 {
 	int			words;
 	double		conf;
 
-	ImgHeader	hdr;
-
-	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
+	prep_init(&call->prep, pix);
 	call->prep.defer_orient = true;
 	prep_run(&call->prep, call->steps);
 	call->api = engine_acquire(call->lang);
@@ -198,17 +211,52 @@ ocr_cleanup(OcrCall *call)
 	call->api = NULL;
 }
 
+/*
+ * An ordinary image is recognised as before (page 1); a PDF or TIFF page
+ * by page, in the order of pages (all when NULL), each page's resources
+ * freed before the next.
+ */
 static void
 ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 {
+	call->page_num = 1;
+	if (imgtrans_doc_kind(call->image) != DOC_NONE)
+		call->doc = palloc0(sizeof(ImgDoc));
 	PG_TRY();
 	{
-		ocr_recognize(call);
-		emit(call, fcinfo);
+		if (call->doc == NULL)
+		{
+			ImgHeader	hdr;
+
+			if (call->pages_arg)
+				(void) doc_pages_list(call->pages_arg, 1);
+			ocr_recognize(call, imgtrans_decode(call->image, &hdr));
+			emit(call, fcinfo);
+		}
+		else
+		{
+			int			npages;
+			int		   *pages;
+			int			i;
+
+			imgtrans_doc_open(call->doc, call->image, call->dpi);
+			pages = call->pages_arg ? doc_pages_list(call->pages_arg, call->doc->npages) : NULL;
+			npages = pages ? ARR_DIMS(call->pages_arg)[0] : call->doc->npages;
+			for (i = 0; i < npages; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
+				call->page_index = i;
+				call->page_num = pages ? pages[i] : i + 1;
+				ocr_recognize(call, imgtrans_doc_page(call->doc, call->page_num));
+				emit(call, fcinfo);
+				ocr_cleanup(call);
+			}
+		}
 	}
 	PG_FINALLY();
 	{
 		ocr_cleanup(call);
+		imgtrans_doc_close(call->doc);
 	}
 	PG_END_TRY();
 }
@@ -278,6 +326,8 @@ emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 	TessPageIterator *pit;
 	BoxRow		row = {0};
 
+	row.page = call->page_num;
+
 	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
 	{
 		row.level = OCR_LEVEL_PAGE;
@@ -320,24 +370,36 @@ emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 	} while (TessPageIteratorNext(pit, RIL_WORD));
 }
 
+/* Like tesseract's CLI: a form feed between pages (none after the last). */
 static void
 emit_text(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	call->result = take_tess_text(call, TessBaseAPIGetUTF8Text(call->api));
+	if (call->page_index > 0)
+		appendStringInfoChar(&call->out, '\f');
+	call->tess_text = TessBaseAPIGetUTF8Text(call->api);
+	if (call->tess_text)
+		appendStringInfoString(&call->out, call->tess_text);
+	TessDeleteText(call->tess_text);
+	call->tess_text = NULL;
 }
 
 /*
- * hOCR, ALTO and TSV come from tesseract as one page; the result is that
- * page between a document head and tail.
+ * hOCR, ALTO and TSV come from tesseract one page at a time, numbered with
+ * the document's page number; the result is the pages between a document
+ * head (added before the first page) and tail (added by ocr_scalar).
  */
 static void
 emit_page(OcrCall *call, char *(*page) (TessBaseAPI *, int), const char *head,
 		  const char *tail)
 {
-	call->tess_text = page(call->api, 0);
-	call->result = CStringGetTextDatum(psprintf("%s%s%s", head,
-												call->tess_text ? call->tess_text : "",
-												tail));
+	if (call->page_index == 0)
+		appendStringInfoString(&call->out, head);
+	call->tess_text = page(call->api, call->page_num - 1);
+	if (call->tess_text)
+		appendStringInfoString(&call->out, call->tess_text);
+	TessDeleteText(call->tess_text);
+	call->tess_text = NULL;
+	call->tail = tail;
 }
 
 static void
@@ -394,32 +456,37 @@ imgtrans_ocr_impl(PG_FUNCTION_ARGS)
 	OcrCall    *call = palloc0(sizeof(OcrCall));
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (!ocr_parse_args(fcinfo, call, true))
+	if (!ocr_parse_args(fcinfo, call, true, true))
 		return (Datum) 0;
 	ocr_execute(call, emit_boxes, fcinfo);
 	return (Datum) 0;
 }
 
-/* The scalar functions: (image, lang, psm, vars) returns text. */
+/*
+ * The scalar functions: (image, lang, psm, vars[, preprocess], pages)
+ * returns text.
+ */
 static Datum
-ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit)
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
 
-	if (!ocr_parse_args(fcinfo, call, false))
+	if (!ocr_parse_args(fcinfo, call, false, has_prep))
 		PG_RETURN_NULL();
 	ocr_execute(call, emit, fcinfo);
-	return call->result;
+	if (call->tail)
+		appendStringInfoString(&call->out, call->tail);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(call->out.data, call->out.len));
 }
 
-#define OCR_SCALAR(fn, emit) \
+#define OCR_SCALAR(fn, emit, has_prep) \
 	Datum		fn(PG_FUNCTION_ARGS); \
-	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit); }
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep); }
 
-OCR_SCALAR(imgtrans_ocr_text_impl, emit_text)
-OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr)
-OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto)
-OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv)
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true)
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false)
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false)
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false)
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the

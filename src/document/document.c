@@ -22,6 +22,8 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -363,6 +365,60 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 		}
 	}
 	return pix;
+}
+
+/*
+ * The pages argument (int[], from 1) checked against a document of npages:
+ * one dimension, no NULLs, each page in range and listed once.  Returns
+ * the pages in the order given.
+ */
+int *
+doc_pages_list(struct ArrayType *arr, int npages)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int		   *pages;
+	bool	   *seen = palloc0(sizeof(bool) * (npages + 1));
+	int			i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pages must be a one-dimensional array"),
+				 errhint("Pass page numbers from 1, e.g. '{1,3}', or NULL for all pages.")));
+	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pages is empty"),
+				 errhint("Pass page numbers from 1, e.g. '{1,3}', or NULL for all pages.")));
+	pages = palloc(sizeof(int) * n);
+	for (i = 0; i < n; i++)
+	{
+		int			p;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("pages must not contain NULL"),
+					 errhint("Pass page numbers from 1, e.g. '{1,3}', or NULL for all pages.")));
+		p = DatumGetInt32(elems[i]);
+		if (p < 1 || p > npages)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("page %d is out of range", p),
+					 errhint("The document has %d page%s, numbered from 1.",
+							 npages, npages == 1 ? "" : "s")));
+		if (seen[p])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("page %d is listed more than once in pages", p),
+					 errhint("List each page once.")));
+		seen[p] = true;
+		pages[i] = p;
+	}
+	return pages;
 }
 
 PG_FUNCTION_INFO_V1(imgtrans_doc_info);

@@ -58,4 +58,7 @@ extern struct Pix *imgtrans_doc_page(ImgDoc *doc, int page);
 extern void imgtrans_doc_close(ImgDoc *doc);
 extern const char *imgtrans_doc_format_name(const ImgDoc *doc);
 
+struct ArrayType;
+extern int *doc_pages_list(struct ArrayType *pages, int npages);
+
 #endif							/* IMGTRANS_DOCUMENT_H */
