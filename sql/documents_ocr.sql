@@ -57,3 +57,31 @@ SET statement_timeout = '200ms';
 SELECT imgtrans_ocr_text(fx('pages.tif'));
 RESET statement_timeout;
 SELECT imgtrans_ocr_text(fx('pages.tif'), pages => '{1}') AS after_errors;
+
+-- born-digital pages: words straight from the PDF's text layer (confidence 100),
+-- in the pixels of the rasterised page, numbered as tesseract's TSV would
+SELECT page_num, level, block_num, par_num, line_num, word_num, x, y, width, height, conf, text
+FROM imgtrans_ocr(fx('born.pdf'), level => 'all', text_source => 'pdf')
+WHERE level <> 'word' OR word_num <= 2;
+-- the words are the document's source text
+SELECT string_agg(text, ' ' ORDER BY page_num, block_num, line_num, word_num)
+       = btrim(regexp_replace(convert_from(fx('born.gt.txt'), 'UTF8'), '\s+', ' ', 'g')) AS words_are_source
+FROM imgtrans_ocr(fx('born.pdf'), text_source => 'pdf');
+-- the same words where OCR finds them: each PDF box overlaps its OCR box
+SELECT count(*) AS words, count(*) FILTER (WHERE o.bbox && p.bbox) AS boxes_overlap
+FROM imgtrans_ocr(fx('born.pdf'), pages => '{1}') o
+JOIN imgtrans_ocr(fx('born.pdf'), pages => '{1}', text_source => 'pdf') p USING (block_num, line_num, word_num, text);
+-- and they scale with dpi like OCR boxes do
+SELECT x, y, width, height FROM imgtrans_ocr(fx('born.pdf'), pages => '{2}', dpi => 150, text_source => 'pdf') WHERE word_num = 1;
+-- mixed: 'auto' takes page 1 from its text layer and OCRs the image-only page 2;
+-- 'pdf' gives page 2 only its page row; 'ocr' recognises both
+SELECT ts, page_num, count(*) FILTER (WHERE level = 'word') AS words, min(conf) = 100 AS conf_100
+FROM unnest(ARRAY['auto', 'pdf', 'ocr']) ts, imgtrans_ocr(fx('mixed.pdf'), level => 'all', text_source => ts)
+GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT what, try(q) AS result FROM (VALUES
+  ('unknown source',  $$SELECT * FROM imgtrans_ocr(fx('born.pdf'), text_source => 'text')$$),
+  ('pdf of an image', $$SELECT * FROM imgtrans_ocr(fx('hello.png'), text_source => 'pdf')$$),
+  ('pdf of a tiff',   $$SELECT * FROM imgtrans_ocr(fx('pages.tif'), text_source => 'pdf')$$)
+) AS t(what, q);
+-- 'auto' on images and TIFFs is OCR
+SELECT count(*) AS rows FROM imgtrans_ocr(fx('hello.png'), text_source => 'auto');

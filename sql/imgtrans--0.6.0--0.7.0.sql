@@ -38,12 +38,12 @@ DROP FUNCTION imgtrans_ocr(bytea, text, text, int, jsonb, text[]);
 CREATE FUNCTION imgtrans_ocr(image bytea, lang text DEFAULT 'eng', level text DEFAULT 'word',
                              psm int DEFAULT 3, vars jsonb DEFAULT NULL,
                              preprocess text[] DEFAULT NULL, pages int[] DEFAULT NULL,
-                             dpi int DEFAULT NULL)
+                             dpi int DEFAULT NULL, text_source text DEFAULT 'ocr')
 RETURNS SETOF imgtrans_box
 AS 'MODULE_PATHNAME', 'imgtrans_ocr'
 LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 200;
-COMMENT ON FUNCTION imgtrans_ocr(bytea, text, text, int, jsonb, text[], int[], int) IS
-    'Recognises text in an image, a PDF or a multi-page TIFF (pages: the pages to read, from 1, NULL for all; dpi: PDF resolution, NULL for imgtrans.pdf_dpi); returns box rows of the given level (page, block, para, line, word or all), in the original image''s coordinates whatever preprocessing ran, with their page_num';
+COMMENT ON FUNCTION imgtrans_ocr(bytea, text, text, int, jsonb, text[], int[], int, text) IS
+    'Recognises text in an image, a PDF or a multi-page TIFF (pages: the pages to read, from 1, NULL for all; dpi: PDF resolution, NULL for imgtrans.pdf_dpi; text_source: ocr, pdf (a PDF''s text layer, confidence 100) or auto (the text layer where a page has at least 3 words, OCR elsewhere)); returns box rows of the given level (page, block, para, line, word or all), in the original image''s coordinates whatever preprocessing ran, with their page_num';
 
 DROP FUNCTION imgtrans_ocr_text(bytea, text, int, jsonb, text[]);
 CREATE FUNCTION imgtrans_ocr_text(image bytea, lang text DEFAULT 'eng', psm int DEFAULT 3,

@@ -32,6 +32,13 @@
 
 PG_MODULE_MAGIC;
 
+typedef enum TextSource
+{
+	TEXT_SOURCE_OCR,			/* recognise every page */
+	TEXT_SOURCE_AUTO,			/* a PDF page's text layer where it has enough words */
+	TEXT_SOURCE_PDF				/* a PDF page's text layer only */
+} TextSource;
+
 typedef struct OcrCall
 {
 	/* arguments */
@@ -43,6 +50,7 @@ typedef struct OcrCall
 	List	   *steps;			/* preprocessing steps, NIL for none */
 	ArrayType  *pages_arg;		/* pages int[], NULL for all */
 	int			dpi;			/* PDF resolution, 0 for imgtrans.pdf_dpi */
+	TextSource	text_source;
 	/* a PDF or TIFF document, NULL for an ordinary image */
 	ImgDoc	   *doc;
 	int			page_num;		/* page being recognised, from 1 */
@@ -63,6 +71,9 @@ typedef struct OcrCall
 
 typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
 
+/* PDF pages with at least this many words take them from the text layer in 'auto' */
+#define AUTO_MIN_PDF_WORDS 3
+
 static void
 check_psm(int psm)
 {
@@ -71,6 +82,22 @@ check_psm(int psm)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("page segmentation mode %d is not supported", psm),
 				 errhint("Use psm 1 or 3 to 13, as in \"tesseract --help-psm\"; modes 0 and 2 produce no text.")));
+}
+
+static TextSource
+parse_text_source(const char *name)
+{
+	if (strcmp(name, "ocr") == 0)
+		return TEXT_SOURCE_OCR;
+	if (strcmp(name, "auto") == 0)
+		return TEXT_SOURCE_AUTO;
+	if (strcmp(name, "pdf") == 0)
+		return TEXT_SOURCE_PDF;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown text_source \"%s\"", name),
+			 errhint("Use 'ocr' (recognise every page), 'pdf' (a PDF's text layer) or 'auto' (the text layer where a page has one, OCR elsewhere).")));
+	return TEXT_SOURCE_OCR;		/* keep the compiler quiet */
 }
 
 /*
@@ -112,6 +139,8 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_
 		call->pages_arg = PG_GETARG_ARRAYTYPE_P(pages_arg);
 	if (PG_NARGS() > pages_arg + 1 && !PG_ARGISNULL(pages_arg + 1))
 		call->dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(pages_arg + 1));
+	if (has_level && PG_NARGS() > pages_arg + 2 && !PG_ARGISNULL(pages_arg + 2))
+		call->text_source = parse_text_source(text_to_cstring(PG_GETARG_TEXT_PP(pages_arg + 2)));
 	initStringInfo(&call->out);
 	/* the language is checked by engine_acquire() when it loads an engine */
 	return true;
@@ -211,6 +240,121 @@ ocr_cleanup(OcrCall *call)
 	call->api = NULL;
 }
 
+static void
+report_not_pdf(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("text_source 'pdf' needs a PDF"),
+			 errhint("Images and TIFFs have no text layer: use text_source 'ocr' or 'auto'.")));
+}
+
+/* Joins the text of words[from, to) with spaces, newlines between lines. */
+static Datum
+join_words(const DocWord *words, int from, int to)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = from; i < to; i++)
+	{
+		if (i > from)
+			appendStringInfoChar(&buf, words[i].line != words[i - 1].line ? '\n' : ' ');
+		appendStringInfoString(&buf, words[i].text);
+	}
+	return CStringGetTextDatum(buf.data);
+}
+
+/* Adds a row for words[from, to) (their union box) at level if asked for. */
+static void
+put_pdf_group(OcrCall *call, ReturnSetInfo *rsinfo, BoxRow *row, OcrLevel level,
+			  const DocWord *words, int from, int to)
+{
+	int			i;
+
+	if (!(call->levels & OCR_LEVEL_BIT(level)))
+		return;
+	row->level = level;
+	row->left = words[from].left;
+	row->top = words[from].top;
+	row->right = words[from].right;
+	row->bottom = words[from].bottom;
+	for (i = from + 1; i < to; i++)
+	{
+		row->left = Min(row->left, words[i].left);
+		row->top = Min(row->top, words[i].top);
+		row->right = Max(row->right, words[i].right);
+		row->bottom = Max(row->bottom, words[i].bottom);
+	}
+	row->conf = 100;
+	row->conf_null = false;
+	row->text = join_words(words, from, to);
+	row->text_null = false;
+	imgtrans_box_put(rsinfo, row);
+}
+
+/*
+ * For text_source 'pdf' and 'auto': the rows of a PDF page from its text
+ * layer, numbered as tesseract's TSV would (a paragraph per block),
+ * confidence 100, boxes in the rasterised page's pixels.  Returns false
+ * (nothing emitted) when the page should be OCRed instead: always for
+ * non-PDFs, and in 'auto' when the layer has too few words.
+ */
+static bool
+emit_pdf_words(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	DocPage    *page = &call->doc->pages[call->page_num - 1];
+	DocWord    *words;
+	BoxRow		row = {0};
+	int			n;
+	int			i;
+
+	if (call->doc->kind != DOC_PDF)
+		return false;
+	words = imgtrans_doc_words(call->doc, call->page_num, &n);
+	if (call->text_source == TEXT_SOURCE_AUTO && n < AUTO_MIN_PDF_WORDS)
+		return false;
+	row.page = call->page_num;
+	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
+	{
+		row.level = OCR_LEVEL_PAGE;
+		row.right = page->width;
+		row.bottom = page->height;
+		row.conf = 100;
+		row.text_null = true;
+		imgtrans_box_put(rsinfo, &row);
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			end;
+
+		if (i == 0 || words[i].block != words[i - 1].block)
+		{
+			for (end = i; end < n && words[end].block == words[i].block; end++)
+				;
+			row.block = words[i].block;
+			row.par = row.line = row.word = 0;
+			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_BLOCK, words, i, end);
+			row.par = 1;
+			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_PARA, words, i, end);
+		}
+		if (i == 0 || words[i].block != words[i - 1].block || words[i].line != words[i - 1].line)
+		{
+			for (end = i; end < n && words[end].block == words[i].block &&
+				 words[end].line == words[i].line; end++)
+				;
+			row.line = words[i].line;
+			row.word = 0;
+			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_LINE, words, i, end);
+		}
+		row.word = words[i].word;
+		put_pdf_group(call, rsinfo, &row, OCR_LEVEL_WORD, words, i, i + 1);
+	}
+	return true;
+}
+
 /*
  * An ordinary image is recognised as before (page 1); a PDF or TIFF page
  * by page, in the order of pages (all when NULL), each page's resources
@@ -230,6 +374,8 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 
 			if (call->pages_arg)
 				(void) doc_pages_list(call->pages_arg, 1);
+			if (call->text_source == TEXT_SOURCE_PDF)
+				report_not_pdf();
 			ocr_recognize(call, imgtrans_decode(call->image, &hdr));
 			emit(call, fcinfo);
 		}
@@ -240,6 +386,8 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 			int			i;
 
 			imgtrans_doc_open(call->doc, call->image, call->dpi);
+			if (call->text_source == TEXT_SOURCE_PDF && call->doc->kind != DOC_PDF)
+				report_not_pdf();
 			pages = call->pages_arg ? doc_pages_list(call->pages_arg, call->doc->npages) : NULL;
 			npages = pages ? ARR_DIMS(call->pages_arg)[0] : call->doc->npages;
 			for (i = 0; i < npages; i++)
@@ -247,6 +395,8 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 				CHECK_FOR_INTERRUPTS();
 				call->page_index = i;
 				call->page_num = pages ? pages[i] : i + 1;
+				if (call->text_source != TEXT_SOURCE_OCR && emit_pdf_words(call, fcinfo))
+					continue;
 				ocr_recognize(call, imgtrans_doc_page(call->doc, call->page_num));
 				emit(call, fcinfo);
 				ocr_cleanup(call);

@@ -367,6 +367,52 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 	return pix;
 }
 
+static int
+clamp_px(double v, int64 max)
+{
+	return (int) Max(0, Min(v, (double) max));
+}
+
+/*
+ * The words of a PDF page's text layer (none for other formats, or a page
+ * without one), in the pixels of the page rasterised at doc->dpi: the
+ * boxes OCR of imgtrans_doc_page() would give them.
+ */
+DocWord *
+imgtrans_doc_words(ImgDoc *doc, int page, int *nwords)
+{
+	DocPage    *p;
+	PdfWord    *pw;
+	DocWord    *out;
+	double		sx,
+				sy;
+	int			n = 0;
+	int			i;
+
+	imgtrans_doc_check_page(doc, page);
+	*nwords = 0;
+	p = &doc->pages[page - 1];
+	if (doc->kind != DOC_PDF || !p->has_text)
+		return NULL;
+	sx = p->width / p->width_pt;
+	sy = p->height / p->height_pt;
+	pw = doc->pdf->words(doc->pdf_doc, page - 1, &n);
+	out = palloc(sizeof(DocWord) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		out[i].left = clamp_px(floor(pw[i].x1 * sx), p->width);
+		out[i].top = clamp_px(floor(pw[i].y1 * sy), p->height);
+		out[i].right = clamp_px(ceil(pw[i].x2 * sx), p->width);
+		out[i].bottom = clamp_px(ceil(pw[i].y2 * sy), p->height);
+		out[i].block = pw[i].block;
+		out[i].line = pw[i].line;
+		out[i].word = pw[i].word;
+		out[i].text = pw[i].text;
+	}
+	*nwords = n;
+	return out;
+}
+
 /*
  * The pages argument (int[], from 1) checked against a document of npages:
  * one dimension, no NULLs, each page in range and listed once.  Returns

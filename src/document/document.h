@@ -58,6 +58,21 @@ extern struct Pix *imgtrans_doc_page(ImgDoc *doc, int page);
 extern void imgtrans_doc_close(ImgDoc *doc);
 extern const char *imgtrans_doc_format_name(const ImgDoc *doc);
 
+/* A word of a PDF page's text layer, in the page's pixels at doc->dpi. */
+typedef struct DocWord
+{
+	int			left,
+				top,
+				right,
+				bottom;
+	int			block,
+				line,
+				word;
+	char	   *text;
+} DocWord;
+
+extern DocWord *imgtrans_doc_words(ImgDoc *doc, int page, int *nwords);
+
 struct ArrayType;
 extern int *doc_pages_list(struct ArrayType *pages, int npages);
 
