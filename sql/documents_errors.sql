@@ -26,6 +26,7 @@ SELECT what, try_hint(q) AS result FROM (VALUES
   ('page 2 of an image', $$SELECT imgtrans_page_image(fx('hello.png'), 2)$$),
   ('dpi too high',       $$SELECT imgtrans_page_image(fx('born.pdf'), 1, 5000)$$),
   ('dpi too low',        $$SELECT * FROM imgtrans_doc_info(fx('born.pdf'), 10)$$),
+  ('dpi 0',              $$SELECT * FROM imgtrans_doc_info(fx('born.pdf'), 0)$$),
   ('empty',              $$SELECT * FROM imgtrans_doc_info(''::bytea)$$),
   ('not a document',     $$SELECT * FROM imgtrans_doc_info(fx('random.bin'))$$),
   ('image bomb',         $$SELECT imgtrans_page_image(fx('bomb.png'), 1)$$),

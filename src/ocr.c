@@ -8,7 +8,10 @@
  * recognition with a cancel monitor, and extract the output; PG_FINALLY
  * frees every tesseract and leptonica object and restores the variables,
  * whether the call succeeded, failed or was cancelled.  A cancelled
- * recognition's partial results are cleared with the engine.
+ * recognition's partial results are cleared with the engine.  A PDF or
+ * multi-page TIFF (src/document/) runs that path once per page, freeing
+ * each page before the next; the document is closed in the same
+ * PG_FINALLY.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

@@ -62,12 +62,10 @@ imgtrans_doc_kind(const bytea *data)
 	return doc_sniff((const uint8_t *) VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
 }
 
-/* A dpi argument: NULL (0 here) means imgtrans.pdf_dpi. */
+/* A dpi argument given by a caller (NULL, for imgtrans.pdf_dpi, is not checked). */
 int
 imgtrans_doc_check_dpi(int dpi)
 {
-	if (dpi == 0)
-		return imgtrans_pdf_dpi;
 	if (dpi < IMGTRANS_MIN_DPI || dpi > IMGTRANS_MAX_DPI)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -255,7 +253,7 @@ imgtrans_doc_open(ImgDoc *doc, const bytea *data, int dpi)
 	size_t		len = VARSIZE_ANY_EXHDR(data);
 
 	doc->data = data;
-	doc->dpi = imgtrans_doc_check_dpi(dpi);
+	doc->dpi = dpi > 0 ? dpi : imgtrans_pdf_dpi;
 	doc->kind = doc_sniff(bytes, len);
 	if (doc->kind == DOC_NONE)
 	{
@@ -488,7 +486,8 @@ imgtrans_doc_info(PG_FUNCTION_ARGS)
 	{
 		int			i;
 
-		imgtrans_doc_open(doc, data, PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1));
+		imgtrans_doc_open(doc, data,
+						  PG_ARGISNULL(1) ? 0 : imgtrans_doc_check_dpi(PG_GETARG_INT32(1)));
 		for (i = 0; i < doc->npages; i++)
 		{
 			DocPage    *p = &doc->pages[i];
@@ -542,7 +541,8 @@ imgtrans_page_image(PG_FUNCTION_ARGS)
 	{
 		l_uint8    *buf = NULL;
 
-		imgtrans_doc_open(doc, data, PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
+		imgtrans_doc_open(doc, data,
+						  PG_ARGISNULL(2) ? 0 : imgtrans_doc_check_dpi(PG_GETARG_INT32(2)));
 		pix = imgtrans_doc_page(doc, page);
 		if (pixWriteMemPng(&buf, &png_len, pix, 0) != 0 || buf == NULL)
 			ereport(ERROR,
