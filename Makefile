@@ -49,7 +49,7 @@ EXTRA_CLEAN += test/test_textlayout
 # documents (issue 14): PDFs and multi-page TIFFs as pages, see src/document/README.md.
 # imgtrans.so gets the page layer; poppler (GPL) is linked only into imgtrans_pdf.so,
 # loaded on the first PDF.
-OBJS += src/document/document.o src/document/docparse.o
+OBJS += src/document/document.o src/document/docparse.o src/document/textlayer.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
 REGRESS += documents documents_errors documents_ocr

@@ -74,9 +74,6 @@ typedef struct OcrCall
 
 typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
 
-/* PDF pages with at least this many words take them from the text layer in 'auto' */
-#define AUTO_MIN_PDF_WORDS 3
-
 static void
 check_psm(int psm)
 {
@@ -252,110 +249,16 @@ report_not_pdf(void)
 			 errhint("Images and TIFFs have no text layer: use text_source 'ocr' or 'auto'.")));
 }
 
-/* Joins the text of words[from, to) with spaces, newlines between lines. */
-static Datum
-join_words(const DocWord *words, int from, int to)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	for (i = from; i < to; i++)
-	{
-		if (i > from)
-			appendStringInfoChar(&buf, words[i].line != words[i - 1].line ? '\n' : ' ');
-		appendStringInfoString(&buf, words[i].text);
-	}
-	return CStringGetTextDatum(buf.data);
-}
-
-/* Adds a row for words[from, to) (their union box) at level if asked for. */
-static void
-put_pdf_group(OcrCall *call, ReturnSetInfo *rsinfo, BoxRow *row, OcrLevel level,
-			  const DocWord *words, int from, int to)
-{
-	int			i;
-
-	if (!(call->levels & OCR_LEVEL_BIT(level)))
-		return;
-	row->level = level;
-	row->left = words[from].left;
-	row->top = words[from].top;
-	row->right = words[from].right;
-	row->bottom = words[from].bottom;
-	for (i = from + 1; i < to; i++)
-	{
-		row->left = Min(row->left, words[i].left);
-		row->top = Min(row->top, words[i].top);
-		row->right = Max(row->right, words[i].right);
-		row->bottom = Max(row->bottom, words[i].bottom);
-	}
-	row->conf = 100;
-	row->conf_null = false;
-	row->text = join_words(words, from, to);
-	row->text_null = false;
-	imgtrans_box_put(rsinfo, row);
-}
-
 /*
- * For text_source 'pdf' and 'auto': the rows of a PDF page from its text
- * layer, numbered as tesseract's TSV would (a paragraph per block),
- * confidence 100, boxes in the rasterised page's pixels.  Returns false
- * (nothing emitted) when the page should be OCRed instead: always for
- * non-PDFs, and in 'auto' when the layer has too few words.
+ * For text_source 'pdf' and 'auto': a PDF page's rows from its text layer
+ * (src/document/textlayer.c).  False when the page is to be OCRed.
  */
 static bool
 emit_pdf_words(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	DocPage    *page = &call->doc->pages[call->page_num - 1];
-	DocWord    *words;
-	BoxRow		row = {0};
-	int			n;
-	int			i;
-
-	if (call->doc->kind != DOC_PDF)
-		return false;
-	words = imgtrans_doc_words(call->doc, call->page_num, &n);
-	if (call->text_source == TEXT_SOURCE_AUTO && n < AUTO_MIN_PDF_WORDS)
-		return false;
-	row.page = call->page_num;
-	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
-	{
-		row.level = OCR_LEVEL_PAGE;
-		row.right = page->width;
-		row.bottom = page->height;
-		row.conf = 100;
-		row.text_null = true;
-		imgtrans_box_put(rsinfo, &row);
-	}
-	for (i = 0; i < n; i++)
-	{
-		int			end;
-
-		if (i == 0 || words[i].block != words[i - 1].block)
-		{
-			for (end = i; end < n && words[end].block == words[i].block; end++)
-				;
-			row.block = words[i].block;
-			row.par = row.line = row.word = 0;
-			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_BLOCK, words, i, end);
-			row.par = 1;
-			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_PARA, words, i, end);
-		}
-		if (i == 0 || words[i].block != words[i - 1].block || words[i].line != words[i - 1].line)
-		{
-			for (end = i; end < n && words[end].block == words[i].block &&
-				 words[end].line == words[i].line; end++)
-				;
-			row.line = words[i].line;
-			row.word = 0;
-			put_pdf_group(call, rsinfo, &row, OCR_LEVEL_LINE, words, i, end);
-		}
-		row.word = words[i].word;
-		put_pdf_group(call, rsinfo, &row, OCR_LEVEL_WORD, words, i, i + 1);
-	}
-	return true;
+	return doc_emit_text_layer(call->doc, call->page_num, call->levels,
+							   call->text_source == TEXT_SOURCE_AUTO,
+							   (ReturnSetInfo *) fcinfo->resultinfo);
 }
 
 /*

@@ -73,6 +73,11 @@ typedef struct DocWord
 
 extern DocWord *imgtrans_doc_words(ImgDoc *doc, int page, int *nwords);
 
+/* textlayer.c */
+struct ReturnSetInfo;
+extern bool doc_emit_text_layer(ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
+								struct ReturnSetInfo *rsinfo);
+
 struct ArrayType;
 extern int *doc_pages_list(struct ArrayType *pages, int npages);
 
