@@ -51,23 +51,42 @@ PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"
 SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
 EXTRA_CLEAN += test/render/test_textlayout
 
+# documents (issue 14): PDFs and multi-page TIFFs as pages, see src/document/README.md.
+# imgtrans.so gets the page layer; poppler (GPL) is linked only into imgtrans_pdf.so,
+# loaded on the first PDF.
+OBJS += src/document/document.o src/document/docparse.o src/ocr/textlayer.o
+PDF = imgtrans_pdf
+PDF_OBJS = src/document/pdf.o
+REGRESS += documents documents_errors documents_ocr
+EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/document/test_document
+
 # No LLVM bitcode: Debian's PGXS would require clang for it.
 override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-all: $(ENGINE)$(DLSUFFIX)
+all: $(ENGINE)$(DLSUFFIX) $(PDF)$(DLSUFFIX)
 
 $(ENGINE)$(DLSUFFIX): $(ENGINE_OBJS)
 	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(ENGINE_OBJS) $(LDFLAGS) \
 		$(shell pkg-config --libs tesseract lept) -lgomp -lm
 
-install: install-engine
+src/document/pdf.o: override CPPFLAGS += $(shell pkg-config --cflags poppler-glib cairo)
+
+$(PDF)$(DLSUFFIX): $(PDF_OBJS)
+	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(PDF_OBJS) $(LDFLAGS) \
+		$(shell pkg-config --libs poppler-glib cairo lept)
+
+install: install-engine install-pdf
+install-pdf: $(PDF)$(DLSUFFIX)
+	$(INSTALL_SHLIB) $(PDF)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(PDF)$(DLSUFFIX)'
 install-engine: $(ENGINE)$(DLSUFFIX)
 	$(INSTALL_SHLIB) $(ENGINE)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
-uninstall: uninstall-engine
+uninstall: uninstall-engine uninstall-pdf
+uninstall-pdf:
+	rm -f '$(DESTDIR)$(pkglibdir)/$(PDF)$(DLSUFFIX)'
 uninstall-engine:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
@@ -84,10 +103,15 @@ test/render/test_textlayout: test/render/test_textlayout.c src/render/textlayout
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
 		test/render/test_textlayout.c src/render/textlayout.c -lcmocka -lm
 
-unittest: test/unit_tests test/translate/test_translate test/render/test_textlayout
+test/document/test_document: test/document/test_document.c src/document/docparse.c src/document/docparse.h
+	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ \
+		test/document/test_document.c src/document/docparse.c -lcmocka
+
+unittest: test/unit_tests test/translate/test_translate test/render/test_textlayout test/document/test_document
 	test/unit_tests
 	test/translate/test_translate
 	test/render/test_textlayout
+	test/document/test_document
 
 # libFuzzer harnesses for the header readers and the translation codec
 # (test/fuzz/README.md); not part
@@ -112,4 +136,4 @@ fuzz-run: fuzz
 	cd test/fuzz && ./fuzz_transcodec -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 corpus-transcodec
 
-.PHONY: install-engine uninstall-engine unittest fuzz fuzz-run
+.PHONY: install-engine uninstall-engine install-pdf uninstall-pdf unittest fuzz fuzz-run

@@ -124,7 +124,8 @@ SELECT ocr_text(imgtrans_render(fx('hello.png'),
          (SELECT jsonb_agg(w) FROM imgtrans_ocr(fx('hello.png'), level => 'line') w))) AS retypeset;
 
 -- imgtrans_translated_box is imgtrans_box plus translated, and imgtrans.job_boxes
--- stores the same columns after its keys (three column lists that must agree)
+-- stores the same columns after its keys (three column lists that must agree);
+-- since 0.7.0 imgtrans_box also ends with page_num, which the other two do not have yet
 WITH cols AS (
   SELECT attrelid::regclass::text AS rel, array_agg(attname || ' ' || format_type(atttypid, atttypmod)
                                                     ORDER BY attnum) AS c
@@ -133,7 +134,8 @@ WITH cols AS (
                      'imgtrans.job_boxes'::regclass)
     AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('job_id', 'box_no')
   GROUP BY attrelid)
-SELECT t.c = b.c || 'translated text'::text AS box_plus_translated, t.c = j.c AS same_as_job_boxes
+SELECT t.c = b.c[1:12] || 'translated text'::text AS box_plus_translated, t.c = j.c AS same_as_job_boxes,
+       b.c[13:] = '{"page_num integer"}' AS box_then_page_num
 FROM cols t, cols b, cols j
 WHERE t.rel = 'imgtrans_translated_box' AND b.rel = 'imgtrans_box' AND j.rel = 'imgtrans.job_boxes';
 

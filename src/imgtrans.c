@@ -21,6 +21,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "document/document.h"
 #include "imgtrans.h"
 #include "translate/translate.h"
 #include "jobs/worker.h"
@@ -109,6 +110,7 @@ _PG_init(void)
 	define_gucs();
 	imgtrans_image_init();
 	imgtrans_translate_init();
+	imgtrans_document_init();
 }
 
 /*

@@ -118,7 +118,7 @@ static const char *ocr_sql_fmt =
 "                      coalesce(($4 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
 "                      $4 OPERATOR(pg_catalog.->) 'vars')"
 "  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
-"                       conf, text, bbox, n)";
+"                       conf, text, bbox, page_num, n)";
 
 /* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
 static const char *translate_sql_fmt =

@@ -16,8 +16,8 @@
 void
 imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row)
 {
-	Datum		values[BOX_NCOLS];
-	bool		nulls[BOX_NCOLS] = {false};
+	Datum		values[BOX_NCOLS + 1];
+	bool		nulls[BOX_NCOLS + 1] = {false};
 	BOX		   *bbox = palloc(sizeof(BOX));
 
 	bbox->low.x = row->left;
@@ -39,5 +39,7 @@ imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row)
 	values[10] = row->text;
 	nulls[10] = row->text_null;
 	values[11] = BoxPGetDatum(bbox);
+	/* page_num, since 0.7.0; an older imgtrans_box type reads only BOX_NCOLS */
+	values[BOX_NCOLS] = Int32GetDatum(row->page);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }

@@ -29,10 +29,18 @@ typedef struct BoxRow
 	bool		conf_null;
 	Datum		text;
 	bool		text_null;
+	int			page;			/* page_num: the page of a document, 1 for an image */
 } BoxRow;
 
+/* columns imgtrans_box shares with imgtrans_translated_box; page_num follows */
 #define BOX_NCOLS 12
 
 extern void imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row);
+
+/* textlayer.c: rows from a PDF page's text layer instead of OCR */
+struct ImgDoc;
+struct ReturnSetInfo;
+extern bool doc_emit_text_layer(struct ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
+								struct ReturnSetInfo *rsinfo);
 
 #endif							/* IMGTRANS_BOXES_H */

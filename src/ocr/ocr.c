@@ -8,7 +8,10 @@
  * recognition with a cancel monitor, and extract the output; PG_FINALLY
  * frees every tesseract and leptonica object and restores the variables,
  * whether the call succeeded, failed or was cancelled.  A cancelled
- * recognition's partial results are cleared with the engine.
+ * recognition's partial results are cleared with the engine.  A PDF or
+ * multi-page TIFF (src/document/) runs that path once per page, freeing
+ * each page before the next; the document is closed in the same
+ * PG_FINALLY.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -19,9 +22,11 @@
 #include "utils/builtins.h"
 #include "utils/array.h"
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 
 #include <omp.h>
 
+#include "document/document.h"
 #include "ocr/boxes.h"
 #include "ocr/engine.h"
 #include "imgtrans.h"
@@ -29,6 +34,13 @@
 #include "ocr/preprocess.h"
 
 PG_MODULE_MAGIC;
+
+typedef enum TextSource
+{
+	TEXT_SOURCE_OCR,			/* recognise every page */
+	TEXT_SOURCE_AUTO,			/* a PDF page's text layer where it has enough words */
+	TEXT_SOURCE_PDF				/* a PDF page's text layer only */
+} TextSource;
 
 typedef struct OcrCall
 {
@@ -39,6 +51,13 @@ typedef struct OcrCall
 	unsigned	levels;
 	List	   *vars;			/* of OcrVar, checked */
 	List	   *steps;			/* preprocessing steps, NIL for none */
+	ArrayType  *pages_arg;		/* pages int[], NULL for all */
+	int			dpi;			/* PDF resolution, 0 for imgtrans.pdf_dpi */
+	TextSource	text_source;
+	/* a PDF or TIFF document, NULL for an ordinary image */
+	ImgDoc	   *doc;
+	int			page_num;		/* page being recognised, from 1 */
+	int			page_index;		/* its position in the output, from 0 */
 	/* resources, freed by ocr_cleanup() */
 	Prep		prep;			/* owns the image being recognised */
 	Affine		back;			/* processed -> original coordinates */
@@ -48,8 +67,9 @@ typedef struct OcrCall
 	TessResultIterator *iter;
 	char	   *tess_text;
 	List	   *saved_vars;
-	/* result of a scalar function */
-	Datum		result;
+	/* result of a scalar function: each page's output appended */
+	StringInfoData out;
+	const char *tail;			/* appended after the last page */
 } OcrCall;
 
 typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
@@ -64,15 +84,32 @@ check_psm(int psm)
 				 errhint("Use psm 1 or 3 to 13, as in \"tesseract --help-psm\"; modes 0 and 2 produce no text.")));
 }
 
+static TextSource
+parse_text_source(const char *name)
+{
+	if (strcmp(name, "ocr") == 0)
+		return TEXT_SOURCE_OCR;
+	if (strcmp(name, "auto") == 0)
+		return TEXT_SOURCE_AUTO;
+	if (strcmp(name, "pdf") == 0)
+		return TEXT_SOURCE_PDF;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown text_source \"%s\"", name),
+			 errhint("Use 'ocr' (recognise every page), 'pdf' (a PDF's text layer) or 'auto' (the text layer where a page has one, OCR elsewhere).")));
+	return TEXT_SOURCE_OCR;		/* keep the compiler quiet */
+}
+
 /*
  * Reads the arguments (image, lang, [level,] psm, vars).  Returns false
  * when a non-optional argument is NULL: the function then returns NULL,
  * as a STRICT one would; only vars may be NULL.
  */
 static bool
-ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
+ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_prep)
 {
 	int			psm_arg = has_level ? 3 : 2;
+	int			pages_arg = psm_arg + (has_prep ? 3 : 2);
 	int			i;
 
 	for (i = 0; i <= psm_arg; i++)
@@ -96,8 +133,15 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level)
 	check_psm(call->psm);
 	call->vars = imgtrans_check_vars(PG_ARGISNULL(psm_arg + 1) ? NULL :
 									 PG_GETARG_JSONB_P(psm_arg + 1));
-	if (PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
+	if (has_prep && PG_NARGS() > psm_arg + 2 && !PG_ARGISNULL(psm_arg + 2))
 		call->steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(psm_arg + 2));
+	if (PG_NARGS() > pages_arg && !PG_ARGISNULL(pages_arg))
+		call->pages_arg = PG_GETARG_ARRAYTYPE_P(pages_arg);
+	if (PG_NARGS() > pages_arg + 1 && !PG_ARGISNULL(pages_arg + 1))
+		call->dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(pages_arg + 1));
+	if (has_level && PG_NARGS() > pages_arg + 2 && !PG_ARGISNULL(pages_arg + 2))
+		call->text_source = parse_text_source(text_to_cstring(PG_GETARG_TEXT_PP(pages_arg + 2)));
+	initStringInfo(&call->out);
 	/* the language is checked by engine_acquire() when it loads an engine */
 	return true;
 }
@@ -150,14 +194,12 @@ mean_word_conf(OcrCall *call, int *words)
 }
 
 static void
-ocr_recognize(OcrCall *call)
+ocr_recognize(OcrCall *call, PIX *pix)
 {
 	int			words;
 	double		conf;
 
-	ImgHeader	hdr;
-
-	prep_init(&call->prep, imgtrans_decode(call->image, &hdr));
+	prep_init(&call->prep, pix);
 	call->prep.defer_orient = true;
 	prep_run(&call->prep, call->steps);
 	call->api = engine_acquire(call->lang);
@@ -199,16 +241,78 @@ ocr_cleanup(OcrCall *call)
 }
 
 static void
+report_not_pdf(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("text_source 'pdf' needs a PDF"),
+			 errhint("Images and TIFFs have no text layer: use text_source 'ocr' or 'auto'.")));
+}
+
+/*
+ * For text_source 'pdf' and 'auto': a PDF page's rows from its text layer
+ * (src/document/textlayer.c).  False when the page is to be OCRed.
+ */
+static bool
+emit_pdf_words(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	return doc_emit_text_layer(call->doc, call->page_num, call->levels,
+							   call->text_source == TEXT_SOURCE_AUTO,
+							   (ReturnSetInfo *) fcinfo->resultinfo);
+}
+
+/*
+ * An ordinary image is recognised as before (page 1); a PDF or TIFF page
+ * by page, in the order of pages (all when NULL), each page's resources
+ * freed before the next.
+ */
+static void
 ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 {
+	call->page_num = 1;
+	if (imgtrans_doc_kind(call->image) != DOC_NONE)
+		call->doc = palloc0(sizeof(ImgDoc));
 	PG_TRY();
 	{
-		ocr_recognize(call);
-		emit(call, fcinfo);
+		if (call->doc == NULL)
+		{
+			ImgHeader	hdr;
+
+			if (call->pages_arg)
+				(void) doc_pages_list(call->pages_arg, 1);
+			if (call->text_source == TEXT_SOURCE_PDF)
+				report_not_pdf();
+			ocr_recognize(call, imgtrans_decode(call->image, &hdr));
+			emit(call, fcinfo);
+		}
+		else
+		{
+			int			npages;
+			int		   *pages;
+			int			i;
+
+			imgtrans_doc_open(call->doc, call->image, call->dpi);
+			if (call->text_source == TEXT_SOURCE_PDF && call->doc->kind != DOC_PDF)
+				report_not_pdf();
+			pages = call->pages_arg ? doc_pages_list(call->pages_arg, call->doc->npages) : NULL;
+			npages = pages ? ARR_DIMS(call->pages_arg)[0] : call->doc->npages;
+			for (i = 0; i < npages; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
+				call->page_index = i;
+				call->page_num = pages ? pages[i] : i + 1;
+				if (call->text_source != TEXT_SOURCE_OCR && emit_pdf_words(call, fcinfo))
+					continue;
+				ocr_recognize(call, imgtrans_doc_page(call->doc, call->page_num));
+				emit(call, fcinfo);
+				ocr_cleanup(call);
+			}
+		}
 	}
 	PG_FINALLY();
 	{
 		ocr_cleanup(call);
+		imgtrans_doc_close(call->doc);
 	}
 	PG_END_TRY();
 }
@@ -278,6 +382,8 @@ emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 	TessPageIterator *pit;
 	BoxRow		row = {0};
 
+	row.page = call->page_num;
+
 	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
 	{
 		row.level = OCR_LEVEL_PAGE;
@@ -320,24 +426,36 @@ emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 	} while (TessPageIteratorNext(pit, RIL_WORD));
 }
 
+/* Like tesseract's CLI: a form feed between pages (none after the last). */
 static void
 emit_text(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	call->result = take_tess_text(call, TessBaseAPIGetUTF8Text(call->api));
+	if (call->page_index > 0)
+		appendStringInfoChar(&call->out, '\f');
+	call->tess_text = TessBaseAPIGetUTF8Text(call->api);
+	if (call->tess_text)
+		appendStringInfoString(&call->out, call->tess_text);
+	TessDeleteText(call->tess_text);
+	call->tess_text = NULL;
 }
 
 /*
- * hOCR, ALTO and TSV come from tesseract as one page; the result is that
- * page between a document head and tail.
+ * hOCR, ALTO and TSV come from tesseract one page at a time, numbered with
+ * the document's page number; the result is the pages between a document
+ * head (added before the first page) and tail (added by ocr_scalar).
  */
 static void
 emit_page(OcrCall *call, char *(*page) (TessBaseAPI *, int), const char *head,
 		  const char *tail)
 {
-	call->tess_text = page(call->api, 0);
-	call->result = CStringGetTextDatum(psprintf("%s%s%s", head,
-												call->tess_text ? call->tess_text : "",
-												tail));
+	if (call->page_index == 0)
+		appendStringInfoString(&call->out, head);
+	call->tess_text = page(call->api, call->page_num - 1);
+	if (call->tess_text)
+		appendStringInfoString(&call->out, call->tess_text);
+	TessDeleteText(call->tess_text);
+	call->tess_text = NULL;
+	call->tail = tail;
 }
 
 static void
@@ -394,32 +512,37 @@ imgtrans_ocr_impl(PG_FUNCTION_ARGS)
 	OcrCall    *call = palloc0(sizeof(OcrCall));
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (!ocr_parse_args(fcinfo, call, true))
+	if (!ocr_parse_args(fcinfo, call, true, true))
 		return (Datum) 0;
 	ocr_execute(call, emit_boxes, fcinfo);
 	return (Datum) 0;
 }
 
-/* The scalar functions: (image, lang, psm, vars) returns text. */
+/*
+ * The scalar functions: (image, lang, psm, vars[, preprocess], pages)
+ * returns text.
+ */
 static Datum
-ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit)
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
 
-	if (!ocr_parse_args(fcinfo, call, false))
+	if (!ocr_parse_args(fcinfo, call, false, has_prep))
 		PG_RETURN_NULL();
 	ocr_execute(call, emit, fcinfo);
-	return call->result;
+	if (call->tail)
+		appendStringInfoString(&call->out, call->tail);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(call->out.data, call->out.len));
 }
 
-#define OCR_SCALAR(fn, emit) \
+#define OCR_SCALAR(fn, emit, has_prep) \
 	Datum		fn(PG_FUNCTION_ARGS); \
-	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit); }
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep); }
 
-OCR_SCALAR(imgtrans_ocr_text_impl, emit_text)
-OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr)
-OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto)
-OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv)
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true)
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false)
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false)
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false)
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the

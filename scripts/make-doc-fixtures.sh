@@ -1,0 +1,127 @@
+#!/bin/sh
+# make-doc-fixtures.sh - regenerate the document test fixtures (PDFs and
+# multi-page TIFFs) in test/fixtures/, from the image fixtures made by
+# scripts/make-fixtures.sh and from known text.
+#
+# Usage:  scripts/make-doc-fixtures.sh [OUTDIR]   (default test/fixtures)
+#
+# Requirements (Debian 12): img2pdf, imagemagick, python3-reportlab.
+# Deterministic: img2pdf --nodate, reportlab in invariant mode, TIFFs
+# written with -strip; bad files are written byte by byte by python3.
+#
+#   born.pdf        born-digital, 2 US-letter pages of known text (reportlab,
+#                   Helvetica 24 pt); the text is in born.gt.txt, page 1
+#                   then a form feed then page 2
+#   mixed.pdf       page 1 born-digital text, page 2 only the image doc.png
+#                   (at 300 dpi): a page that must be OCRed
+#   scan.pdf        img2pdf of hello.png and doc.png: a scanned document
+#   pages.tif       hello.png, doc.png, cheque.png as a 3-page LZW TIFF
+#   encrypted.pdf   born.pdf's first page encrypted with user password "secret"
+#   truncated.pdf   the first half of born.pdf
+#   corrupt.pdf     a PDF header, garbage and an %%EOF marker
+#   nopages.pdf     a well-formed PDF whose page tree has no pages
+#   bomb-page.pdf   one page declared 14400 x 14400 points (200 x 200 inches,
+#                   60000 x 60000 px at 300 dpi), 600 bytes
+#   truncated.tif   the first 3000 bytes of pages.tif
+#   cycle.tif       a 2-page TIFF whose 2nd directory points back at the 1st
+set -eu
+export LC_ALL=C
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$HERE/../test/fixtures}
+CONVERT=${CONVERT:-convert}
+PYTHON=${PYTHON:-/usr/bin/python3}   # Debian's, which sees python3-reportlab
+cd "$OUT"
+
+img2pdf --nodate -o scan.pdf hello.png doc.png
+$CONVERT hello.png doc.png cheque.png -strip -compress lzw pages.tif
+
+"$PYTHON" - <<'PY'
+from reportlab.pdfgen import canvas
+from reportlab.lib.pagesizes import letter
+from reportlab import rl_config
+rl_config.invariant = 1
+
+pages = [
+    ["The quick brown fox jumps over the lazy dog.",
+     "Invoice number 4711 dated 2024-03-15.",
+     "",
+     "Total amount due: 1234.56 EUR"],
+    ["Second page of the document.",
+     "Pay to the order of Jane Doe."],
+]
+
+def text_page(c, lines):
+    y = 720
+    for line in lines:
+        if line:
+            c.setFont("Helvetica", 24)
+            c.drawString(72, y, line)
+        y -= 36
+    c.showPage()
+
+c = canvas.Canvas("born.pdf", pagesize=letter)
+for p in pages:
+    text_page(c, p)
+c.save()
+with open("born.gt.txt", "w") as f:
+    f.write("\f".join("\n".join(l for l in p if l) + "\n" for p in pages))
+
+c = canvas.Canvas("mixed.pdf", pagesize=letter)
+text_page(c, pages[0])
+# doc.png is 300 dpi: draw it at its own size in points
+from reportlab.lib.utils import ImageReader
+img = ImageReader("doc.png")
+w, h = img.getSize()
+c.drawImage(img, 0, 792 - h * 72 / 300, w * 72 / 300, h * 72 / 300)
+c.showPage()
+c.save()
+
+c = canvas.Canvas("encrypted.pdf", pagesize=letter, encrypt="secret")
+text_page(c, pages[0])
+c.save()
+
+born = open("born.pdf", "rb").read()
+open("truncated.pdf", "wb").write(born[: len(born) // 2])
+open("corrupt.pdf", "wb").write(b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
+
+def pdf(objs):
+    """a minimal PDF with a correct xref table"""
+    out = b"%PDF-1.4\n"
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+open("nopages.pdf", "wb").write(pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                     b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+open("bomb-page.pdf", "wb").write(pdf([
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Contents 4 0 R >>",
+    b"<< /Length 0 >>\nstream\n\nendstream"]))
+
+tif = open("pages.tif", "rb").read()
+open("truncated.tif", "wb").write(tif[:3000])
+
+import struct
+def ifd(entries, next_off):
+    b = struct.pack("<H", len(entries))
+    for tag, typ, val in entries:
+        b += struct.pack("<HHII", tag, typ, 1, val)
+    return b + struct.pack("<I", next_off)
+# two 1x1 8-bit gray pages; the pixel byte sits at offset 8
+ents = [(256, 4, 1), (257, 4, 1), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+        (273, 4, 8), (277, 3, 1), (278, 4, 1), (279, 4, 1)]
+first = 10
+second = first + 2 + 12 * len(ents) + 4
+data = b"II*\x00" + struct.pack("<I", first) + b"\xff\x00"
+data += ifd(ents, second) + ifd(ents, first)
+open("cycle.tif", "wb").write(data)
+PY
+ls -l born.pdf mixed.pdf scan.pdf pages.tif encrypted.pdf truncated.pdf corrupt.pdf \
+  nopages.pdf bomb-page.pdf truncated.tif cycle.tif

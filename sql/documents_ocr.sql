@@ -1,0 +1,87 @@
+-- OCR of documents: every page of a PDF or multi-page TIFF, or the pages
+-- asked for; box rows carry page_num; text outputs separate pages as the
+-- tesseract CLI does.  test/t/documents_cli.sh compares text, TSV and hOCR
+-- with the CLI byte for byte.
+
+-- box rows: page_num is the document's page; numbering restarts on each page
+SELECT page_num, level, block_num, par_num, line_num, word_num, x, y, width, height, text
+FROM imgtrans_ocr(fx('scan.pdf'), level => 'all')
+WHERE level IN ('page', 'block', 'line');
+SELECT page_num, count(*) AS words,
+       string_agg(text, ' ') FILTER (WHERE block_num = 1 AND line_num = 1) AS first_line
+FROM imgtrans_ocr(fx('pages.tif')) WHERE btrim(text) <> '' GROUP BY 1 ORDER BY 1;
+-- an image is page 1, and its rows are those of before (plus page_num)
+SELECT count(*) AS rows, min(page_num) AS min_page, max(page_num) AS max_page FROM imgtrans_ocr(fx('doc.png'), level => 'all');
+-- the pages asked for, in the order asked for
+SELECT page_num, x, y, width, height FROM imgtrans_ocr(fx('pages.tif'), level => 'page', pages => '{3,1}');
+SELECT count(*) AS rows FROM imgtrans_ocr(fx('hello.png'), pages => '{1}');
+-- a page that is only an image inside a PDF is OCRed, not reported empty
+SELECT page_num, count(*) AS words FROM imgtrans_ocr(fx('mixed.pdf')) GROUP BY 1 ORDER BY 1;
+-- the same page at another resolution: boxes scale with it
+SELECT page_num, x, y, width, height, text FROM imgtrans_ocr(fx('scan.pdf'), pages => '{1}', dpi => 150);
+
+-- text: a form feed between pages, as "tesseract FILE -" prints a multi-page TIFF
+SELECT imgtrans_ocr_text(fx('scan.pdf'));
+SELECT array_length(string_to_array(imgtrans_ocr_text(fx('pages.tif')), E'\f'), 1) AS text_pages,
+       imgtrans_ocr_text(fx('pages.tif'), pages => '{2}') = imgtrans_ocr_text(fx('doc.png')) AS page2_is_doc,
+       imgtrans_ocr_text(fx('scan.pdf')) = imgtrans_ocr_text(fx('pages.tif'), pages => '{1,2}') AS pdf_equals_tiff;
+-- hOCR: one ocr_page per page, numbered with the document's pages; ALTO: one Page per page
+SELECT (xpath('//x:div[@class="ocr_page"]/@id', imgtrans_ocr_hocr(fx('pages.tif'), pages => '{1,3}')::xml,
+              ARRAY[ARRAY['x', 'http://www.w3.org/1999/xhtml']]))::text[] AS hocr_pages;
+SELECT array_length(xpath('//a:Page', imgtrans_ocr_alto(fx('pages.tif'))::xml,
+              ARRAY[ARRAY['a', 'http://www.loc.gov/standards/alto/ns-v3#']]), 1) AS alto_pages;
+-- TSV: one header, page_num the document's page
+SELECT split_part(l, E'\t', 2) AS page_num, count(*) AS tsv_rows
+FROM unnest(string_to_array(rtrim(imgtrans_ocr_tsv(fx('scan.pdf'), pages => '{2,1}'), E'\n'), E'\n')) l
+GROUP BY 1 ORDER BY 1;
+
+-- bad pages: an ERROR before any OCR, and the backend goes on working
+SELECT what, try(q) AS result FROM (VALUES
+  ('page 4 of 3',     $$SELECT * FROM imgtrans_ocr(fx('pages.tif'), pages => '{1,4}')$$),
+  ('page 0',          $$SELECT imgtrans_ocr_text(fx('scan.pdf'), pages => '{0}')$$),
+  ('page 2 of image', $$SELECT imgtrans_ocr_text(fx('hello.png'), pages => '{2}')$$),
+  ('twice',           $$SELECT imgtrans_ocr_tsv(fx('scan.pdf'), pages => '{1,1}')$$),
+  ('NULL page',       $$SELECT imgtrans_ocr_hocr(fx('scan.pdf'), pages => '{1,NULL}')$$),
+  ('empty',           $$SELECT imgtrans_ocr_alto(fx('scan.pdf'), pages => '{}')$$),
+  ('2-D',             $$SELECT imgtrans_ocr_text(fx('scan.pdf'), pages => '{{1},{2}}')$$),
+  ('dpi 10',          $$SELECT imgtrans_ocr_text(fx('scan.pdf'), dpi => 10)$$),
+  ('bomb page',       $$SELECT imgtrans_ocr_text(fx('bomb-page.pdf'))$$),
+  ('encrypted',       $$SELECT * FROM imgtrans_ocr(fx('encrypted.pdf'))$$),
+  ('truncated tiff',  $$SELECT * FROM imgtrans_ocr(fx('truncated.tif'))$$)
+) AS t(what, q);
+SET imgtrans.max_pages = 2;
+SELECT try($$SELECT imgtrans_ocr_text(fx('pages.tif'))$$) AS over_max_pages;
+RESET imgtrans.max_pages;
+-- statement_timeout stops a document between (and inside) pages
+SET statement_timeout = '200ms';
+SELECT imgtrans_ocr_text(fx('pages.tif'));
+RESET statement_timeout;
+SELECT imgtrans_ocr_text(fx('pages.tif'), pages => '{1}') AS after_errors;
+
+-- born-digital pages: words straight from the PDF's text layer (confidence 100),
+-- in the pixels of the rasterised page, numbered as tesseract's TSV would
+SELECT page_num, level, block_num, par_num, line_num, word_num, x, y, width, height, conf, text
+FROM imgtrans_ocr(fx('born.pdf'), level => 'all', text_source => 'pdf')
+WHERE level <> 'word' OR word_num <= 2;
+-- the words are the document's source text
+SELECT string_agg(text, ' ' ORDER BY page_num, block_num, line_num, word_num)
+       = btrim(regexp_replace(convert_from(fx('born.gt.txt'), 'UTF8'), '\s+', ' ', 'g')) AS words_are_source
+FROM imgtrans_ocr(fx('born.pdf'), text_source => 'pdf');
+-- the same words where OCR finds them: each PDF box overlaps its OCR box
+SELECT count(*) AS words, count(*) FILTER (WHERE o.bbox && p.bbox) AS boxes_overlap
+FROM imgtrans_ocr(fx('born.pdf'), pages => '{1}') o
+JOIN imgtrans_ocr(fx('born.pdf'), pages => '{1}', text_source => 'pdf') p USING (block_num, line_num, word_num, text);
+-- and they scale with dpi like OCR boxes do
+SELECT x, y, width, height FROM imgtrans_ocr(fx('born.pdf'), pages => '{2}', dpi => 150, text_source => 'pdf') WHERE word_num = 1;
+-- mixed: 'auto' takes page 1 from its text layer and OCRs the image-only page 2;
+-- 'pdf' gives page 2 only its page row; 'ocr' recognises both
+SELECT ts, page_num, count(*) FILTER (WHERE level = 'word') AS words, min(conf) = 100 AS conf_100
+FROM unnest(ARRAY['auto', 'pdf', 'ocr']) ts, imgtrans_ocr(fx('mixed.pdf'), level => 'all', text_source => ts)
+GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT what, try(q) AS result FROM (VALUES
+  ('unknown source',  $$SELECT * FROM imgtrans_ocr(fx('born.pdf'), text_source => 'text')$$),
+  ('pdf of an image', $$SELECT * FROM imgtrans_ocr(fx('hello.png'), text_source => 'pdf')$$),
+  ('pdf of a tiff',   $$SELECT * FROM imgtrans_ocr(fx('pages.tif'), text_source => 'pdf')$$)
+) AS t(what, q);
+-- 'auto' on images and TIFFs is OCR
+SELECT count(*) AS rows FROM imgtrans_ocr(fx('hello.png'), text_source => 'auto');

@@ -1,0 +1,127 @@
+/*-------------------------------------------------------------------------
+ * textlayer.c
+ *	  imgtrans_box rows from a PDF page's text layer (text_source 'pdf' and
+ *	  'auto' of imgtrans_ocr), in imgtrans.so.
+ *
+ * The words come from imgtrans_doc_words() already in the pixels of the
+ * page rasterised at the document's resolution, so they are in the same
+ * coordinate system as OCR of that page.  This file never rasterises nor
+ * OCRs anything, and never talks to poppler directly.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "ocr/boxes.h"
+#include "document/document.h"
+
+/* PDF pages with at least this many words take them from the text layer in 'auto' */
+#define AUTO_MIN_PDF_WORDS 3
+
+/* Joins the text of words[from, to) with spaces, newlines between lines. */
+static Datum
+join_words(const DocWord *words, int from, int to)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = from; i < to; i++)
+	{
+		if (i > from)
+			appendStringInfoChar(&buf, words[i].line != words[i - 1].line ? '\n' : ' ');
+		appendStringInfoString(&buf, words[i].text);
+	}
+	return CStringGetTextDatum(buf.data);
+}
+
+/* Adds a row for words[from, to) (their union box) at level if asked for. */
+static void
+put_group(unsigned levels, ReturnSetInfo *rsinfo, BoxRow *row, OcrLevel level,
+		  const DocWord *words, int from, int to)
+{
+	int			i;
+
+	if (!(levels & OCR_LEVEL_BIT(level)))
+		return;
+	row->level = level;
+	row->left = words[from].left;
+	row->top = words[from].top;
+	row->right = words[from].right;
+	row->bottom = words[from].bottom;
+	for (i = from + 1; i < to; i++)
+	{
+		row->left = Min(row->left, words[i].left);
+		row->top = Min(row->top, words[i].top);
+		row->right = Max(row->right, words[i].right);
+		row->bottom = Max(row->bottom, words[i].bottom);
+	}
+	row->conf = 100;
+	row->conf_null = false;
+	row->text = join_words(words, from, to);
+	row->text_null = false;
+	imgtrans_box_put(rsinfo, row);
+}
+
+/*
+ * The rows of PDF page page_num from its text layer, numbered as
+ * tesseract's TSV would (a paragraph per block), confidence 100, boxes in
+ * the rasterised page's pixels, for the levels in the OCR_LEVEL_BIT mask.
+ * Returns false (nothing emitted) when the page should be OCRed instead:
+ * always for non-PDFs, and with auto_mode when the layer has too few words.
+ */
+bool
+doc_emit_text_layer(ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
+					ReturnSetInfo *rsinfo)
+{
+	DocPage    *page = &doc->pages[page_num - 1];
+	DocWord    *words;
+	BoxRow		row = {0};
+	int			n;
+	int			i;
+
+	if (doc->kind != DOC_PDF)
+		return false;
+	words = imgtrans_doc_words(doc, page_num, &n);
+	if (auto_mode && n < AUTO_MIN_PDF_WORDS)
+		return false;
+	row.page = page_num;
+	if (levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
+	{
+		row.level = OCR_LEVEL_PAGE;
+		row.right = page->width;
+		row.bottom = page->height;
+		row.conf = 100;
+		row.text_null = true;
+		imgtrans_box_put(rsinfo, &row);
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			end;
+
+		if (i == 0 || words[i].block != words[i - 1].block)
+		{
+			for (end = i; end < n && words[end].block == words[i].block; end++)
+				;
+			row.block = words[i].block;
+			row.par = row.line = row.word = 0;
+			put_group(levels, rsinfo, &row, OCR_LEVEL_BLOCK, words, i, end);
+			row.par = 1;
+			put_group(levels, rsinfo, &row, OCR_LEVEL_PARA, words, i, end);
+		}
+		if (i == 0 || words[i].block != words[i - 1].block || words[i].line != words[i - 1].line)
+		{
+			for (end = i; end < n && words[end].block == words[i].block &&
+				 words[end].line == words[i].line; end++)
+				;
+			row.line = words[i].line;
+			row.word = 0;
+			put_group(levels, rsinfo, &row, OCR_LEVEL_LINE, words, i, end);
+		}
+		row.word = words[i].word;
+		put_group(levels, rsinfo, &row, OCR_LEVEL_WORD, words, i, i + 1);
+	}
+	return true;
+}
