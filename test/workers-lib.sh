@@ -18,7 +18,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-ok_rc() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+ok_rc() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; return 1; fi; }
 
 is() {  # is GOT EXPECTED NAME
   if [ "$1" = "$2" ]; then ok "$3"
