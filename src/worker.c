@@ -14,7 +14,10 @@
  *
  * DROP DATABASE of the workers' database must not wait for them: every
  * backend has the library (it is preloaded), and its utility hook stops
- * the workers and pauses the launcher before the drop runs.
+ * the workers and pauses the launcher before the drop runs.  Every stop
+ * bumps the restart generation; a worker is launched with the generation
+ * the launcher saw and exits as it takes its slot if that is no longer
+ * current, so a worker still starting when the stop came cannot escape it.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

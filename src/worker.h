@@ -52,7 +52,7 @@ typedef struct ImgtransShared
 	slock_t		mutex;
 	Oid			dboid;			/* database the workers connect to */
 	Latch	   *launcher_latch;
-	uint32		generation;		/* bumped by imgtrans_worker_restart() */
+	uint32		generation;		/* bumped by every stop: restart, DROP DATABASE */
 	TimestampTz paused_until;	/* no new workers before (DROP DATABASE) */
 	int			nslots;
 	WorkerSlot	slots[FLEXIBLE_ARRAY_MEMBER];
