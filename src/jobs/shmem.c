@@ -60,33 +60,55 @@ imgtrans_shmem_startup(void)
 	LWLockRelease(AddinShmemInitLock);
 }
 
+/*
+ * Frees this worker's slot at exit and wakes the launcher, so the slot is
+ * refilled at once even when the postmaster's exit notice goes elsewhere
+ * (a launcher started after this worker).
+ */
 static void
 slot_detach(int code, Datum arg)
 {
 	WorkerSlot *slot = &imgtrans_shared->slots[DatumGetInt32(arg)];
+	Latch	   *launcher = NULL;
 
 	SpinLockAcquire(&imgtrans_shared->mutex);
 	if (slot->pid == MyProcPid)
+	{
 		memset(slot, 0, sizeof(*slot));
+		launcher = imgtrans_shared->launcher_latch;
+	}
 	SpinLockRelease(&imgtrans_shared->mutex);
+	if (launcher != NULL)
+		SetLatch(launcher);
 }
 
 /*
- * Registers this process as job worker number slot until it exits; false
- * if a live worker holds the slot (started by an earlier launcher).
+ * Registers this process as job worker number slot until it exits.  False
+ * if a live worker holds the slot (started by an earlier launcher), or if
+ * generation, the one the launcher started this worker for, is no longer
+ * current: a restart or DROP DATABASE came after the launcher decided to
+ * start it, and the stop that came with it could not reach a process that
+ * had no slot yet.  Both checks and the claim are one step under the
+ * spinlock, so imgtrans_stop_workers() either sees this worker in its slot
+ * or this worker sees the new generation.
  */
 bool
-imgtrans_slot_attach(int slot)
+imgtrans_slot_attach(int slot, uint32 generation)
 {
 	WorkerSlot *s = &imgtrans_shared->slots[slot];
+	bool		stale;
 
 	SpinLockAcquire(&imgtrans_shared->mutex);
-	if (s->pid != 0)
+	stale = imgtrans_shared->generation != generation;
+	if (stale || s->pid != 0)
 	{
 		SpinLockRelease(&imgtrans_shared->mutex);
+		elog(DEBUG1, "imgtrans worker %d exits: %s", slot,
+			 stale ? "started before a restart or DROP DATABASE" : "slot taken");
 		return false;
 	}
 	s->pid = MyProcPid;
+	s->generation = generation;
 	s->latch = MyLatch;
 	s->job = 0;
 	s->since = GetCurrentTimestamp();
@@ -201,7 +223,11 @@ imgtrans_wake_at_commit(void)
 
 /*
  * Tells every job worker to exit: after its current job, or at once with
- * SIGTERM when terminate.  The launcher starts no new ones for pause_ms.
+ * SIGTERM when terminate.  The launcher starts no new ones for pause_ms
+ * (a pause already running is never shortened: a restart during DROP
+ * DATABASE must not start workers in the database being dropped).  Workers
+ * started but not yet in their slot exit when they attach, as the
+ * generation changed.
  */
 void
 imgtrans_stop_workers(bool terminate, int pause_ms)
@@ -213,7 +239,8 @@ imgtrans_stop_workers(bool terminate, int pause_ms)
 	SpinLockAcquire(&imgtrans_shared->mutex);
 	imgtrans_shared->generation++;
 	imgtrans_shared->paused_until =
-		TimestampTzPlusMilliseconds(GetCurrentTimestamp(), pause_ms);
+		Max(imgtrans_shared->paused_until,
+			TimestampTzPlusMilliseconds(GetCurrentTimestamp(), pause_ms));
 	for (i = 0; i < imgtrans_shared->nslots; i++)
 		if (imgtrans_shared->slots[i].pid != 0)
 			pids[n++] = imgtrans_shared->slots[i].pid;
@@ -233,4 +260,32 @@ imgtrans_generation(void)
 	g = imgtrans_shared->generation;
 	SpinLockRelease(&imgtrans_shared->mutex);
 	return g;
+}
+
+/*
+ * The current generation and pause, read together: workers the launcher
+ * starts for this generation are stopped by any later restart or DROP.
+ */
+uint32
+imgtrans_launcher_state(TimestampTz *paused_until)
+{
+	uint32		g;
+
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	g = imgtrans_shared->generation;
+	*paused_until = imgtrans_shared->paused_until;
+	SpinLockRelease(&imgtrans_shared->mutex);
+	return g;
+}
+
+/* The pid of the worker in slot, 0 if it is empty. */
+pid_t
+imgtrans_slot_pid(int slot)
+{
+	pid_t		pid;
+
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	pid = imgtrans_shared->slots[slot].pid;
+	SpinLockRelease(&imgtrans_shared->mutex);
+	return pid;
 }

@@ -14,7 +14,10 @@
  *
  * DROP DATABASE of the workers' database must not wait for them: every
  * backend has the library (it is preloaded), and its utility hook stops
- * the workers and pauses the launcher before the drop runs.
+ * the workers and pauses the launcher before the drop runs.  Every stop
+ * bumps the restart generation; a worker is launched with the generation
+ * the launcher saw and exits as it takes its slot if that is no longer
+ * current, so a worker still starting when the stop came cannot escape it.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -43,6 +46,7 @@
 #define IDLE_TIMEOUT_MS 10000		/* longest sleep of launcher and workers */
 #define ERROR_PAUSE_MS 1000			/* pause after an unexpected error */
 #define DROPDB_PAUSE_MS 15000		/* no workers while DROP DATABASE runs */
+#define START_TIMEOUT_MS IDLE_TIMEOUT_MS	/* a worker not in its slot by then is lost */
 
 int			imgtrans_workers = 2;
 char	   *imgtrans_database = NULL;
@@ -232,23 +236,22 @@ lookup_database(void)
 	return dboid;
 }
 
-static bool
-slot_is_taken(int i)
+/* A job worker the launcher started: its handle, and when it asked for it. */
+typedef struct LaunchedWorker
 {
-	pid_t		pid;
-
-	SpinLockAcquire(&imgtrans_shared->mutex);
-	pid = imgtrans_shared->slots[i].pid;
-	SpinLockRelease(&imgtrans_shared->mutex);
-	return pid != 0;
-}
+	BackgroundWorkerHandle *handle;
+	TimestampTz registered;
+	bool		attached;		/* seen in its slot */
+} LaunchedWorker;
 
 static BackgroundWorkerHandle *
-start_worker(int i, Oid dboid)
+start_worker(int i, Oid dboid, uint32 generation)
 {
 	BackgroundWorker bgw = {0};
 	BackgroundWorkerHandle *handle;
+	WorkerStart ws = {dboid, generation};
 
+	StaticAssertStmt(sizeof(WorkerStart) <= BGW_EXTRALEN, "WorkerStart must fit in bgw_extra");
 	bgw.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
 	bgw.bgw_start_time = BgWorkerStart_RecoveryFinished;
 	bgw.bgw_restart_time = BGW_NEVER_RESTART;
@@ -257,7 +260,7 @@ start_worker(int i, Oid dboid)
 	snprintf(bgw.bgw_name, BGW_MAXLEN, "imgtrans worker %d", i);
 	strlcpy(bgw.bgw_type, "imgtrans worker", BGW_MAXLEN);
 	bgw.bgw_main_arg = Int32GetDatum(i);
-	memcpy(bgw.bgw_extra, &dboid, sizeof(Oid));
+	memcpy(bgw.bgw_extra, &ws, sizeof(ws));
 	bgw.bgw_notify_pid = MyProcPid;
 	if (!RegisterDynamicBackgroundWorker(&bgw, &handle))
 	{
@@ -269,20 +272,80 @@ start_worker(int i, Oid dboid)
 	return handle;
 }
 
-/* Starts the workers that are not running; returns how long to sleep. */
+/*
+ * Whether the worker launched for slot i still counts: false once it has
+ * exited, or when it has not taken its slot within START_TIMEOUT_MS (then
+ * it is told to stop, as a worker that never starts must not keep its slot
+ * empty for good).  *wake_ms is lowered to when the latter is due.
+ */
+static bool
+worker_pending_or_running(int i, LaunchedWorker *w, TimestampTz now, long *wake_ms)
+{
+	pid_t		pid = 0;
+	BgwHandleStatus status;
+	long		waited;
+
+	if (w->handle == NULL)
+		return false;
+	status = GetBackgroundWorkerPid(w->handle, &pid);
+	if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED)
+	{
+		pfree(w->handle);
+		w->handle = NULL;
+		return false;
+	}
+	if (status == BGWH_STARTED && imgtrans_slot_pid(i) == pid)
+	{
+		w->attached = true;
+		return true;			/* running in its slot */
+	}
+	if (w->attached)
+	{
+		/* it has left its slot and is exiting: the slot is free */
+		pfree(w->handle);
+		w->handle = NULL;
+		return false;
+	}
+
+	waited = TimestampDifferenceMilliseconds(w->registered, now);
+	if (waited < START_TIMEOUT_MS)
+	{
+		*wake_ms = Min(*wake_ms, START_TIMEOUT_MS - waited + 1);
+		return true;			/* starting */
+	}
+	ereport(LOG,
+			(errmsg("imgtrans launcher: job worker %d did not take its slot within %d ms; starting another",
+					i, START_TIMEOUT_MS)));
+	TerminateBackgroundWorker(w->handle);
+	pfree(w->handle);
+	w->handle = NULL;
+	return false;
+}
+
+/*
+ * Starts the workers that are not running; returns how long to sleep.
+ *
+ * Every slot is looked at on every call, whatever woke the launcher, and
+ * the launcher never sleeps longer than IDLE_TIMEOUT_MS: an exit notice
+ * that is lost or goes to an earlier launcher delays a restart by one
+ * timeout at most.  The generation is read with the pause, before the
+ * database is looked up: if a restart or DROP DATABASE comes after that,
+ * the workers started here exit as they attach (imgtrans_slot_attach).
+ */
 static long
-launcher_tick(BackgroundWorkerHandle **handles, bool *warned)
+launcher_tick(LaunchedWorker *workers, bool *warned)
 {
 	TimestampTz paused_until;
+	TimestampTz now;
+	uint32		generation;
 	Oid			dboid;
-	pid_t		pid;
+	long		wake_ms = IDLE_TIMEOUT_MS;
 	int			i;
 
-	SpinLockAcquire(&imgtrans_shared->mutex);
-	paused_until = imgtrans_shared->paused_until;
-	SpinLockRelease(&imgtrans_shared->mutex);
-	if (paused_until > GetCurrentTimestamp())
-		return (paused_until - GetCurrentTimestamp()) / 1000 + 1;
+	generation = imgtrans_launcher_state(&paused_until);
+	now = GetCurrentTimestamp();
+	if (paused_until > now)
+		return TimestampDifferenceMilliseconds(now, paused_until) + 1;
 
 	dboid = lookup_database();
 	if (!OidIsValid(dboid))
@@ -295,24 +358,26 @@ launcher_tick(BackgroundWorkerHandle **handles, bool *warned)
 		return IDLE_TIMEOUT_MS;
 	}
 	*warned = false;
+	now = GetCurrentTimestamp();
 	for (i = 0; i < imgtrans_workers; i++)
 	{
-		if (handles[i] != NULL &&
-			GetBackgroundWorkerPid(handles[i], &pid) != BGWH_STOPPED)
+		if (worker_pending_or_running(i, &workers[i], now, &wake_ms))
 			continue;
-		if (handles[i] != NULL)
-			pfree(handles[i]);
-		handles[i] = NULL;
-		if (!slot_is_taken(i))	/* else left by an earlier launcher */
-			handles[i] = start_worker(i, dboid);
+		if (imgtrans_slot_pid(i) != 0)
+			continue;			/* a worker of an earlier launcher */
+		workers[i].handle = start_worker(i, dboid, generation);
+		workers[i].registered = now;
+		workers[i].attached = false;
+		if (workers[i].handle != NULL)
+			wake_ms = Min(wake_ms, START_TIMEOUT_MS + 1);
 	}
-	return IDLE_TIMEOUT_MS;
+	return wake_ms;
 }
 
 void
 imgtrans_launcher_main(Datum arg)
 {
-	BackgroundWorkerHandle *handles[IMGTRANS_MAX_WORKERS] = {0};
+	LaunchedWorker workers[IMGTRANS_MAX_WORKERS] = {0};
 	bool		warned = false;
 
 	setup_signals();
@@ -329,7 +394,7 @@ imgtrans_launcher_main(Datum arg)
 
 		PG_TRY();
 		{
-			timeout = launcher_tick(handles, &warned);
+			timeout = launcher_tick(workers, &warned);
 		}
 		PG_CATCH();
 		{
@@ -370,21 +435,19 @@ void
 imgtrans_worker_main(Datum arg)
 {
 	int			slot = DatumGetInt32(arg);
-	Oid			dboid;
-	uint32		generation;
+	WorkerStart ws;
 	MemoryContext loop_context;
 
 	setup_signals();
-	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
-	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	memcpy(&ws, MyBgworkerEntry->bgw_extra, sizeof(ws));
+	BackgroundWorkerInitializeConnectionByOid(ws.dboid, InvalidOid, 0);
 	pgstat_report_appname("imgtrans worker");
-	if (!imgtrans_slot_attach(slot))
+	if (!imgtrans_slot_attach(slot, ws.generation))
 		proc_exit(0);
-	generation = imgtrans_generation();
 	loop_context = AllocSetContextCreate(TopMemoryContext, "imgtrans worker loop",
 										 ALLOCSET_DEFAULT_SIZES);
 
-	while (imgtrans_generation() == generation)
+	while (imgtrans_generation() == ws.generation)
 	{
 		long		timeout;
 

@@ -39,6 +39,7 @@ extern bool imgtrans_workers_preloaded;
 typedef struct WorkerSlot
 {
 	pid_t		pid;			/* 0 = free */
+	uint32		generation;		/* the restart generation it was started for */
 	Latch	   *latch;
 	int64		job;			/* 0 = none */
 	Oid			owner;			/* the job's owner: who may see it */
@@ -51,11 +52,24 @@ typedef struct ImgtransShared
 	slock_t		mutex;
 	Oid			dboid;			/* database the workers connect to */
 	Latch	   *launcher_latch;
-	uint32		generation;		/* bumped by imgtrans_worker_restart() */
+	uint32		generation;		/* bumped by every stop: restart, DROP DATABASE */
 	TimestampTz paused_until;	/* no new workers before (DROP DATABASE) */
 	int			nslots;
 	WorkerSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } ImgtransShared;
+
+/*
+ * What the launcher passes to a job worker (in bgw_extra): the database and
+ * the restart generation it saw when it decided to start the worker.  A
+ * worker whose generation is no longer current when it attaches was meant
+ * for a world that is gone (a restart or DROP DATABASE came in between) and
+ * exits at once.
+ */
+typedef struct WorkerStart
+{
+	Oid			dboid;
+	uint32		generation;
+} WorkerStart;
 
 /* worker.c */
 extern void imgtrans_worker_init(void);
@@ -67,13 +81,15 @@ extern PGDLLEXPORT void imgtrans_worker_main(Datum arg);
 extern ImgtransShared *imgtrans_shared;
 extern void imgtrans_shmem_request(void);
 extern void imgtrans_shmem_startup(void);
-extern bool imgtrans_slot_attach(int slot);
+extern bool imgtrans_slot_attach(int slot, uint32 generation);
 extern void imgtrans_slot_set(int64 job, const char *phase);
 extern void imgtrans_slot_set_owner(Oid owner);
 extern void imgtrans_wake_workers(void);
 extern void imgtrans_wake_at_commit(void);
 extern void imgtrans_stop_workers(bool terminate, int pause_ms);
 extern uint32 imgtrans_generation(void);
+extern uint32 imgtrans_launcher_state(TimestampTz *paused_until);
+extern pid_t imgtrans_slot_pid(int slot);
 
 /* jobrun.c */
 struct RelationData;
