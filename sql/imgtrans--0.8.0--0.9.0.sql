@@ -202,3 +202,68 @@ $$;
 COMMENT ON FUNCTION imgtrans_drop_results(regclass) IS
     'Drops the results tables and the trigger imgtrans_setup_results made for the table (its owner only)';
 
+-- ---------------------------------------------------------------------------
+-- Full-text search over the results tables
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION imgtrans_search(source regclass, query text, max_rows int DEFAULT 100)
+RETURNS TABLE (key jsonb, page int, rank real, headline text, words jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r        imgtrans.result_tables;
+    cfg      regconfig;
+    keyobj   text;      -- jsonb_build_object('k1', t.k1, ...)
+    keymatch text;      -- b.k1 OPERATOR(s.=) t.k1 AND ...
+    keymatch_f text;    -- the same for alias f
+BEGIN
+    SELECT * INTO r FROM imgtrans.result_tables t WHERE t.source_table = source;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % has no imgtrans results tables', source
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Make them with imgtrans_setup_results().';
+    END IF;
+    cfg := @extschema@.imgtrans_ts_config(r.lang);
+    -- the key columns, compared with the primary key's own btree equality
+    -- operators (a key type's "=" may live outside pg_catalog)
+    SELECT string_agg(format('%L, t.%I', a.attname, a.attname), ', ' ORDER BY k.ord),
+           string_agg(format('b.%I OPERATOR(%I.%s) t.%I', a.attname, opn.nspname, op.oprname, a.attname),
+                      ' AND ' ORDER BY k.ord),
+           string_agg(format('f.%I OPERATOR(%I.%s) t.%I', a.attname, opn.nspname, op.oprname, a.attname),
+                      ' AND ' ORDER BY k.ord)
+    INTO keyobj, keymatch, keymatch_f
+    FROM pg_index i
+    CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[]) WITH ORDINALITY AS k(attnum, opclass, ord)
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+    JOIN pg_opclass opc ON opc.oid = k.opclass
+    JOIN pg_amop amop ON amop.amopfamily = opc.opcfamily AND amop.amoplefttype = opc.opcintype
+                     AND amop.amoprighttype = opc.opcintype AND amop.amopstrategy = 3
+    JOIN pg_operator op ON op.oid = amop.amopopr
+    JOIN pg_namespace opn ON opn.oid = op.oprnamespace
+    WHERE i.indrelid = source AND i.indisprimary AND k.ord <= i.indnkeyatts;
+
+    RETURN QUERY EXECUTE format($q$
+        WITH q AS (SELECT websearch_to_tsquery($2, $1) AS tsq),
+        lexemes AS (SELECT coalesce(array_agg(DISTINCT replace(m[1], '''''', '''')), '{}') AS l
+                    FROM q, regexp_matches(q.tsq::text, '''((?:[^'']|'''')*)''', 'g') AS m)
+        SELECT jsonb_build_object(%1$s), t.page, ts_rank(t.tsv, q.tsq),
+               ts_headline($2, t.text, q.tsq),
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('box_no', b.box_no, 'level', b.level,
+                                 'text', b.text, 'x', b.x, 'y', b.y, 'width', b.width,
+                                 'height', b.height, 'conf', b.conf) ORDER BY b.box_no), '[]')
+                FROM %2$s b, lexemes
+                WHERE %3$s AND b.page = t.page
+                  AND b.level = (SELECT f.level FROM %2$s f
+                                 WHERE %4$s AND f.page = t.page ORDER BY f.box_no DESC LIMIT 1)
+                  AND tsvector_to_array(to_tsvector($2, coalesce(b.text, ''))) && lexemes.l)
+        FROM %5$s t, q
+        WHERE t.tsv @@ q.tsq
+        ORDER BY 3 DESC, 1, 2
+        LIMIT $3 $q$,
+        keyobj, r.boxes_table, keymatch, keymatch_f, r.text_table)
+    USING query, cfg, max_rows;
+END
+$$;
+COMMENT ON FUNCTION imgtrans_search(regclass, text, int) IS
+    'Full-text search (websearch_to_tsquery syntax, the text search configuration of the table''s OCR language) over the results of a table set up with imgtrans_setup_results: each matching row and page with its key as jsonb, ts_rank, a ts_headline, and the boxes of the matching words (x, y, width, height, text: ready for imgtrans_render(img, words, ''boxes'')), best first';

@@ -51,6 +51,29 @@ UPDATE k_text SET name = 'hi' WHERE name = 'hello';
 SELECT name, text FROM k_text_imgtrans_text;
 
 
+-- full-text search: rank, headline and the boxes of the matching words
+CREATE TABLE s_docs (id int PRIMARY KEY, img bytea);
+SELECT imgtrans_setup_results('s_docs', 'img');
+INSERT INTO s_docs VALUES (1, fx('doc.png')), (2, fx('hello.png'));
+SELECT wait_table('s_docs');
+SELECT key, page, round(rank::numeric, 4) AS rank, headline, words FROM imgtrans_search('s_docs', 'cats');
+SELECT q, key, round(rank::numeric, 4) AS rank, headline, jsonb_path_query_array(words, '$[*].text') AS words
+FROM unnest(ARRAY['hello world', '"old town"', 'sleeping dogs', 'house -river', 'imgtrans or garden',
+                  'nothing', '']) q, imgtrans_search('s_docs', q)
+ORDER BY q, rank DESC, key::text;
+SELECT count(*) AS hits FROM imgtrans_search('s_docs', 'house -river');
+SELECT count(*) AS limited FROM imgtrans_search('s_docs', 'imgtrans or garden', 1);
+-- the words' boxes draw straight onto the image
+SELECT s.key, length(imgtrans_render(d.img, s.words, 'boxes')) > 1000 AS drawn
+FROM imgtrans_search('s_docs', 'cat walk') s JOIN s_docs d ON d.id = (s.key->>'id')::int;
+-- the same search in plain SQL uses the GIN index
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM s_docs_imgtrans_text WHERE tsv @@ websearch_to_tsquery('english', 'cat');
+RESET enable_seqscan;
+-- a composite key comes back as a JSON object
+SELECT key, headline FROM imgtrans_search('k_comp', 'hello') ORDER BY key->>'org';
+SELECT try($$SELECT * FROM imgtrans_search('pg_class', 'x')$$);
+
 -- OCR language picks the text search configuration
 SELECT l, imgtrans_ts_config(l) FROM unnest('{eng,spa,eng+spa,spa+eng,deu,chi_sim}'::text[]) l;
 
@@ -64,6 +87,19 @@ INSERT INTO k_tr VALUES (1, fx('doc.png'));
 SELECT wait_table('k_tr');
 SELECT k.id, t.text, t.translated FROM k_tr k JOIN k_tr_imgtrans_text t USING (id);
 SELECT box_no, level, text, translated FROM k_tr_imgtrans_boxes ORDER BY box_no;
+
+-- search in Spanish: doc.png with its translation painted in, OCRed as spa
+CREATE TABLE k_spa (id int PRIMARY KEY, img bytea);
+SELECT imgtrans_setup_results('k_spa', 'img', 'spa');
+INSERT INTO k_spa SELECT 1, imgtrans_render(fx('doc.png'), (SELECT jsonb_agg(b) FROM k_tr_imgtrans_boxes b));
+SELECT wait_table('k_spa');
+SELECT tsconfig, text FROM k_spa_imgtrans_text;
+-- "jardines" finds "jardín" and "comprando" finds "comprar" with the
+-- spanish configuration (english would find neither)
+SELECT q, key, page, headline, jsonb_path_query_array(words, '$[*].text') AS words
+FROM unnest('{jardines,comprando}'::text[]) q, imgtrans_search('k_spa', q) ORDER BY q;
+SELECT q, to_tsvector('english', text) @@ websearch_to_tsquery('english', q) AS english_would_match
+FROM k_spa_imgtrans_text, unnest('{jardines,comprando}'::text[]) q ORDER BY q;
 
 -- setup errors
 CREATE TABLE nokey (img bytea);
