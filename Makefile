@@ -14,7 +14,8 @@ OBJS = src/imgtrans.o \
 	src/util/rolescope.o \
 	src/image/image.o src/image/imgheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o \
-	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o
+	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \
+	src/jobs/sourcekey.o src/jobs/results.o
 DATA = $(wildcard sql/imgtrans--*.sql)
 
 ENGINE = imgtrans_engine
@@ -47,6 +48,9 @@ EXTRA_CLEAN += test/translate/test_translate
 FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 OBJS += src/render/boxlist.o src/render/font.o src/render/render.o src/render/textlayout.o src/render/transimage.o
 REGRESS += render render_errors
+
+# results keyed by the user's row, search, OCR cache (issue 15)
+REGRESS += results
 PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
 SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
 EXTRA_CLEAN += test/render/test_textlayout

@@ -119,9 +119,16 @@ INSERT INTO bad VALUES (1, fx('hello.png'));
 CREATE TRIGGER t AFTER DELETE ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
 DELETE FROM bad;
 DROP TABLE bad;
-CREATE TABLE twokey (a int, b int, img bytea, PRIMARY KEY (a, b));
+-- a composite key (0.9.0): stored as a text[] of the key columns, in ISO
+-- date style whatever the session's
+CREATE TABLE twokey (a int, b text, d date, img bytea, PRIMARY KEY (a, b, d));
 CREATE TRIGGER t AFTER INSERT ON twokey FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
-INSERT INTO twokey VALUES (1, 1, fx('hello.png'));
+SET DateStyle = 'SQL, DMY';
+INSERT INTO twokey VALUES (1, 'x, "y"', '2024-05-01', fx('hello.png'));
+RESET DateStyle;
+SELECT source_key, imgtrans_wait(id, '2 minutes') FROM imgtrans.jobs WHERE source_table = 'twokey'::regclass;
+SELECT string_agg(b.text, ' ' ORDER BY b.box_no) FROM imgtrans.jobs j JOIN imgtrans.job_boxes b ON b.job_id = j.id
+WHERE j.source_table = 'twokey'::regclass;
 DROP TABLE twokey;
 CREATE TABLE nokey (img bytea);
 CREATE TRIGGER t AFTER INSERT ON nokey FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');

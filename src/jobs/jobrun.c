@@ -18,18 +18,16 @@
  * recorded with backoff or as the final failure, and the worker goes on.
  * OCR boxes made before a translation error are kept, and a retry only
  * translates them.  The worker itself reads the source row as the job's
- * owner; values always travel as parameters.
+ * owner; values always travel as parameters.  When the source table has
+ * results tables (imgtrans_setup_results), a last step moves the results
+ * there as the owner (results.c).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_index.h"
-#include "catalog/pg_operator.h"
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -43,9 +41,10 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "jobs/results.h"
+#include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
 #include "jobs/worker.h"
 
@@ -369,84 +368,20 @@ claim_job(long *wait_ms)
  * ------------------------------------------------------------------------
  */
 
-/* The single column of rel's primary key; ERROR if it has none such. */
-AttrNumber
-imgtrans_primary_key(Relation rel)
-{
-	Oid			index = RelationGetPrimaryKeyIndex(rel);
-	HeapTuple	tup;
-	AttrNumber	att = InvalidAttrNumber;
-	int			nkeys = 0;
-
-	if (OidIsValid(index))
-	{
-		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
-		if (!HeapTupleIsValid(tup))
-			elog(ERROR, "cache lookup failed for index %u", index);
-		nkeys = ((Form_pg_index) GETSTRUCT(tup))->indnkeyatts;
-		att = ((Form_pg_index) GETSTRUCT(tup))->indkey.values[0];
-		ReleaseSysCache(tup);
-	}
-	if (nkeys != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table \"%s\" needs a single-column primary key for imgtrans jobs",
-						RelationGetRelationName(rel)),
-				 errdetail("A job records the row's primary key to read the image when it runs."),
-				 errhint("Add a primary key of one column, such as an identity column.")));
-	return att;
-}
-
 /*
- * The equality operator of the primary key's btree index, schema-qualified
- * for an OPERATOR() clause: a user-defined key type's "=" lives in the
- * user's schema, which is not on the worker's search_path.
- */
-static char *
-key_equality_operator(Relation rel, AttrNumber pk_att)
-{
-	Relation	index = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
-	Oid			opfamily = index->rd_opfamily[0];
-	Oid			opcintype = index->rd_opcintype[0];
-	Oid			op;
-	HeapTuple	tup;
-	Form_pg_operator oper;
-	char	   *result;
-
-	index_close(index, AccessShareLock);
-	op = get_opfamily_member(opfamily, opcintype, opcintype, BTEqualStrategyNumber);
-	if (!OidIsValid(op))
-		elog(ERROR, "no equality operator for the primary key of \"%s\"",
-			 RelationGetRelationName(rel));
-	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", op);
-	oper = (Form_pg_operator) GETSTRUCT(tup);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(oper->oprnamespace)),
-					  NameStr(oper->oprname));
-	ReleaseSysCache(tup);
-	return result;
-}
-
-/*
- * SELECT image FROM ONLY table WHERE pk = key, entirely as the job's owner:
- * turning the stored key back into a value runs the key type's input
- * function (a domain's CHECK, a user-defined type), which is the owner's
- * code and must never run with the worker's superuser rights.
+ * SELECT image FROM ONLY table WHERE key = stored key, entirely as the
+ * job's owner: turning the stored key back into values runs the key
+ * types' input functions (a domain's CHECK, a user-defined type) and their
+ * equality operators, which are the owner's code and must never run with
+ * the worker's superuser rights.
  */
 static void
 read_source_image(Job *job)
 {
 	Relation	rel = try_table_open(job->source_table, AccessShareLock);
-	AttrNumber	img_att,
-				pk_att;
-	Form_pg_attribute pk;
+	AttrNumber	img_att;
+	SourceKey	key;
 	char	   *sql;
-	Oid			typinput,
-				typioparam;
-	Oid			keytype;
-	int32		keytypmod;
 	SqlArgs		a = {0};
 	RoleScope	scope;
 	uint64		n = 0;
@@ -466,24 +401,18 @@ read_source_image(Job *job)
 									  job->source_column);
 		return;
 	}
-	pk_att = imgtrans_primary_key(rel);
-	pk = TupleDescAttr(RelationGetDescr(rel), pk_att - 1);
-	keytype = pk->atttypid;
-	keytypmod = pk->atttypmod;
-	sql = psprintf("SELECT %s FROM ONLY %s WHERE %s %s $1",
+	source_key_open(rel, &key);
+	sql = psprintf("SELECT s.%s FROM ONLY %s s WHERE %s",
 				   quote_identifier(job->source_column),
 				   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											  RelationGetRelationName(rel)),
-				   quote_identifier(NameStr(pk->attname)),
-				   key_equality_operator(rel, pk_att));
+				   source_key_where(&key, "s"));
 	table_close(rel, NoLock);
-	getTypeInputInfo(keytype, &typinput, &typioparam);
 
 	role_scope_enter(&scope, job->owner);
 	PG_TRY();
 	{
-		sql_arg(&a, keytype,
-				OidInputFunctionCall(typinput, job->source_key, typioparam, keytypmod), false);
+		source_key_args(&key, job->source_key, &a);
 		n = imgtrans_sql(sql, &a);
 	}
 	PG_FINALLY();
@@ -583,6 +512,15 @@ step_translate(Job *job)
 	(void) imgtrans_sql(translate_sql, &a);
 }
 
+/* Moves the results into the source table's results tables, if it has them. */
+static void
+step_publish(Job *job)
+{
+	imgtrans_slot_set(job->id, "saving");
+	(void) results_publish(job->id, job->owner, job->source_table, job->source_key, job->lang,
+						   ext_schema);
+}
+
 /*
  * Records the outcome if the job is still ours; false if it was cancelled
  * or taken over meanwhile (the caller then rolls the results back).
@@ -631,6 +569,12 @@ run_job(Job *job)
 		err = run_step(job, step_translate, caller);
 		if (err)
 			err = psprintf("translation failed: %s", err);
+	}
+	if (err == NULL && job->cancel_reason == NULL && OidIsValid(job->source_table))
+	{
+		err = run_step(job, step_publish, caller);
+		if (err)
+			err = psprintf("saving the results failed: %s", err);
 	}
 	commit = finish_job(job, err);
 	end_xact(caller, commit);

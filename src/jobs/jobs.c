@@ -32,6 +32,7 @@
 
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
+#include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
 #include "translate/translate.h"
 #include "jobs/worker.h"
@@ -330,15 +331,17 @@ may_select(Oid relid, AttrNumber att)
 
 /*
  * The trigger's arguments, checked; spec gets table, column, lang and
- * target, *att the image column.  Returns the primary key column.
+ * target.  Returns the image column.
  */
 static AttrNumber
-trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec, AttrNumber *att_out)
+trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 {
 	Trigger    *tg = td->tg_trigger;
 	Relation	rel = td->tg_relation;
 	AttrNumber	att;
-	AttrNumber	pk;
+	AttrNumber	pk[INDEX_MAX_KEYS];
+	int			npk;
+	int			i;
 
 	if (tg->tgnargs < 1 || tg->tgnargs > 3)
 		trigger_usage_error("expected 1 to 3 arguments");
@@ -357,17 +360,18 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec, AttrNumber *att_out)
 		check_target(spec->target, fn_oid);
 		imgtrans_check_provider(NULL);	/* a trigger's jobs use the default provider */
 	}
-	pk = imgtrans_primary_key(rel);
+	npk = imgtrans_primary_key(rel, pk);
 	/* the worker reads the row as the job's owner */
-	if (!may_select(RelationGetRelid(rel), att) || !may_select(RelationGetRelid(rel), pk))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to read column \"%s\" of table \"%s\"",
-						spec->source_column, RelationGetRelationName(rel)),
-				 errdetail("The imgtrans job reads the image as the role that queued it.")));
+	for (i = -1; i < npk; i++)
+		if (!may_select(RelationGetRelid(rel), i < 0 ? att : pk[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to read column \"%s\" of table \"%s\"",
+							get_attname(RelationGetRelid(rel), i < 0 ? att : pk[i], false),
+							RelationGetRelationName(rel)),
+					 errdetail("The imgtrans job reads the image by the row's primary key as the role that queued it.")));
 	spec->source_table = RelationGetRelid(rel);
-	*att_out = att;
-	return pk;
+	return att;
 }
 
 static bool
@@ -391,8 +395,7 @@ imgtrans_enqueue(PG_FUNCTION_ARGS)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	JobSpec		spec = {0};
 	HeapTuple	row;
-	AttrNumber	att,
-				pk;
+	AttrNumber	att;
 	Datum		image;
 	bool		isnull;
 
@@ -402,12 +405,12 @@ imgtrans_enqueue(PG_FUNCTION_ARGS)
 		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
 		trigger_usage_error("must be an AFTER INSERT or UPDATE trigger FOR EACH ROW");
 	imgtrans_require_workers();
-	pk = trigger_args(td, fcinfo->flinfo->fn_oid, &spec, &att);
+	att = trigger_args(td, fcinfo->flinfo->fn_oid, &spec);
 	row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	image = heap_getattr(row, att, RelationGetDescr(td->tg_relation), &isnull);
 	if (isnull || image_unchanged(td, att, image))
 		return PointerGetDatum(NULL);
-	spec.source_key = SPI_getvalue(row, RelationGetDescr(td->tg_relation), pk);
+	spec.source_key = source_key_text(td->tg_relation, row);
 	(void) insert_job(&spec);
 	return PointerGetDatum(NULL);
 }

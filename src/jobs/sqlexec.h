@@ -10,7 +10,7 @@
 
 #include "util/rolescope.h"
 
-#define SQL_MAX_ARGS 8
+#define SQL_MAX_ARGS (INDEX_MAX_KEYS + 8)
 
 typedef struct SqlArgs
 {

@@ -7,6 +7,8 @@
  * shmem.c    the shared-memory registry of workers, wake-ups at commit
  * jobrun.c   one job's claim, execution and outcome, in SQL through SPI
  * jobs.c     the SQL-callable submit/enqueue/admin functions
+ * sourcekey.c  a source row's primary key, single or composite
+ * results.c  a job's results into the source table's results tables
  * sqlexec.c  parameterised SPI statements, optionally as another role
  *-------------------------------------------------------------------------
  */
@@ -93,7 +95,6 @@ extern pid_t imgtrans_slot_pid(int slot);
 
 /* jobrun.c */
 struct RelationData;
-extern AttrNumber imgtrans_primary_key(struct RelationData *rel);
 extern void imgtrans_recover_orphans(void);
 extern int64 imgtrans_run_next_job(long *wait_ms);
 extern bool imgtrans_extension_ready(void);

@@ -104,5 +104,35 @@ is "$(q -c "SELECT bool_and(finished_at - started_at >= interval '100 ms' AND st
 is "$(q -c "SELECT imgtrans_wait($mine, '1000000 years')")" done "imgtrans_wait with a timeout past the end of time"
 is "$(q -c "SELECT imgtrans_wait($mine, '-1 day')")" done "and with a negative one"
 
+# --- 6. results tables (0.9.0): a composite key with the evil domain, and a
+#        trigger on the results table; both run as mallory in the worker ---
+m -c "CREATE TABLE mal.cdocs (org mal.key, name text, img bytea, PRIMARY KEY (org, name))" \
+  -c "SELECT imgtrans_setup_results('mal.cdocs', 'img')" \
+  -c "CREATE FUNCTION mal.on_result() RETURNS trigger LANGUAGE plpgsql AS \$\$
+      BEGIN PERFORM mal.evil(0); RETURN NEW; END \$\$" \
+  -c "CREATE TRIGGER evil BEFORE INSERT ON mal.cdocs_imgtrans_text FOR EACH ROW EXECUTE FUNCTION mal.on_result()" \
+  -c "TRUNCATE mal.seen" \
+  -c "INSERT INTO mal.cdocs SELECT 2, 'a, \"b\"', img FROM pics WHERE name = 'hello'" || bail "mallory's results setup failed"
+is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.cdocs'::regclass")" \
+   done "the composite domain-key job is done"
+is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is still not superuser"
+is "$(q -c "SELECT string_agg(DISTINCT who || ' ' || what, ',') FROM mal.seen
+             WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" \
+   "mallory 42501" "in the worker the domain CHECK and the results table's trigger ran as mallory, ALTER ROLE refused"
+is "$(q -c "SELECT count(*) > 2 FROM mal.seen WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" t \
+   "both ran there (key input for the read, for the results, and the trigger)"
+is "$(q -c "SELECT count(*) FROM mal.seen WHERE what = 'escalated'")" 0 "nothing escalated anywhere"
+is "$(m -c "SELECT c.name || ': ' || t.text FROM mal.cdocs c JOIN mal.cdocs_imgtrans_text t USING (org, name)")" \
+   'a, "b": Hello imgtrans world' "the results joined to mallory's row"
+is "$(q -c "SELECT relowner::regrole FROM pg_class WHERE oid = 'mal.cdocs_imgtrans_boxes'::regclass")" mallory \
+   "the results tables are mallory's"
+err=$(m -c "SELECT imgtrans_setup_results('pics', 'img')" 2>&1)
+echo "$err" | grep -q 'must be owner of table public.pics'
+ok_rc $? "mallory cannot set up results for a table she does not own"
+err=$(m -c "INSERT INTO imgtrans.result_tables (source_table, image_column, lang, boxes_table, text_table)
+            VALUES ('pics', 'img', 'eng', 'mal.cdocs_imgtrans_boxes', 'mal.cdocs_imgtrans_text')" 2>&1)
+echo "$err" | grep -q 'row-level security'
+ok_rc $? "nor register her results tables for it directly"
+
 is "$(q -c "SELECT pg_postmaster_start_time()")" "$start_time" "the cluster never restarted (no backend crashed)"
 finish
