@@ -85,3 +85,20 @@ SELECT what, try(q) AS result FROM (VALUES
 ) AS t(what, q);
 -- 'auto' on images and TIFFs is OCR
 SELECT count(*) AS rows FROM imgtrans_ocr(fx('hello.png'), text_source => 'auto');
+
+-- searchable PDF out (test/t/documents_ocrpdf.sh reads it with pdftotext):
+-- one page per page asked for, each with a text layer that imgtrans reads back
+-- as the words OCR found; a NULL doc gives NULL
+SELECT p.format, p.pages, p.page, p.has_text, p.width_pt, p.height_pt
+FROM imgtrans_doc_info(imgtrans_ocr_pdf(fx('pages.tif'), pages => '{3,1}')) p;
+SELECT string_agg(text, ' ' ORDER BY page_num, block_num, par_num, line_num, word_num)
+       = (SELECT string_agg(text, ' ' ORDER BY page_num, block_num, par_num, line_num, word_num)
+          FROM imgtrans_ocr(fx('scan.pdf')) WHERE btrim(text) <> '') AS text_layer_is_ocr
+FROM imgtrans_ocr(imgtrans_ocr_pdf(fx('scan.pdf')), text_source => 'pdf');
+SELECT imgtrans_ocr_pdf(NULL) IS NULL AS null_doc;
+SELECT what, try(q) AS result FROM (VALUES
+  ('page out of range', $$SELECT imgtrans_ocr_pdf(fx('scan.pdf'), pages => '{3}')$$),
+  ('not an image',      $$SELECT imgtrans_ocr_pdf(fx('notimage.txt'))$$),
+  ('bad psm',           $$SELECT imgtrans_ocr_pdf(fx('hello.png'), psm => 0)$$)
+) AS t(what, q);
+SELECT count(*) AS files_left FROM pg_ls_dir('base/pgsql_tmp', true, false);

@@ -12,6 +12,11 @@
  * multi-page TIFF (src/document/) runs that path once per page, freeing
  * each page before the next; the document is closed in the same
  * PG_FINALLY.
+ *
+ * imgtrans_ocr_pdf feeds each recognised page to tesseract's own PDF
+ * renderer, which can only write to a file: it writes into a private
+ * directory under pgsql_tmp (src/util/tempdir.c) that is removed in
+ * PG_FINALLY on every path, and the file is read back as the result.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -32,6 +37,7 @@
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
 #include "ocr/preprocess.h"
+#include "util/tempdir.h"
 
 PG_MODULE_MAGIC;
 
@@ -67,6 +73,9 @@ typedef struct OcrCall
 	TessResultIterator *iter;
 	char	   *tess_text;
 	List	   *saved_vars;
+	/* imgtrans_ocr_pdf: tesseract's PDF renderer, writing pdf_base.pdf */
+	TessResultRenderer *renderer;
+	char	   *pdf_base;
 	/* result of a scalar function: each page's output appended */
 	StringInfoData out;
 	const char *tail;			/* appended after the last page */
@@ -543,6 +552,79 @@ OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true)
 OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false)
 OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false)
 OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false)
+
+/*
+ * A recognised page into the searchable PDF: the page image with the
+ * recognised words as invisible text (tesseract's PDF renderer, the same
+ * renderer as "tesseract FILE out pdf").  The renderer returns false on
+ * failure; errors are raised only after it has returned.
+ */
+static void
+emit_pdf(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	if (call->renderer == NULL)
+	{
+		/* pdf.ttf, the glyphless font of the text layer, is in tessdata */
+		call->renderer = TessPDFRendererCreate(call->pdf_base,
+											   TessBaseAPIGetDatapath(call->api), false);
+		if (call->renderer == NULL || !TessResultRendererBeginDocument(call->renderer, ""))
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not start a PDF"),
+					 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
+	}
+	if (!TessResultRendererAddImage(call->renderer, call->api))
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not add page %d to the PDF", call->page_num),
+				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/*
+ * imgtrans_ocr_pdf(doc, lang, psm, vars, pages, dpi) returns bytea: a
+ * searchable PDF of the pages, each page image with an invisible text
+ * layer holding what imgtrans_ocr_text recognises on it.
+ */
+Datum		imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS);
+Datum
+imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS)
+{
+	OcrCall    *call = palloc0(sizeof(OcrCall));
+	char	   *dir;
+	bytea	   *result = NULL;
+
+	if (!ocr_parse_args(fcinfo, call, false, false))
+		PG_RETURN_NULL();
+	dir = imgtrans_tempdir_create();
+	call->pdf_base = psprintf("%s/ocr", dir);
+	PG_TRY();
+	{
+		bool		ok;
+
+		ocr_execute(call, emit_pdf, fcinfo);
+		if (call->renderer == NULL)
+			elog(ERROR, "no page was rendered");
+		ok = TessResultRendererEndDocument(call->renderer);
+		/* the renderer closes its file only when it is deleted */
+		TessDeleteResultRenderer(call->renderer);
+		call->renderer = NULL;
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not finish the PDF"),
+					 errhint("Check the server log for tesseract's own message.")));
+		result = imgtrans_tempdir_read(psprintf("%s.pdf", call->pdf_base));
+	}
+	PG_FINALLY();
+	{
+		if (call->renderer)
+			TessDeleteResultRenderer(call->renderer);
+		call->renderer = NULL;
+		imgtrans_tempdir_remove(dir);
+	}
+	PG_END_TRY();
+	PG_RETURN_BYTEA_P(result);
+}
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the
