@@ -13,9 +13,10 @@
  * clipped to the image; a box wholly outside it is skipped, and so, when
  * erasing, is a box OCR reported without text (boxlist.c: blank).
  *
- * The image is decoded through imgtrans_decode() (so the size limits
- * apply), worked on as 32 bpp RGB, and written back at the original size
- * and resolution; a gray input stays gray unless the mode draws colour.
+ * The image, or one page of a PDF or TIFF, is decoded through
+ * imgtrans_doc_decode_page() (src/document: the size limits apply, a PDF
+ * page is rasterised at the dpi its boxes were found at), worked on as
+ * 32 bpp RGB, and written back at the original size and resolution; a gray input stays gray unless the mode draws colour.
  * imgtrans.max_image_bytes limits what imgtrans accepts, not what this
  * returns: the result is bounded by imgtrans.max_image_pixels instead, and
  * may be larger than the input (a JPEG photo written as PNG or TIFF), so
