@@ -62,21 +62,24 @@ gt_words() {
 import collections, subprocess, sys
 pdf, tmp = sys.argv[1], sys.argv[2]
 found = total = 0
+per_page = []
 for i in range(1, 11):
     gt = collections.Counter(open(f"{tmp}/p{i:02d}.gt.txt", encoding="utf-8").read().split())
     out = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), pdf, "-"],
                          capture_output=True, text=True).stdout
     got = collections.Counter(out.split())
-    found += sum(min(n, got[w]) for w, n in gt.items())
+    f = sum(min(n, got[w]) for w, n in gt.items())
+    per_page.append(f"{f}/{sum(gt.values())}")
+    found += f
     total += sum(gt.values())
-print(found, total)
+print(found, total, ",".join(per_page))
 PY
 }
 
 now() { date +%s.%N; }
 
 # --- (a) ocrmypdf -----------------------------------------------------------
-declare -A SECS WORDS
+declare -A SECS WORDS PERPAGE
 for doc in scan10.pdf scan10.tif; do
   log "(a) ocrmypdf --jobs 1 on $doc"
   t0=$(now)
@@ -128,7 +131,7 @@ SQL
 )
 set -- $BORN
 BORN_PDF_MS=$1 BORN_OCR_MS=$2
-GT=$(tr -s ' \n\t' '\n\n\n' < test/fixtures/born.gt.txt | sed '/^$/d')
+GT=$(tr -s ' \n\t\f' '\n\n\n\n' < test/fixtures/born.gt.txt | sed '/^$/d')
 PDFW=$("${PSQL[@]}" -At -c "SELECT imgtrans_ocr_text(pg_read_binary_file('$FILEDIR/born.pdf'), text_source => 'pdf')" | tr -s ' \n\t\f' '\n\n\n\n' | sed '/^$/d')
 OCRW=$("${PSQL[@]}" -At -c "SELECT imgtrans_ocr_text(pg_read_binary_file('$FILEDIR/born.pdf'), text_source => 'ocr')" | tr -s ' \n\t\f' '\n\n\n\n' | sed '/^$/d')
 same() { [ "$1" = "$GT" ] && echo "equal to the source text" || echo "NOT equal ($(diff <(echo "$1") <(echo "$GT") | grep -c '^[<>]') words differ)"; }
@@ -143,9 +146,12 @@ for doc in scan10.pdf scan10.tif; do
     set -- ${WORDS[$t-$doc]}
     printf '%-12s %-34s %9.2f %9.2f %10s / %s\n' "$doc" "$name" "${SECS[$t-$doc]}" \
       "$(echo "${SECS[$t-$doc]} / 10" | bc -l)" "$1" "$2"
+    PERPAGE[$t-$doc]=$3
   done
   printf '%-12s %-34s %9.2fx\n' "$doc" "ratio a/b (s/page)" "$(echo "${SECS[a-$doc]} / ${SECS[b-$doc]}" | bc -l)"
 done
+echo "ground-truth words found per page:"
+for k in a-scan10.pdf b-scan10.pdf a-scan10.tif b-scan10.tif; do printf '  %-14s %s\n' "$k" "${PERPAGE[$k]}"; done
 echo
 echo "born-digital born.pdf (2 pages), imgtrans_ocr_text, median of $ROUNDS in the server:"
 printf "  text_source 'pdf' %8.2f ms   words %s\n" "$BORN_PDF_MS" "$(same "$PDFW")"
