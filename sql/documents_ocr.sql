@@ -85,3 +85,45 @@ SELECT what, try(q) AS result FROM (VALUES
 ) AS t(what, q);
 -- 'auto' on images and TIFFs is OCR
 SELECT count(*) AS rows FROM imgtrans_ocr(fx('hello.png'), text_source => 'auto');
+
+-- text_source on the text and TSV outputs: the text layer laid out as tesseract lays out text
+SELECT imgtrans_ocr_text(fx('born.pdf'), text_source => 'pdf');
+SELECT regexp_replace(imgtrans_ocr_text(fx('born.pdf'), text_source => 'pdf'), '\s+', ' ', 'g')
+       = regexp_replace(convert_from(fx('born.gt.txt'), 'UTF8'), '\s+', ' ', 'g') AS text_is_source,
+       imgtrans_ocr_text(fx('born.pdf'), text_source => 'auto') = imgtrans_ocr_text(fx('born.pdf'), text_source => 'pdf') AS auto_is_pdf;
+-- mixed: page 1 from its text layer, page 2 OCRed (equal to OCR of that page alone)
+SELECT split_part(imgtrans_ocr_text(fx('mixed.pdf'), text_source => 'auto'), E'\f', 2)
+       = imgtrans_ocr_text(fx('mixed.pdf'), pages => '{2}') AS page2_is_ocr,
+       split_part(imgtrans_ocr_text(fx('mixed.pdf'), text_source => 'pdf'), E'\f', 2) AS page2_pdf;
+-- TSV: the rows of imgtrans_ocr(text_source => 'pdf'), tesseract's columns, conf 100 for words
+WITH tsv AS (
+  SELECT string_to_array(l, E'\t') AS c
+  FROM regexp_split_to_table(rtrim(imgtrans_ocr_tsv(fx('born.pdf'), text_source => 'pdf'), E'\n'), E'\n')
+  WITH ORDINALITY AS t(l, n) WHERE n > 1)
+SELECT count(*) AS rows, count(*) FILTER (WHERE c[1] = '5' AND c[11] = '100.000000') AS words,
+       (SELECT count(*) FROM imgtrans_ocr(fx('born.pdf'), level => 'all', text_source => 'pdf') b
+        WHERE (b.page_num, b.block_num, b.par_num, b.line_num, b.word_num, b.x, b.y, b.width, b.height)
+              IN (SELECT c[2]::int, c[3]::int, c[4]::int, c[5]::int, c[6]::int, c[7]::int, c[8]::int, c[9]::int, c[10]::int FROM tsv))
+         AS same_as_rows
+FROM tsv;
+SELECT what, try(q) AS result FROM (VALUES
+  ('text pdf of a tiff', $$SELECT imgtrans_ocr_text(fx('pages.tif'), text_source => 'pdf')$$),
+  ('tsv unknown source', $$SELECT imgtrans_ocr_tsv(fx('born.pdf'), text_source => 'both')$$)
+) AS t(what, q);
+
+-- searchable PDF out (test/t/documents_ocrpdf.sh reads it with pdftotext):
+-- one page per page asked for, each with a text layer that imgtrans reads back
+-- as the words OCR found; a NULL doc gives NULL
+SELECT p.format, p.pages, p.page, p.has_text, p.width_pt, p.height_pt
+FROM imgtrans_doc_info(imgtrans_ocr_pdf(fx('pages.tif'), pages => '{3,1}')) p;
+SELECT string_agg(text, ' ' ORDER BY page_num, block_num, par_num, line_num, word_num)
+       = (SELECT string_agg(text, ' ' ORDER BY page_num, block_num, par_num, line_num, word_num)
+          FROM imgtrans_ocr(fx('scan.pdf')) WHERE btrim(text) <> '') AS text_layer_is_ocr
+FROM imgtrans_ocr(imgtrans_ocr_pdf(fx('scan.pdf')), text_source => 'pdf');
+SELECT imgtrans_ocr_pdf(NULL) IS NULL AS null_doc;
+SELECT what, try(q) AS result FROM (VALUES
+  ('page out of range', $$SELECT imgtrans_ocr_pdf(fx('scan.pdf'), pages => '{3}')$$),
+  ('not an image',      $$SELECT imgtrans_ocr_pdf(fx('notimage.txt'))$$),
+  ('bad psm',           $$SELECT imgtrans_ocr_pdf(fx('hello.png'), psm => 0)$$)
+) AS t(what, q);
+SELECT count(*) AS files_left FROM pg_ls_dir('base/pgsql_tmp', true, false);

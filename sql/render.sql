@@ -125,7 +125,8 @@ SELECT ocr_text(imgtrans_render(fx('hello.png'),
 
 -- imgtrans_translated_box is imgtrans_box plus translated, and imgtrans.job_boxes
 -- stores the same columns after its keys (three column lists that must agree);
--- since 0.7.0 imgtrans_box also ends with page_num, which the other two do not have yet
+-- since 0.7.0 imgtrans_box also ends with page_num, since 0.10.0 imgtrans_translated_box too (after
+-- translated); imgtrans.job_boxes does not have it yet
 WITH cols AS (
   SELECT attrelid::regclass::text AS rel, array_agg(attname || ' ' || format_type(atttypid, atttypmod)
                                                     ORDER BY attnum) AS c
@@ -134,8 +135,8 @@ WITH cols AS (
                      'imgtrans.job_boxes'::regclass)
     AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('job_id', 'box_no')
   GROUP BY attrelid)
-SELECT t.c = b.c[1:12] || 'translated text'::text AS box_plus_translated, t.c = j.c AS same_as_job_boxes,
-       b.c[13:] = '{"page_num integer"}' AS box_then_page_num
+SELECT t.c = b.c[1:12] || 'translated text'::text || b.c[13:] AS box_plus_translated,
+       t.c[1:13] = j.c AS same_as_job_boxes, b.c[13:] = '{"page_num integer"}' AS box_then_page_num
 FROM cols t, cols b, cols j
 WHERE t.rel = 'imgtrans_translated_box' AND b.rel = 'imgtrans_box' AND j.rel = 'imgtrans.job_boxes';
 
@@ -150,3 +151,34 @@ SELECT imgtrans_render(imgtrans_render(fx('blank.png'),
          '[{"x": 20, "y": 20, "width": 60, "height": 6, "translated": "far too many words to fit in this small box at four pixels, they would run down the page"}]'::jsonb)
      <> imgtrans_render(fx('blank.png'), '[{"x": 20, "y": 20, "width": 60, "height": 6}]'::jsonb, 'erase')
        AS text_drawn;
+
+-- documents (0.10.0): translate page 2 of a PDF, render its overlay on that page; boxes
+-- carry page_num, and boxes of other pages are left out of the render
+CREATE TABLE scan_es AS
+SELECT t.* FROM imgtrans_translate_image(fx('scan.pdf'), 'es', provider => 'render_apy', page => 2) t;
+SELECT page_num, count(*) AS paras, bool_and(translated IS NOT NULL) AS translated FROM scan_es GROUP BY 1;
+SELECT (SELECT array_agg(text ORDER BY block_num, par_num) FROM scan_es)
+       = (SELECT array_agg(t.text ORDER BY t.block_num, t.par_num)
+          FROM imgtrans_translate_image(fx('pages.tif'), 'es', provider => 'render_apy', page => 2) t)
+       AS pdf_page_2_is_tiff_page_2;
+SELECT (imgtrans_image_info(img)).width, (imgtrans_image_info(img)).xres,
+       words_in(img, 'spa', (SELECT bbox FROM scan_es ORDER BY block_num LIMIT 1)) AS translated_on_page
+FROM (SELECT imgtrans_render(fx('scan.pdf'), (SELECT jsonb_agg(s) FROM scan_es s), page => 2) AS img) r;
+-- the same boxes said to be on page 1 are not drawn on page 2: the page comes back unchanged
+SELECT imgtrans_ocr_text(imgtrans_render(fx('scan.pdf'),
+         (SELECT jsonb_agg(jsonb_set(to_jsonb(s), '{page_num}', '1')) FROM scan_es s), page => 2))
+       = imgtrans_ocr_text(fx('scan.pdf'), pages => '{2}') AS other_page_boxes_left_out;
+-- the array overload and a lower dpi: boxes scale with the page
+SELECT (imgtrans_image_info(imgtrans_render(fx('scan.pdf'),
+          (SELECT array_agg(t) FROM imgtrans_translate_image(fx('scan.pdf'), 'es', provider => 'render_apy',
+                                                             page => 1, dpi => 150) t),
+          page => 1, dpi => 150))).width AS width_at_150;
+-- preprocessing a page
+SELECT (imgtrans_image_info(imgtrans_preprocess(fx('scan.pdf'), '{gray,otsu}', 2, 150))).*;
+SELECT what, try(q) AS result FROM (VALUES
+  ('render page 3 of 2',     $$SELECT imgtrans_render(fx('scan.pdf'), '[]'::jsonb, page => 3)$$),
+  ('render page 2 of image', $$SELECT imgtrans_render(fx('hello.png'), '[]'::jsonb, page => 2)$$),
+  ('translate page 0',       $$SELECT * FROM imgtrans_translate_image(fx('scan.pdf'), 'es', provider => 'render_apy', page => 0)$$),
+  ('preprocess bad dpi',     $$SELECT imgtrans_preprocess(fx('scan.pdf'), '{gray}', 1, 5)$$),
+  ('render NULL page',       $$SELECT coalesce(imgtrans_render(fx('scan.pdf'), '[]'::jsonb, page => NULL)::text, 'NULL')$$)
+) AS t(what, q);

@@ -308,6 +308,31 @@ imgtrans_doc_check_page(const ImgDoc *doc, int page)
 }
 
 /*
+ * Page 'page' of a document (page 1 of an ordinary image) as a Pix the
+ * caller owns: the document is opened and closed here, for the functions
+ * that work on one page (imgtrans_render, imgtrans_preprocess).  dpi 0
+ * for imgtrans.pdf_dpi.
+ */
+struct Pix *
+imgtrans_doc_decode_page(const bytea *data, int page, int dpi)
+{
+	ImgDoc	   *doc = palloc0(sizeof(ImgDoc));
+	PIX		   *volatile pix = NULL;
+
+	PG_TRY();
+	{
+		imgtrans_doc_open(doc, data, dpi);
+		pix = imgtrans_doc_page(doc, page);
+	}
+	PG_FINALLY();
+	{
+		imgtrans_doc_close(doc);
+	}
+	PG_END_TRY();
+	return pix;
+}
+
+/*
  * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate.
  */
 struct Pix *

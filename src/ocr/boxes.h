@@ -37,10 +37,14 @@ typedef struct BoxRow
 
 extern void imgtrans_box_put(ReturnSetInfo *rsinfo, const BoxRow *row);
 
-/* textlayer.c: rows from a PDF page's text layer instead of OCR */
+/* textlayer.c: a PDF page's text layer instead of OCR (rows, TSV, text) */
 struct ImgDoc;
 struct ReturnSetInfo;
 extern bool doc_emit_text_layer(struct ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
 								struct ReturnSetInfo *rsinfo);
+extern bool doc_text_layer_tsv(struct ImgDoc *doc, int page_num, bool auto_mode,
+							   struct StringInfoData *out);
+extern bool doc_text_layer_text(struct ImgDoc *doc, int page_num, bool auto_mode,
+								struct StringInfoData *out);
 
 #endif							/* IMGTRANS_BOXES_H */

@@ -12,6 +12,11 @@
  * multi-page TIFF (src/document/) runs that path once per page, freeing
  * each page before the next; the document is closed in the same
  * PG_FINALLY.
+ *
+ * imgtrans_ocr_pdf feeds each recognised page to tesseract's own PDF
+ * renderer, which can only write to a file: it writes into a private
+ * directory under pgsql_tmp (src/util/tempdir.c) that is removed in
+ * PG_FINALLY on every path, and the file is read back as the result.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -32,6 +37,7 @@
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
 #include "ocr/preprocess.h"
+#include "util/tempdir.h"
 
 PG_MODULE_MAGIC;
 
@@ -54,6 +60,7 @@ typedef struct OcrCall
 	ArrayType  *pages_arg;		/* pages int[], NULL for all */
 	int			dpi;			/* PDF resolution, 0 for imgtrans.pdf_dpi */
 	TextSource	text_source;
+	bool		(*emit_layer) (struct OcrCall *call, FunctionCallInfo fcinfo);	/* for text_source 'pdf' and 'auto' */
 	/* a PDF or TIFF document, NULL for an ordinary image */
 	ImgDoc	   *doc;
 	int			page_num;		/* page being recognised, from 1 */
@@ -67,12 +74,18 @@ typedef struct OcrCall
 	TessResultIterator *iter;
 	char	   *tess_text;
 	List	   *saved_vars;
+	/* imgtrans_ocr_pdf: tesseract's PDF renderer, writing pdf_base.pdf */
+	TessResultRenderer *renderer;
+	char	   *pdf_base;
 	/* result of a scalar function: each page's output appended */
 	StringInfoData out;
 	const char *tail;			/* appended after the last page */
 } OcrCall;
 
 typedef void (*OcrEmitFn) (OcrCall *call, FunctionCallInfo fcinfo);
+
+/* A PDF page's output from its text layer; false when it is to be OCRed. */
+typedef bool (*OcrLayerFn) (OcrCall *call, FunctionCallInfo fcinfo);
 
 static void
 check_psm(int psm)
@@ -139,7 +152,7 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_
 		call->pages_arg = PG_GETARG_ARRAYTYPE_P(pages_arg);
 	if (PG_NARGS() > pages_arg + 1 && !PG_ARGISNULL(pages_arg + 1))
 		call->dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(pages_arg + 1));
-	if (has_level && PG_NARGS() > pages_arg + 2 && !PG_ARGISNULL(pages_arg + 2))
+	if (PG_NARGS() > pages_arg + 2 && !PG_ARGISNULL(pages_arg + 2))
 		call->text_source = parse_text_source(text_to_cstring(PG_GETARG_TEXT_PP(pages_arg + 2)));
 	initStringInfo(&call->out);
 	/* the language is checked by engine_acquire() when it loads an engine */
@@ -250,15 +263,48 @@ report_not_pdf(void)
 }
 
 /*
- * For text_source 'pdf' and 'auto': a PDF page's rows from its text layer
- * (src/document/textlayer.c).  False when the page is to be OCRed.
+ * For text_source 'pdf' and 'auto': a PDF page's rows, text or TSV from its
+ * text layer (src/ocr/textlayer.c).  False when the page is to be OCRed.
  */
 static bool
-emit_pdf_words(OcrCall *call, FunctionCallInfo fcinfo)
+layer_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 {
 	return doc_emit_text_layer(call->doc, call->page_num, call->levels,
 							   call->text_source == TEXT_SOURCE_AUTO,
 							   (ReturnSetInfo *) fcinfo->resultinfo);
+}
+
+static bool
+layer_text(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	StringInfoData page;
+
+	initStringInfo(&page);
+	if (!doc_text_layer_text(call->doc, call->page_num,
+							 call->text_source == TEXT_SOURCE_AUTO, &page))
+		return false;
+	if (call->page_index > 0)
+		appendStringInfoChar(&call->out, '\f');
+	appendBinaryStringInfo(&call->out, page.data, page.len);
+	return true;
+}
+
+#define TSV_HEADER "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t" \
+	"left\ttop\twidth\theight\tconf\ttext\n"
+
+static bool
+layer_tsv(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	StringInfoData page;
+
+	initStringInfo(&page);
+	if (!doc_text_layer_tsv(call->doc, call->page_num,
+							call->text_source == TEXT_SOURCE_AUTO, &page))
+		return false;
+	if (call->page_index == 0)
+		appendStringInfoString(&call->out, TSV_HEADER);
+	appendBinaryStringInfo(&call->out, page.data, page.len);
+	return true;
 }
 
 /*
@@ -301,7 +347,7 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 				CHECK_FOR_INTERRUPTS();
 				call->page_index = i;
 				call->page_num = pages ? pages[i] : i + 1;
-				if (call->text_source != TEXT_SOURCE_OCR && emit_pdf_words(call, fcinfo))
+				if (call->text_source != TEXT_SOURCE_OCR && call->emit_layer(call, fcinfo))
 					continue;
 				ocr_recognize(call, imgtrans_doc_page(call->doc, call->page_num));
 				emit(call, fcinfo);
@@ -497,9 +543,7 @@ emit_alto(OcrCall *call, FunctionCallInfo fcinfo)
 static void
 emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	emit_page(call, TessBaseAPIGetTsvText,
-			  "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\t"
-			  "left\ttop\twidth\theight\tconf\ttext\n", "");
+	emit_page(call, TessBaseAPIGetTsvText, TSV_HEADER, "");
 }
 
 /*
@@ -514,35 +558,115 @@ imgtrans_ocr_impl(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ocr_parse_args(fcinfo, call, true, true))
 		return (Datum) 0;
+	call->emit_layer = layer_boxes;
 	ocr_execute(call, emit_boxes, fcinfo);
 	return (Datum) 0;
 }
 
 /*
- * The scalar functions: (image, lang, psm, vars[, preprocess], pages)
- * returns text.
+ * The scalar functions: (image, lang, psm, vars[, preprocess], pages, dpi
+ * [, text_source]) returns text.  Only text and TSV take text_source: hOCR
+ * and ALTO carry what only recognition knows (baselines, font sizes,
+ * per-glyph confidences), and a second writer of them would drift from
+ * tesseract's.
  */
 static Datum
-ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep)
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep, OcrLayerFn layer)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
 
 	if (!ocr_parse_args(fcinfo, call, false, has_prep))
 		PG_RETURN_NULL();
+	call->emit_layer = layer;
+	if (layer == NULL && call->text_source != TEXT_SOURCE_OCR)
+		elog(ERROR, "text_source is not an argument of this function");
 	ocr_execute(call, emit, fcinfo);
 	if (call->tail)
 		appendStringInfoString(&call->out, call->tail);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(call->out.data, call->out.len));
 }
 
-#define OCR_SCALAR(fn, emit, has_prep) \
+#define OCR_SCALAR(fn, emit, has_prep, layer) \
 	Datum		fn(PG_FUNCTION_ARGS); \
-	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep); }
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep, layer); }
 
-OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true)
-OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false)
-OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false)
-OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false)
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true, layer_text)
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false, NULL)
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false, NULL)
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false, layer_tsv)
+
+/*
+ * A recognised page into the searchable PDF: the page image with the
+ * recognised words as invisible text (tesseract's PDF renderer, the same
+ * renderer as "tesseract FILE out pdf").  The renderer returns false on
+ * failure; errors are raised only after it has returned.
+ */
+static void
+emit_pdf(OcrCall *call, FunctionCallInfo fcinfo)
+{
+	if (call->renderer == NULL)
+	{
+		/* pdf.ttf, the glyphless font of the text layer, is in tessdata */
+		call->renderer = TessPDFRendererCreate(call->pdf_base,
+											   TessBaseAPIGetDatapath(call->api), false);
+		if (call->renderer == NULL || !TessResultRendererBeginDocument(call->renderer, ""))
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not start a PDF"),
+					 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
+	}
+	if (!TessResultRendererAddImage(call->renderer, call->api))
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not add page %d to the PDF", call->page_num),
+				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/*
+ * imgtrans_ocr_pdf(doc, lang, psm, vars, pages, dpi) returns bytea: a
+ * searchable PDF of the pages, each page image with an invisible text
+ * layer holding what imgtrans_ocr_text recognises on it.
+ */
+Datum		imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS);
+Datum
+imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS)
+{
+	OcrCall    *call = palloc0(sizeof(OcrCall));
+	char	   *dir;
+	bytea	   *result = NULL;
+
+	if (!ocr_parse_args(fcinfo, call, false, false))
+		PG_RETURN_NULL();
+	dir = imgtrans_tempdir_create();
+	call->pdf_base = psprintf("%s/ocr", dir);
+	PG_TRY();
+	{
+		bool		ok;
+
+		ocr_execute(call, emit_pdf, fcinfo);
+		if (call->renderer == NULL)
+			elog(ERROR, "no page was rendered");
+		ok = TessResultRendererEndDocument(call->renderer);
+		/* the renderer closes its file only when it is deleted */
+		TessDeleteResultRenderer(call->renderer);
+		call->renderer = NULL;
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not finish the PDF"),
+					 errhint("Check the server log for tesseract's own message.")));
+		result = imgtrans_tempdir_read(psprintf("%s.pdf", call->pdf_base));
+	}
+	PG_FINALLY();
+	{
+		if (call->renderer)
+			TessDeleteResultRenderer(call->renderer);
+		call->renderer = NULL;
+		imgtrans_tempdir_remove(dir);
+	}
+	PG_END_TRY();
+	PG_RETURN_BYTEA_P(result);
+}
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the

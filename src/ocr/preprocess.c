@@ -21,6 +21,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
+#include "document/document.h"
 #include "ocr/engine.h"
 #include "imgtrans.h"
 #include "ocr/preprocess.h"
@@ -641,17 +642,28 @@ Datum		imgtrans_preprocess_impl(PG_FUNCTION_ARGS);
 Datum
 imgtrans_preprocess_impl(PG_FUNCTION_ARGS)
 {
-	bytea	   *image = PG_GETARG_BYTEA_PP(0);
-	List	   *steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(1));
+	bytea	   *image;
+	List	   *steps;
+	int			page = 1;
+	int			dpi = 0;
 	Prep		p = {0};
-	ImgHeader	hdr;
 	l_uint8    *volatile png = NULL;
 	size_t		size = 0;
 	bytea	   *result = NULL;
 
+	/* image, steps or page NULL gives NULL; dpi NULL is imgtrans.pdf_dpi */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2)))
+		PG_RETURN_NULL();
+	image = PG_GETARG_BYTEA_PP(0);
+	steps = prep_parse_steps(PG_GETARG_ARRAYTYPE_P(1));
+	if (PG_NARGS() > 2)
+		page = PG_GETARG_INT32(2);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(3));
+
 	PG_TRY();
 	{
-		prep_init(&p, imgtrans_decode(image, &hdr));
+		prep_init(&p, imgtrans_doc_decode_page(image, page, dpi));
 		prep_run(&p, steps);
 		imgtrans_lept_error_clear();
 		if (pixWriteMem((l_uint8 **) &png, &size, p.pix, IFF_PNG) != 0)

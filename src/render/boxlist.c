@@ -127,6 +127,14 @@ has_key(JsonbContainer *obj, const char *key)
 }
 
 static bool
+key_is_null(JsonbContainer *obj, const char *key)
+{
+	JsonbValue	v;
+
+	return getKeyJsonValueFromContainer(obj, key, strlen(key), &v) != NULL && v.type == jbvNull;
+}
+
+static bool
 is_blank(const char *s)
 {
 	if (s == NULL)
@@ -172,6 +180,8 @@ parse_box(JsonbValue *elem, int i, RenderBox *box)
 	box->width = box_size(obj, i, "width");
 	box->height = box_size(obj, i, "height");
 	parse_conf(obj, i, box);
+	box->page_num = has_key(obj, "page_num") && !key_is_null(obj, "page_num") ?
+		box_coord(obj, i, "page_num") : 0;
 	translated = box_string(obj, i, "translated");
 	text = box_string(obj, i, "text");
 	box->text = translated ? translated : text;

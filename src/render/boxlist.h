@@ -21,6 +21,7 @@ typedef struct RenderBox
 	bool		has_conf;		/* false: conf missing or null */
 	char	   *text;			/* "translated", else "text"; NULL if neither */
 	bool		blank;			/* has a "text" key but no text at all */
+	int			page_num;		/* "page_num" of OCR rows, 0 if absent or null */
 } RenderBox;
 
 /*

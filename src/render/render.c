@@ -13,9 +13,10 @@
  * clipped to the image; a box wholly outside it is skipped, and so, when
  * erasing, is a box OCR reported without text (boxlist.c: blank).
  *
- * The image is decoded through imgtrans_decode() (so the size limits
- * apply), worked on as 32 bpp RGB, and written back at the original size
- * and resolution; a gray input stays gray unless the mode draws colour.
+ * The image, or one page of a PDF or TIFF, is decoded through
+ * imgtrans_doc_decode_page() (src/document: the size limits apply, a PDF
+ * page is rasterised at the dpi its boxes were found at), worked on as
+ * 32 bpp RGB, and written back at the original size and resolution; a gray input stays gray unless the mode draws colour.
  * imgtrans.max_image_bytes limits what imgtrans accepts, not what this
  * returns: the result is bounded by imgtrans.max_image_pixels instead, and
  * may be larger than the input (a JPEG photo written as PNG or TIFF), so
@@ -33,6 +34,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "document/document.h"
 #include "render/font.h"
 #include "imgtrans.h"
 #include "image/lept.h"
@@ -578,14 +580,13 @@ render_cleanup(RenderCall *call)
 }
 
 static bytea *
-render_steps(RenderCall *call, const bytea *image, const RenderBox *boxes,
-			 int nboxes, RenderMode mode, RenderFormat format)
+render_steps(RenderCall *call, const bytea *image, int page, int dpi,
+			 const RenderBox *boxes, int nboxes, RenderMode mode, RenderFormat format)
 {
-	ImgHeader	hdr;
 	Paint	   *paints = palloc(sizeof(Paint) * Max(nboxes, 1));
 	int			n;
 
-	call->orig = imgtrans_decode(image, &hdr);
+	call->orig = imgtrans_doc_decode_page(image, page, dpi);
 	call->work = working_copy(call);
 	n = plan_paints(call->work, boxes, nboxes, paints, mode != RENDER_BOXES);
 	draw_paints(call->work, paints, n, mode);
@@ -605,15 +606,15 @@ render_steps(RenderCall *call, const bytea *image, const RenderBox *boxes,
 }
 
 bytea *
-imgtrans_render_image(const bytea *image, const RenderBox *boxes, int nboxes,
-					  RenderMode mode, RenderFormat format)
+imgtrans_render_image(const bytea *image, int page, int dpi, const RenderBox *boxes,
+					  int nboxes, RenderMode mode, RenderFormat format)
 {
 	RenderCall	call = {0};
 	bytea	   *result = NULL;
 
 	PG_TRY();
 	{
-		result = render_steps(&call, image, boxes, nboxes, mode, format);
+		result = render_steps(&call, image, page, dpi, boxes, nboxes, mode, format);
 	}
 	PG_FINALLY();
 	{
@@ -657,9 +658,11 @@ lookup_name(FunctionCallInfo fcinfo, int argno, const char *what,
 PG_FUNCTION_INFO_V1(imgtrans_render);
 
 /*
- * imgtrans_render(image bytea, boxes jsonb, mode text, format text)
- * returns the image with the boxes drawn, as bytea.  A NULL image gives
- * NULL; NULL boxes (jsonb_agg() of no rows) render no boxes.
+ * imgtrans_render(image bytea, boxes jsonb, mode text, format text, page
+ * int, dpi int) returns page 'page' of the image or document with the
+ * boxes drawn, as bytea.  Boxes with a page_num of another page are left
+ * out, so the rows of every page can be passed.  A NULL image or page
+ * gives NULL; NULL boxes (jsonb_agg() of no rows) render no boxes.
  */
 Datum
 imgtrans_render(PG_FUNCTION_ARGS)
@@ -668,14 +671,25 @@ imgtrans_render(PG_FUNCTION_ARGS)
 	RenderFormat format;
 	RenderBox  *boxes;
 	int			nboxes;
+	int			page = 1;
+	int			dpi = 0;
+	int			i,
+				kept;
 
-	if (PG_ARGISNULL(0))
+	if (PG_ARGISNULL(0) || (PG_NARGS() > 4 && PG_ARGISNULL(4)))
 		PG_RETURN_NULL();
+	if (PG_NARGS() > 4)
+		page = PG_GETARG_INT32(4);
+	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
+		dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(5));
 	mode = (RenderMode) lookup_name(fcinfo, 2, "render mode", mode_names,
 									lengthof(mode_names), "boxes, translate, erase");
 	format = (RenderFormat) lookup_name(fcinfo, 3, "image format", format_names,
 										lengthof(format_names), "png, jpeg, webp, tiff");
 	boxes = imgtrans_parse_boxes(PG_GETARG_DATUM(1), PG_ARGISNULL(1), &nboxes);
-	PG_RETURN_BYTEA_P(imgtrans_render_image(PG_GETARG_BYTEA_PP(0), boxes, nboxes,
+	for (i = 0, kept = 0; i < nboxes; i++)
+		if (boxes[i].page_num == 0 || boxes[i].page_num == page)
+			boxes[kept++] = boxes[i];
+	PG_RETURN_BYTEA_P(imgtrans_render_image(PG_GETARG_BYTEA_PP(0), page, dpi, boxes, kept,
 											mode, format));
 }

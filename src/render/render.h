@@ -27,8 +27,12 @@ typedef enum RenderFormat
 	RENDER_TIFF
 } RenderFormat;
 
-/* Decodes image (size limits apply), draws, and encodes in format. */
-extern bytea *imgtrans_render_image(const bytea *image, const RenderBox *boxes,
-									int nboxes, RenderMode mode, RenderFormat format);
+/*
+ * Decodes page 'page' of image, a document or an image (size limits apply;
+ * dpi 0 for imgtrans.pdf_dpi), draws the boxes, and encodes in format.
+ */
+extern bytea *imgtrans_render_image(const bytea *image, int page, int dpi,
+									const RenderBox *boxes, int nboxes,
+									RenderMode mode, RenderFormat format);
 
 #endif							/* IMGTRANS_RENDER_H */

@@ -23,13 +23,14 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "document/document.h"
 #include "ocr/boxes.h"
 #include "translate/transcodec.h"
 #include "translate/translate.h"
 
-/* columns of imgtrans_box, then translated */
+/* columns of imgtrans_box but page_num, then translated, then page_num */
 #define TB_TEXT		10
-#define TB_NCOLS	(BOX_NCOLS + 1)
+#define TB_NCOLS	(BOX_NCOLS + 2)
 
 /* The OCR rows of one image, copied out of SPI. */
 typedef struct OcrRows
@@ -69,28 +70,32 @@ check_level(const char *level)
 }
 
 /*
- * Runs imgtrans_ocr(image, lang, level, preprocess => steps) of this
- * function's schema; steps may be (Datum) 0 for none.
+ * Runs imgtrans_ocr(image, lang, level, preprocess => steps, pages =>
+ * ARRAY[page], dpi => dpi) of this function's schema; steps may be
+ * (Datum) 0 for none, dpi 0 for imgtrans.pdf_dpi.
  */
 static OcrRows
-run_ocr(Oid fn_oid, Datum image, const char *lang, const char *level, Datum steps)
+run_ocr(Oid fn_oid, Datum image, const char *lang, const char *level, Datum steps,
+		int page, int dpi)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	char	   *schema = get_namespace_name(get_func_namespace(fn_oid));
-	Oid			argtypes[4] = {BYTEAOID, TEXTOID, TEXTOID, TEXTARRAYOID};
-	Datum		args[4] = {image, CStringGetTextDatum(lang), CStringGetTextDatum(level), steps};
-	char		nulls[5] = {' ', ' ', ' ', steps ? ' ' : 'n', '\0'};
+	Oid			argtypes[6] = {BYTEAOID, TEXTOID, TEXTOID, TEXTARRAYOID, INT4OID, INT4OID};
+	Datum		args[6] = {image, CStringGetTextDatum(lang), CStringGetTextDatum(level), steps,
+	Int32GetDatum(page), Int32GetDatum(dpi)};
+	char		nulls[7] = {' ', ' ', ' ', steps ? ' ' : 'n', ' ', dpi ? ' ' : 'n', '\0'};
 	char	   *sql;
 	OcrRows		out = {0};
 	int			i;
 
 	sql = psprintf("SELECT level, block_num, par_num, line_num, word_num, x, y, width, height, "
-				   "conf, text, bbox FROM %s.imgtrans_ocr($1, $2, $3, preprocess => $4) "
+				   "conf, text, bbox, page_num FROM %s.imgtrans_ocr($1, $2, $3, preprocess => $4, "
+				   "pages => ARRAY[$5], dpi => $6) "
 				   "WHERE pg_catalog.btrim(text, E' \\t\\n') <> ''",
 				   quote_identifier(schema));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(sql, 4, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(sql, 6, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "OCR query failed");
 	MemoryContextSwitchTo(outer);
 	out.desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
@@ -130,9 +135,10 @@ PG_FUNCTION_INFO_V1(imgtrans_translate_image);
 
 /*
  * imgtrans_translate_image(image bytea, target text, source text,
- * level text, provider text, preprocess text[]) returns SETOF
- * imgtrans_translated_box, boxes in the original image's coordinates.
- * NULL image, target, source or level gives no rows.
+ * level text, provider text, preprocess text[], page int, dpi int) returns
+ * SETOF imgtrans_translated_box, boxes in the original image's (or the
+ * page's) coordinates, page_num the page.  NULL image, target, source,
+ * level or page gives no rows.
  */
 Datum
 imgtrans_translate_image(PG_FUNCTION_ARGS)
@@ -146,12 +152,22 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 	OcrRows		ocr;
 	char	  **texts;
 	char	  **translated;
+	int			page = 1;
+	int			dpi = 0;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < 4; i++)
 		if (PG_ARGISNULL(i))
 			return (Datum) 0;
+	if (PG_NARGS() > 6)
+	{
+		if (PG_ARGISNULL(6))
+			return (Datum) 0;
+		page = PG_GETARG_INT32(6);
+	}
+	if (PG_NARGS() > 7 && !PG_ARGISNULL(7))
+		dpi = imgtrans_doc_check_dpi(PG_GETARG_INT32(7));
 	target = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	level = check_level(text_to_cstring(PG_GETARG_TEXT_PP(3)));
@@ -160,7 +176,8 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 	imgtrans_translate_batch(provider, source, target, 0, NULL, NULL);
 
 	ocr = run_ocr(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), lang, level,
-				  PG_NARGS() > 5 && !PG_ARGISNULL(5) ? PG_GETARG_DATUM(5) : (Datum) 0);
+				  PG_NARGS() > 5 && !PG_ARGISNULL(5) ? PG_GETARG_DATUM(5) : (Datum) 0,
+				  page, dpi);
 	texts = palloc(sizeof(char *) * Max(ocr.n, 1));
 	for (i = 0; i < ocr.n; i++)
 	{
@@ -177,10 +194,13 @@ imgtrans_translate_image(PG_FUNCTION_ARGS)
 		Datum		values[TB_NCOLS];
 		bool		nulls[TB_NCOLS];
 
+		/* the OCR row is the box columns then page_num: move page_num last */
 		heap_deform_tuple(ocr.rows[i], ocr.desc, values, nulls);
+		values[TB_NCOLS - 1] = values[BOX_NCOLS];
+		nulls[TB_NCOLS - 1] = nulls[BOX_NCOLS];
 		values[TB_TEXT] = CStringGetTextDatum(texts[i]);
-		values[TB_NCOLS - 1] = translated[i] ? CStringGetTextDatum(translated[i]) : (Datum) 0;
-		nulls[TB_NCOLS - 1] = translated[i] == NULL;
+		values[BOX_NCOLS] = translated[i] ? CStringGetTextDatum(translated[i]) : (Datum) 0;
+		nulls[BOX_NCOLS] = translated[i] == NULL;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
