@@ -113,6 +113,7 @@ static const char *const step_names[NUM_STEPS] = {
 #define RULE_MAX_THICK		0.2
 #define RULE_DARK_SHARE		0.85
 #define RULE_MIN_CORNERS	4
+#define RULE_FREE_TALL		3.0
 
 List *
 prep_parse_steps(ArrayType *steps)
@@ -558,7 +559,28 @@ rule_mask(PIX *gray, l_uint32 background, double glyph, double tall, int *nvert,
 		pixDestroy(&vg);
 	}
 	if (h && v && *ncorners >= RULE_MIN_CORNERS)
-		mask = pixOr(NULL, h, v);
+	{
+		/*
+		 * A vertical run is a box edge where it meets a horizontal rule, a
+		 * table's column where it is longer than RULE_FREE_TALL tallest
+		 * glyphs; otherwise it is a headline letter's stem (a "I" taller
+		 * than the page's usual glyphs), and stays.
+		 */
+		PIX		   *hg = pixDilateBrick(NULL, h, thick + 4, thick + 4);
+		PIX		   *seed = hg ? pixAnd(NULL, v, hg) : NULL;
+		PIX		   *edges = seed ? pixSeedfillBinary(NULL, seed, v, 8) : NULL;
+		PIX		   *columns = pixOpenBrick(NULL, v, 1, Max(len, (int) (RULE_FREE_TALL * tall)));
+
+		if (edges && columns)
+		{
+			pixOr(edges, edges, columns);
+			mask = pixOr(NULL, h, edges);
+		}
+		pixDestroy(&hg);
+		pixDestroy(&seed);
+		pixDestroy(&edges);
+		pixDestroy(&columns);
+	}
 	empty = 1;
 	if (mask)
 		pixZero(mask, &empty);
