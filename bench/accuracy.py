@@ -177,10 +177,12 @@ def report(images, cer, rec, ms, plan):
         ns = [n for n, s2, _, _ in images if s2 == s]
         mn, ma = mean(cer[n, "none"] for n in ns), mean(cer[n, "auto"] for n in ns)
         gain = (mn - ma) / mn if mn > 0 else 0.0
-        print("mean CER, %s: none %.1f %%, auto %.1f %% (%.0f %% lower; target >= %.0f %%) -> %s;"
-              " mean word recall %.3f -> %.3f"
-              % (s, mn, ma, 100 * gain, 100 * MIN_MEAN_CER_GAIN,
-                 verdict(gain >= MIN_MEAN_CER_GAIN or mn == 0),
+        # the target is for real pages (and turned/skewed ones); the two
+        # upright fixtures are there to show auto leaves them alone
+        target = "" if s == "synthetic-upright" else " (target >= %.0f %%) -> %s" % (
+            100 * MIN_MEAN_CER_GAIN, verdict(gain >= MIN_MEAN_CER_GAIN))
+        print("mean CER, %s: none %.1f %%, auto %.1f %%, %.0f %% lower%s; mean word recall %.3f -> %.3f"
+              % (s, mn, ma, 100 * gain, target,
                  mean(rec[n, "none"] for n in ns), mean(rec[n, "auto"] for n in ns)))
     # cost: clean upright pages are those none already reads well (CER < 5)
     clean = [n for n in names if cer[n, "none"] < 5 and ms[n, "none"] >= 20]

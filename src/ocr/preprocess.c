@@ -1,14 +1,21 @@
 /*-------------------------------------------------------------------------
  * preprocess.c
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
- *	  deskew, orient, scale, denoise, border, invert, rules, and "auto", which
- *	  picks steps from cheap measurements of the image.
+ *	  deskew, orient, scale, denoise, border, invert, rules, and "auto",
+ *	  which measures the page once and applies a step only when a
+ *	  measurement says the page needs it; imgtrans_preprocess_plan() shows
+ *	  each decision with its measurements.
  *
  * A Prep owns the current image and the affine map from original to
  * current coordinates; every step replaces the image and composes its
- * map, so OCR boxes can be mapped back to the original image.  Steps never
- * ereport while holding an unowned PIX: a failed leptonica call is
+ * map, so OCR boxes can be mapped back to the original image.
+ *
+ * Never ereport while holding an unowned PIX: a failed leptonica call is
  * reported after the intermediate is freed, and the caller frees p->pix.
+ * Never let auto decide from a constant tuned to one image: each threshold
+ * here is stated with the mechanism that makes it hold on unseen pages, and
+ * bench/accuracy.sh checks the whole dev set.  Never measure a large scan
+ * at full size (MEASURE_MAX_PIXELS).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -973,11 +980,13 @@ step_auto(Prep *p)
 				 st.glyph * s, st.tall * s, nv, nh, nc);
 	decide(p, "rules", done,
 		   st.glyph <= 0 ? pstrdup("too few glyphs to tell rules from text") :
-		   psprintf("%s thin dark runs at least %d px long (the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights)",
-					done ? "painted over" : "found no",
+		   psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
+					nv, nh,
 					Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st.glyph * s)),
 						(int) (RULE_MIN_TALL * st.tall * s)),
-					RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL), m);
+					RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
+					done ? "ruled boxes: painted over" :
+					psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS)), m);
 
 	/* orientation */
 	if (p->defer_orient)
