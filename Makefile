@@ -21,7 +21,7 @@ DATA = $(wildcard sql/imgtrans--*.sql)
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/ocr/engine.o src/ocr/ocr.o src/ocr/osd.o src/ocr/preprocess.o src/ocr/transform.o
 
-REGRESS = ocr_setup image ocr ocr_formats ocr_errors ocr_vars accuracy jobs
+REGRESS = ocr_setup image ocr ocr_formats ocr_errors ocr_vars accuracy exif auto_plan jobs
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)
 REGRESS_OUTDIR ?= .
 

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# bench/accuracy.sh: OCR accuracy with and without preprocessing.
+# bench/accuracy.sh: OCR accuracy and cost with and without preprocess => '{auto}'.
 #
-# Character and word error rates for every image of the shared dev set
-# (../shared/ocr-dev, real scans/receipts/photos with ground truth) and for
-# synthetic variants of the project's fixtures (rotated 90/180/270, skewed
-# -7..+10 degrees, noise, low contrast, inverted, small type), each with
-# preprocess none, every single step, and auto; then the cost of auto next
-# to the OCR time.  About 3 minutes on 2 cores.
+# For every image of the shared dev set (../shared/ocr-dev: 32 real scans,
+# forms, receipts, photos, Fraktur pages and text lines with ground truth,
+# read from there, never copied into the repository) and for synthetic
+# variants of the project's fixtures (rotated 90/180/270, skewed -7..+10
+# degrees, noise, low contrast, inverted, small type): character error rate
+# and word recall without preprocessing and with auto, what auto decided
+# (imgtrans_preprocess_plan), the OCR times, the worst per-image loss of
+# auto against none, and the means, each checked against issue 17's targets.
+# About 2 minutes on 2 cores.  ACCURACY_STEPS=1 adds every single step
+# (about 10 minutes), ACCURACY_ONLY=REGEX a subset, ACCURACY_MARKDOWN=1 the
+# README table; IMGTRANS_PRIVATE_PG=DIR as for scripts/test.sh.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 imgtrans_locked "$0" "$@"

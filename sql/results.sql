@@ -141,7 +141,8 @@ INSERT INTO imgtrans.jobs (kind, owner, source_table, source_column, source_key,
 VALUES ('ocr', 'postgres', 'photos', 'img', '1', 'eng', 'done');
 INSERT INTO imgtrans.job_boxes (job_id, box_no, level, text) VALUES (1, 1, 'word', 'Hello'), (1, 2, 'word', 'world');
 ALTER EXTENSION imgtrans UPDATE;
-SELECT extversion FROM pg_extension WHERE extname = 'imgtrans';
+SELECT extversion = default_version AS updated_to_default FROM pg_extension, pg_available_extensions
+WHERE extname = 'imgtrans' AND name = 'imgtrans';
 SELECT j.source_key, j.status, string_agg(b.text, ' ' ORDER BY b.box_no) AS text
 FROM imgtrans.jobs j JOIN imgtrans.job_boxes b ON b.job_id = j.id GROUP BY 1, 2;
 SELECT imgtrans_setup_results('photos', 'img') AS boxes_table;

@@ -362,6 +362,60 @@ test_affine_map_box(void **state)
 	assert_int_equal(b, 50);
 }
 
+/* A big-endian TIFF structure whose IFD0 holds Orientation = o. */
+static size_t
+make_exif_tiff(uint8_t *buf, int o)
+{
+	static const uint8_t t[26] = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
+		0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+	memcpy(buf, t, sizeof(t));
+	buf[19] = (uint8_t) o;
+	return sizeof(t);
+}
+
+static void
+test_exif_orientation(void **state)
+{
+	uint8_t		buf[128];
+	uint8_t		jpg[160];
+	size_t		n,
+				cut;
+	int			o;
+
+	(void) state;
+	for (o = 1; o <= 8; o++)
+	{
+		/* TIFF: IFD0 itself */
+		n = make_exif_tiff(buf, o);
+		assert_int_equal(img_exif_orientation(buf, n, IMG_TIFF), o);
+		/* JPEG: SOI, APP0 (skipped), APP1 "Exif\0\0" + TIFF */
+		memcpy(jpg, "\xff\xd8\xff\xe0\x00\x04\x00\x00\xff\xe1", 10);
+		jpg[10] = 0;
+		jpg[11] = (uint8_t) (2 + 6 + n);
+		memcpy(jpg + 12, "Exif\0\0", 6);
+		memcpy(jpg + 18, buf, n);
+		assert_int_equal(img_exif_orientation(jpg, 18 + n, IMG_JPEG), o);
+		/* every truncation of it: never past len, 1 when the tag is cut */
+		for (cut = 0; cut < 18 + n; cut++)
+			assert_int_equal(img_exif_orientation(jpg, cut, IMG_JPEG), 1);
+	}
+	/* values outside 1..8, and no tag at all, are 1 */
+	n = make_exif_tiff(buf, 9);
+	assert_int_equal(img_exif_orientation(buf, n, IMG_TIFF), 1);
+	n = make_exif_tiff(buf, 6);
+	buf[11] = 0x13;				/* tag 0x0113: not Orientation */
+	assert_int_equal(img_exif_orientation(buf, n, IMG_TIFF), 1);
+	/* a scan before any APP1 stops the search */
+	memcpy(jpg, "\xff\xd8\xff\xda\x00\x02\xff\xe1", 8);
+	assert_int_equal(img_exif_orientation(jpg, 8, IMG_JPEG), 1);
+	/* a segment length past the end */
+	memcpy(jpg, "\xff\xd8\xff\xe1\xff\xff", 6);
+	assert_int_equal(img_exif_orientation(jpg, 6, IMG_JPEG), 1);
+	/* formats without EXIF */
+	assert_int_equal(img_exif_orientation(buf, n, IMG_GIF), 1);
+}
+
 int
 main(void)
 {
@@ -372,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_gif_header),
 		cmocka_unit_test(test_bmp_header),
 		cmocka_unit_test(test_tiff_resolution),
+		cmocka_unit_test(test_exif_orientation),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),
 		cmocka_unit_test(test_lang),

@@ -8,6 +8,10 @@
  * pixel and side limits are checked, and only then is the image decoded.
  * Leptonica's messages are captured rather than written to the server log,
  * and end up in the errdetail of the ERROR that follows a failed decode.
+ * The decoded image is turned and mirrored as its EXIF Orientation says,
+ * so every caller (OCR, preprocessing, rendering) sees the image the way a
+ * browser shows it, and boxes are in those coordinates.  Never call a
+ * leptonica reader anywhere else.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -147,6 +151,48 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 	}
 	if (status != IMGHDR_OK)
 		report_bad_header(status, format);
+	hdr->orientation = img_exif_orientation(data, len, format);
+}
+
+/*
+ * The image as displayed for EXIF Orientation o (1..8): 2 mirrored left to
+ * right, 3 turned 180 degrees, 4 mirrored top to bottom, 5 transposed, 6
+ * turned 90 degrees clockwise, 7 transversed, 8 turned 90 degrees
+ * counter-clockwise.  Takes ownership of pix; NULL if leptonica failed.
+ */
+static PIX *
+orient_as_displayed(PIX *pix, int o)
+{
+	PIX		   *out;
+
+	switch (o)
+	{
+		case 2:
+			out = pixFlipLR(NULL, pix);
+			break;
+		case 3:
+			out = pixRotateOrth(pix, 2);
+			break;
+		case 4:
+			out = pixFlipTB(NULL, pix);
+			break;
+		case 5:
+		case 7:
+			out = pixRotateOrth(pix, 1);
+			if (out)
+				out = o == 5 ? pixFlipLR(out, out) : pixFlipTB(out, out);
+			break;
+		case 6:
+			out = pixRotateOrth(pix, 1);
+			break;
+		case 8:
+			out = pixRotateOrth(pix, 3);
+			break;
+		default:
+			return pix;
+	}
+	pixDestroy(&pix);
+	return out;
 }
 
 void
@@ -177,6 +223,8 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 	const uint8_t *data = (const uint8_t *) VARDATA_ANY(image);
 	size_t		len = VARSIZE_ANY_EXHDR(image);
 	PIX		   *pix;
+	bool		lept_oriented,
+				turned;
 
 	imgtrans_read_header(image, hdr);
 	imgtrans_check_limits(hdr->width, hdr->height);
@@ -191,7 +239,14 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 						img_format_name(hdr->format)),
 				 imgtrans_lept_errdetail(),
 				 errhint("Pass the complete, unmodified image file as bytea.")));
-	if (pixGetWidth(pix) > hdr->width || pixGetHeight(pix) > hdr->height)
+	/*
+	 * leptonica's TIFF reader applies the Orientation tag itself; for the
+	 * other formats it is applied below
+	 */
+	lept_oriented = hdr->format == IMG_TIFF;
+	turned = lept_oriented && hdr->orientation >= 5;
+	if (pixGetWidth(pix) > (turned ? hdr->height : hdr->width) ||
+		pixGetHeight(pix) > (turned ? hdr->width : hdr->height))
 	{
 		/* the header lied; never hand tesseract more than was checked */
 		l_int32		w = pixGetWidth(pix),
@@ -205,6 +260,16 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 						img_format_name(hdr->format), w, h,
 						(long long) hdr->width, (long long) hdr->height)));
 	}
+	if (hdr->orientation != 1 && !lept_oriented)
+	{
+		pix = orient_as_displayed(pix, hdr->orientation);
+		if (pix == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("could not apply EXIF orientation %d to the %s image",
+							hdr->orientation, img_format_name(hdr->format)),
+					 imgtrans_lept_errdetail()));
+	}
 	return pix;
 }
 
@@ -212,7 +277,10 @@ PG_FUNCTION_INFO_V1(imgtrans_image_info);
 
 /*
  * imgtrans_image_info(image bytea) returns (format, width, height, depth,
- * xres, yres) from the header alone; resolution is NULL when not recorded.
+ * xres, yres, orientation) from the header alone; resolution is NULL when
+ * not recorded.  Width and height are as displayed (swapped for EXIF
+ * orientations 5..8, which turn the stored image by 90 degrees), the size
+ * every other function's boxes refer to.
  */
 Datum
 imgtrans_image_info(PG_FUNCTION_ARGS)
@@ -220,19 +288,22 @@ imgtrans_image_info(PG_FUNCTION_ARGS)
 	bytea	   *image = PG_GETARG_BYTEA_PP(0);
 	ImgHeader	hdr;
 	TupleDesc	tupdesc;
-	Datum		values[6];
-	bool		nulls[6] = {false};
+	Datum		values[7];
+	bool		nulls[7] = {false};
+	bool		turned;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	imgtrans_read_header(image, &hdr);
+	turned = hdr.orientation >= 5;
 
 	values[0] = CStringGetTextDatum(img_format_name(hdr.format));
-	values[1] = Int64GetDatum(hdr.width);
-	values[2] = Int64GetDatum(hdr.height);
+	values[1] = Int64GetDatum(turned ? hdr.height : hdr.width);
+	values[2] = Int64GetDatum(turned ? hdr.width : hdr.height);
 	values[3] = Int32GetDatum(hdr.depth);
-	values[4] = Int32GetDatum(hdr.xres);
-	values[5] = Int32GetDatum(hdr.yres);
+	values[4] = Int32GetDatum(turned ? hdr.yres : hdr.xres);
+	values[5] = Int32GetDatum(turned ? hdr.xres : hdr.yres);
+	values[6] = Int32GetDatum(hdr.orientation);
 	nulls[3] = hdr.depth <= 0;
 	nulls[4] = nulls[5] = hdr.xres <= 0 || hdr.yres <= 0;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

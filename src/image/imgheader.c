@@ -315,3 +315,138 @@ img_tiff_resolution(const uint8_t *data, size_t len, ImgHeader *hdr)
 		hdr->yres = (int) (res[1] + 0.5);
 	}
 }
+
+/* Orientation (tag 274, SHORT) in IFD0 of a TIFF structure, or 0. */
+static int
+tiff_orientation(const uint8_t *t, size_t len)
+{
+	int			big;
+	uint32_t	ifd,
+				n,
+				i;
+
+	if (len < 8 || !(memcmp(t, "II*\0", 4) == 0 || memcmp(t, "MM\0*", 4) == 0))
+		return 0;
+	big = t[0] == 'M';
+	ifd = tiff_rd(t + 4, big, 4);
+	if (ifd < 8 || ifd > len - 2)
+		return 0;
+	n = tiff_rd(t + ifd, big, 2);
+	for (i = 0; i < n && ifd + 2 + (size_t) (i + 1) * 12 <= len; i++)
+	{
+		const uint8_t *e = t + ifd + 2 + (size_t) i * 12;
+
+		if (tiff_rd(e, big, 2) == 274 && tiff_rd(e + 2, big, 2) == 3)
+			return (int) tiff_rd(e + 8, big, 2);
+	}
+	return 0;
+}
+
+/* A TIFF structure, after an optional "Exif\0\0" prefix. */
+static int
+exif_orientation(const uint8_t *p, size_t len)
+{
+	if (len >= 6 && memcmp(p, "Exif\0\0", 6) == 0)
+		return tiff_orientation(p + 6, len - 6);
+	return tiff_orientation(p, len);
+}
+
+/* APP1 "Exif" segment before the first scan. */
+static int
+jpeg_orientation(const uint8_t *data, size_t len)
+{
+	size_t		pos = 2;
+
+	while (pos + 4 <= len)
+	{
+		uint8_t		marker;
+		size_t		seglen;
+
+		if (data[pos] != 0xff)
+			return 0;
+		marker = data[pos + 1];
+		if (marker == 0xff)
+		{
+			pos++;				/* fill byte */
+			continue;
+		}
+		if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+		{
+			pos += 2;
+			continue;
+		}
+		if (marker == 0xda || marker == 0xd9)
+			return 0;
+		seglen = ((size_t) data[pos + 2] << 8) | data[pos + 3];
+		if (seglen < 2 || seglen > len - pos - 2)
+			return 0;
+		if (marker == 0xe1 && seglen >= 8 && memcmp(data + pos + 4, "Exif\0\0", 6) == 0)
+			return tiff_orientation(data + pos + 10, seglen - 8);
+		pos += 2 + seglen;
+	}
+	return 0;
+}
+
+/* eXIf chunk, anywhere before IEND (chunk headers only). */
+static int
+png_orientation(const uint8_t *data, size_t len)
+{
+	size_t		pos = 8;
+
+	while (pos + 8 <= len)
+	{
+		uint32_t	clen = rd_be32(data + pos);
+		const uint8_t *type = data + pos + 4;
+
+		if (clen > len - pos - 8 || memcmp(type, "IEND", 4) == 0)
+			return 0;
+		if (memcmp(type, "eXIf", 4) == 0)
+			return exif_orientation(data + pos + 8, clen);
+		pos += (size_t) clen + 12;
+	}
+	return 0;
+}
+
+/* RIFF "EXIF" chunk of an extended WebP (chunk headers only). */
+static int
+webp_orientation(const uint8_t *data, size_t len)
+{
+	size_t		pos = 12;
+
+	while (pos + 8 <= len)
+	{
+		uint32_t	clen = rd_le32(data + pos + 4);
+
+		if (clen > len - pos - 8)
+			return 0;
+		if (memcmp(data + pos, "EXIF", 4) == 0)
+			return exif_orientation(data + pos + 8, clen);
+		pos += 8 + (size_t) clen + (clen & 1);
+	}
+	return 0;
+}
+
+int
+img_exif_orientation(const uint8_t *data, size_t len, ImgFormat format)
+{
+	int			o = 0;
+
+	switch (format)
+	{
+		case IMG_JPEG:
+			o = jpeg_orientation(data, len);
+			break;
+		case IMG_TIFF:
+			o = tiff_orientation(data, len);
+			break;
+		case IMG_PNG:
+			o = png_orientation(data, len);
+			break;
+		case IMG_WEBP:
+			o = webp_orientation(data, len);
+			break;
+		default:
+			break;
+	}
+	return (o >= 1 && o <= 8) ? o : 1;
+}

@@ -35,6 +35,7 @@ typedef struct ImgHeader
 	int			depth;			/* bits per pixel, 0 if unknown */
 	int			xres;			/* pixels per inch, 0 if not recorded */
 	int			yres;
+	int			orientation;	/* EXIF Orientation 1..8; 1 when absent */
 } ImgHeader;
 
 typedef enum ImgHeaderStatus
@@ -57,5 +58,12 @@ extern bool img_pixels_exceed(int64_t width, int64_t height, int64_t max_pixels)
 
 /* Resolution fields only; leave hdr->xres/yres at 0 when absent. */
 extern void img_tiff_resolution(const uint8_t *data, size_t len, ImgHeader *hdr);
+
+/*
+ * EXIF Orientation (1..8) of a JPEG (APP1 Exif), TIFF (IFD0), PNG (eXIf
+ * chunk) or WebP (EXIF chunk); 1 when the file records none or an invalid
+ * value.  Reads chunk and segment headers only, never pixel data.
+ */
+extern int	img_exif_orientation(const uint8_t *data, size_t len, ImgFormat format);
 
 #endif							/* IMGTRANS_IMGHEADER_H */

@@ -225,7 +225,12 @@ ocr_recognize(OcrCall *call, PIX *pix)
 	{
 		conf = mean_word_conf(call, &words);
 		if (prep_orient_if_needed(&call->prep, words, conf))
+		{
 			recognize_current(call);
+			conf = mean_word_conf(call, &words);
+			if (prep_orient_keep_if_better(&call->prep, conf))
+				recognize_current(call);
+		}
 	}
 	call->mapped = !affine_is_identity(&call->prep.fwd) &&
 		affine_invert(&call->prep.fwd, &call->back);

@@ -1,18 +1,26 @@
 /*-------------------------------------------------------------------------
  * preprocess.c
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
- *	  deskew, orient, scale, denoise, border, invert, rules, and "auto", which
- *	  picks steps from cheap measurements of the image.
+ *	  deskew, orient, scale, denoise, border, invert, rules, and "auto",
+ *	  which measures the page once and applies a step only when a
+ *	  measurement says the page needs it; imgtrans_preprocess_plan() shows
+ *	  each decision with its measurements.
  *
  * A Prep owns the current image and the affine map from original to
  * current coordinates; every step replaces the image and composes its
- * map, so OCR boxes can be mapped back to the original image.  Steps never
- * ereport while holding an unowned PIX: a failed leptonica call is
+ * map, so OCR boxes can be mapped back to the original image.
+ *
+ * Never ereport while holding an unowned PIX: a failed leptonica call is
  * reported after the intermediate is freed, and the caller frees p->pix.
+ * Never let auto decide from a constant tuned to one image: each threshold
+ * here is stated with the mechanism that makes it hold on unseen pages, and
+ * bench/accuracy.sh checks the whole dev set.  Never measure a large scan
+ * at full size (MEASURE_MAX_PIXELS).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -20,6 +28,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 
 #include "document/document.h"
 #include "ocr/engine.h"
@@ -53,38 +62,66 @@ static const char *const step_names[NUM_STEPS] = {
 #define SKEW_MIN_CONF		3.0
 #define SKEW_MIN_ANGLE		0.1
 /*
- * auto: deskew from this angle on; orient from this OSD confidence on, and
- * when recognising, only pages whose first pass has a mean word confidence
- * below AUTO_ORIENT_BELOW_CONF (an upright page does not pay for OSD)
+ * auto: deskew from AUTO_SKEW_ANGLE on (tesseract's line finder follows a
+ * slope of a degree or two by itself, and the rotation's resampling blurs
+ * every glyph: a form turned back by 0.36 degrees lost a sixth of its
+ * words), and only a page with at least
+ * AUTO_SKEW_MIN_LINES text lines: leptonica scores how well many lines
+ * align, and on one or two lines its peak is flat, while tesseract reads a
+ * slightly sloped single line by itself.  Orient from this OSD confidence
+ * on, and when recognising, only pages whose first pass has a mean word
+ * confidence below AUTO_ORIENT_BELOW_CONF (an upright page does not pay
+ * for OSD); the turned page is kept only if it reads with a higher mean
+ * confidence than the page as it came.
  */
-#define AUTO_SKEW_ANGLE		0.3
+#define AUTO_SKEW_ANGLE		1.0
+#define AUTO_SKEW_MIN_LINES	3
 #define AUTO_ORIENT_CONF	2.0
 #define AUTO_ORIENT_BELOW_CONF	60
 #define AUTO_ORIENT_MIN_WORDS	3
+/*
+ * auto measures on a copy of at most MEASURE_MAX_PIXELS (a 35-megapixel
+ * scan is measured at about a ninth of its size: glyph heights and skew do
+ * not need more, and full-size morphology would cost more than the OCR).
+ */
+#define MEASURE_MAX_PIXELS	4000000.0
 /*
  * scale: glyphs (median connected-component height) under SCALE_BELOW
  * pixels are brought up to SCALE_TARGET.  Measured on the dev set: 9 px
  * scans lose accuracy when scaled, 7.5 px ones gain; and auto leaves alone
  * files that declare at least SCALE_AUTO_MAX_DPI (receipts at 150-200 dpi
- * with 8 px glyphs read worse scaled up).
+ * with 8 px glyphs read worse scaled up).  Glyphs over SCALE_DOWN_ABOVE
+ * pixels (600-dpi scans of ordinary print) are brought down to
+ * SCALE_DOWN_TARGET: tesseract's recogniser scales every text line to a
+ * 36 px height anyway, so larger glyphs only cost time in its page layout
+ * and binarisation.
  */
 #define SCALE_AUTO_MAX_DPI	150
 #define SCALE_TARGET_HEIGHT	24.0
 #define SCALE_BELOW_HEIGHT	8.5
 #define SCALE_MAX			4.0
+#define SCALE_DOWN_ABOVE	40.0
+#define SCALE_DOWN_TARGET	32.0
 /* border: rows/columns darker than this share of their pixels are border */
 #define BORDER_DARK_SHARE	0.5
 #define BORDER_MAX_SHARE	0.25
 /*
- * rules: dark runs at least RULE_MIN_GLYPHS glyph heights long (and
- * RULE_MIN_PX pixels) and at most RULE_MAX_THICK glyph heights thick are
- * ruled lines or box edges; "dark" is RULE_DARK_SHARE of the background
- * level or less, so a light gray rule blurred by a rotation still counts
+ * rules: dark runs at least RULE_MIN_GLYPHS glyph heights long, RULE_MIN_PX
+ * pixels, and RULE_MIN_TALL times the height of the page's tallest glyphs
+ * (their 90th percentile: capitals, ascenders, brackets, a Fraktur long s),
+ * and at most RULE_MAX_THICK glyph heights thick, are ruled lines or box
+ * edges.  A letter's stroke is never longer than its letter, so the stem of
+ * an "l", a bracket or a long s is never taken for a rule, however thin the
+ * font.  "Dark" is RULE_DARK_SHARE of the background level or less, so a
+ * light gray rule blurred by a rotation still counts.
  */
 #define RULE_MIN_GLYPHS		2.0
 #define RULE_MIN_PX			24
+#define RULE_MIN_TALL		1.5
 #define RULE_MAX_THICK		0.2
 #define RULE_DARK_SHARE		0.85
+#define RULE_MIN_CORNERS	4
+#define RULE_FREE_TALL		3.0
 
 List *
 prep_parse_steps(ArrayType *steps)
@@ -122,6 +159,8 @@ prep_init(Prep *p, PIX *pix)
 	p->orig_w = pixGetWidth(pix);
 	p->orig_h = pixGetHeight(pix);
 	p->applied = NIL;
+	p->decisions = NIL;
+	p->before_orient = NULL;
 }
 
 void
@@ -129,6 +168,24 @@ prep_free(Prep *p)
 {
 	if (p->pix)
 		pixDestroy(&p->pix);
+	if (p->before_orient)
+		pixDestroy(&p->before_orient);
+}
+
+/*
+ * Records what auto decided about step and why: reason is a sentence with
+ * the measurements and thresholds; json the measurements as an object.
+ */
+static void
+decide(Prep *p, const char *step, bool applied, char *reason, char *json)
+{
+	PrepDecision *d = palloc(sizeof(PrepDecision));
+
+	d->step = step;
+	d->applied = applied;
+	d->reason = reason;
+	d->measurements = json;
+	p->decisions = lappend(p->decisions, d);
 }
 
 /*
@@ -186,16 +243,30 @@ find_skew(PIX *pix, float *angle, float *conf)
 	return rc == 0;
 }
 
+/*
+ * Rotates by angle about the centre on a canvas grown (with white) to hold
+ * the whole turned page: on the same canvas a long line's ends, or a
+ * page's corners, were cut off.
+ */
 static void
 step_deskew(Prep *p, float angle)
 {
 	double		rad = angle * M_PI / 180.0;
 	int			w = pixGetWidth(p->pix),
 				h = pixGetHeight(p->pix);
+	int			px = (int) ceil((w * cos(rad) + h * fabs(sin(rad)) - w) / 2),
+				py = (int) ceil((w * fabs(sin(rad)) + h * cos(rad) - h) / 2);
+	PIX		   *padded,
+			   *rotated;
 
-	prep_replace(p, pixRotate(p->pix, rad, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0),
-				 STEP_DESKEW);
-	prep_moved(p, affine_rotate_center(rad, w, h));
+	px = Max(px, 0);
+	py = Max(py, 0);
+	padded = pixAddBlackOrWhiteBorder(p->pix, px, px, py, py, L_GET_WHITE_VAL);
+	rotated = padded ? pixRotate(padded, rad, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0) : NULL;
+	pixDestroy(&padded);
+	prep_replace(p, rotated, STEP_DESKEW);
+	prep_moved(p, affine_translate(px, py));
+	prep_moved(p, affine_rotate_center(rad, w + 2 * px, h + 2 * py));
 }
 
 static void
@@ -211,25 +282,46 @@ step_orient(Prep *p, const OsdResult *r)
 	prep_moved(p, affine_rotate_orth(quads, w, h));
 }
 
+static bool scale_by(Prep *p, double s);
+
+static void glyph_heights(PIX *pix, double *median, double *tall);
+
 /* Median height of glyph-sized connected components, or 0. */
 static double
 median_glyph_height(PIX *pix)
 {
+	double		median,
+				tall;
+
+	glyph_heights(pix, &median, &tall);
+	return median;
+}
+
+/*
+ * Median and 90th-percentile height of the glyph-sized connected
+ * components, at the fixed threshold the explicit steps always used; 0 when
+ * there are fewer than 5.
+ */
+static void
+glyph_heights(PIX *pix, double *median_out, double *tall_out)
+{
 	PIX		   *bin = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 130);
 	BOXA	   *boxa;
 	NUMA	   *heights;
-	float		median = 0;
+	float		median = 0,
+				tall = 0;
 	int			i,
 				n,
 				w = pixGetWidth(pix),
 				h = pixGetHeight(pix);
 
+	*median_out = *tall_out = 0;
 	if (bin == NULL)
-		return 0;
+		return;
 	boxa = pixConnCompBB(bin, 8);
 	pixDestroy(&bin);
 	if (boxa == NULL)
-		return 0;
+		return;
 	heights = numaCreate(0);
 	n = boxaGetCount(boxa);
 	for (i = 0; i < n; i++)
@@ -244,33 +336,52 @@ median_glyph_height(PIX *pix)
 			numaAddNumber(heights, bh);
 	}
 	if (numaGetCount(heights) >= 5)
+	{
 		numaGetMedian(heights, &median);
+		numaGetRankValue(heights, 0.9, NULL, 0, &tall);
+	}
 	numaDestroy(&heights);
 	boxaDestroy(&boxa);
-	return median;
+	*median_out = median;
+	*tall_out = tall;
+}
+
+/* Scale factor for small type (> 1), or 1. */
+static double
+upscale_for(double glyph)
+{
+	if (glyph <= 0 || glyph >= SCALE_BELOW_HEIGHT)
+		return 1.0;
+	return Min(SCALE_MAX, SCALE_TARGET_HEIGHT / glyph);
 }
 
 static void
 step_scale(Prep *p, double glyph)
 {
-	double		s;
+	double		s = upscale_for(glyph);
+
+	if (s > 1.0)
+		scale_by(p, s);
+}
+
+/* Scales by s, unless the result would pass the decode limits. */
+static bool
+scale_by(Prep *p, double s)
+{
 	PIX		   *next;
 
-	if (glyph <= 0 || glyph >= SCALE_BELOW_HEIGHT)
-		return;
-	s = Min(SCALE_MAX, SCALE_TARGET_HEIGHT / glyph);
 	/* the result must pass the limits the decoded image passed */
 	if ((double) pixGetWidth(p->pix) * s > TESSERACT_MAX_SIDE ||
 		(double) pixGetHeight(p->pix) * s > TESSERACT_MAX_SIDE ||
 		img_pixels_exceed((int64) (pixGetWidth(p->pix) * s + 0.5),
 						  (int64) (pixGetHeight(p->pix) * s + 0.5),
 						  imgtrans_max_image_pixels))
-		return;
+		return false;
+	/* pixScale scales the resolution with the image */
 	next = pixScale(p->pix, s, s);
-	if (next)
-		pixScaleResolution(next, s, s);
 	prep_replace(p, next, STEP_SCALE);
 	prep_moved(p, affine_scale(s));
+	return true;
 }
 
 /* Rows/columns of dark scan border on each side: left, top, right, bottom. */
@@ -382,7 +493,8 @@ open_along(PIX *bin, bool horizontal, int len, int across)
 
 /*
  * Thin runs of at least len pixels along the direction, minus anything
- * thicker than thick pixels (panels, big glyph stems) and groups of parallel
+ * thicker than thick pixels (panels, big glyph stems) or within gap pixels
+ * of such, and groups of parallel
  * runs closer than gap pixels (barcodes, hatching).
  */
 static PIX *
@@ -394,6 +506,12 @@ thin_runs(PIX *bin, int len, int thick, int gap, bool horizontal)
 							   pixCloseBrick(NULL, runs, gap, 1)) : NULL;
 	PIX		   *dense = near ? open_along(near, horizontal, 1, gap) : NULL;
 
+	/*
+	 * near a panel too: inside a dark banner the dark gaps between its
+	 * light letters are thin dark runs as tall as the banner
+	 */
+	if (wide)
+		pixDilateBrick(wide, wide, 2 * gap + 1, 2 * gap + 1);
 	if (runs && wide && dense)
 	{
 		pixSubtract(runs, runs, wide);
@@ -409,9 +527,11 @@ thin_runs(PIX *bin, int len, int thick, int gap, bool horizontal)
 
 /* Mask of ruled lines and box edges in pix (8 bpp gray), or NULL if none. */
 static PIX *
-rule_mask(PIX *gray, l_uint32 background, double glyph)
+rule_mask(PIX *gray, l_uint32 background, double glyph, double tall, int *nvert, int *nhoriz,
+		  int *ncorners)
 {
-	int			len = Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * glyph));
+	int			len = Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * glyph)),
+						  (int) (RULE_MIN_TALL * tall));
 	int			thick = Max(2, (int) (RULE_MAX_THICK * glyph + 0.5));
 	PIX		   *bin = pixConvertTo1(gray, (int) (RULE_DARK_SHARE * background));
 	int			gap = Max(thick + 2, (int) glyph);
@@ -421,8 +541,55 @@ rule_mask(PIX *gray, l_uint32 background, double glyph)
 	PIX		   *grown = NULL;
 	l_int32		empty = 1;
 
+	/*
+	 * Only a page with ruled boxes has its rules painted: at least one
+	 * box's worth of corners (RULE_MIN_CORNERS) where a horizontal and a
+	 * vertical rule meet.  In a box tesseract reads the edge as "|" and can
+	 * drop the text between two rules; a receipt's separators and
+	 * underlines, a paper edge, a photo's texture make long thin runs too,
+	 * but rarely corners, and painting those only moved tesseract's
+	 * reading order (dev set: receipts +3 to +11 CER points).
+	 */
+	*nvert = *nhoriz = *ncorners = 0;
+	if (v)
+		pixCountConnComp(v, 8, nvert);
+	if (h)
+		pixCountConnComp(h, 8, nhoriz);
 	if (h && v)
-		mask = pixOr(NULL, h, v);
+	{
+		/* where a horizontal and a vertical rule meet or cross */
+		PIX		   *hg = pixDilateBrick(NULL, h, thick + 4, thick + 4);
+		PIX		   *vg = pixDilateBrick(NULL, v, thick + 4, thick + 4);
+
+		if (hg && vg && pixAnd(hg, hg, vg))
+			pixCountConnComp(hg, 8, ncorners);
+		pixDestroy(&hg);
+		pixDestroy(&vg);
+	}
+	if (h && v && *ncorners >= RULE_MIN_CORNERS)
+	{
+		/*
+		 * A vertical run is a box edge where it meets a horizontal rule, a
+		 * table's column where it is longer than RULE_FREE_TALL tallest
+		 * glyphs; otherwise it is a headline letter's stem (a "I" taller
+		 * than the page's usual glyphs), and stays.
+		 */
+		PIX		   *hg = pixDilateBrick(NULL, h, thick + 4, thick + 4);
+		PIX		   *seed = hg ? pixAnd(NULL, v, hg) : NULL;
+		PIX		   *edges = seed ? pixSeedfillBinary(NULL, seed, v, 8) : NULL;
+		PIX		   *columns = pixOpenBrick(NULL, v, 1, Max(len, (int) (RULE_FREE_TALL * tall)));
+
+		if (edges && columns)
+		{
+			pixOr(edges, edges, columns);
+			mask = pixOr(NULL, h, edges);
+		}
+		pixDestroy(&hg);
+		pixDestroy(&seed);
+		pixDestroy(&edges);
+		pixDestroy(&columns);
+	}
+	empty = 1;
 	if (mask)
 		pixZero(mask, &empty);
 	if (mask && !empty)
@@ -450,25 +617,89 @@ paintable_copy(PIX *pix)
 }
 
 /*
+ * The paper's gray level: the median of the pixels lighter than the
+ * threshold halfway between mean ink and mean paper.  Not the median of
+ * the whole image, which in a photo of a receipt is the table around it.
+ */
+static bool
+paper_level(PIX *gray, l_uint32 *level)
+{
+	NUMA	   *hist = pixGetGrayHistogram(gray, 2);
+	l_int32		fg = 0,
+				bg = 0,
+				thresh = 0;
+	double		total = 0,
+				acc = 0;
+	int			i;
+
+	if (hist == NULL)
+		return false;
+	if (pixSplitDistributionFgBg(gray, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
+		thresh = (fg + bg + 1) / 2;
+	for (i = thresh; i < 256; i++)
+	{
+		float		v;
+
+		numaGetFValue(hist, i, &v);
+		total += v;
+	}
+	*level = 255;
+	for (i = thresh; i < 256 && total > 0; i++)
+	{
+		float		v;
+
+		numaGetFValue(hist, i, &v);
+		acc += v;
+		if (acc >= total / 2)
+		{
+			*level = i;
+			break;
+		}
+	}
+	numaDestroy(&hist);
+	return total > 0;
+}
+
+/*
  * rules: paint ruled lines and box edges with the page's background (its
- * median), in the image's own colours; glyph is the median glyph height.
+ * median colour), in the image's own colours; glyph is the median glyph height.
  * tesseract reads a box edge as "|", and after a rotation blurred them it
  * can drop the text between two rules.
  */
-static void
-step_rules(Prep *p, double glyph)
+static bool
+step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners)
 {
 	PIX		   *gray = gray_of(p->pix);
 	PIX		   *mask = NULL;
 	PIX		   *next = NULL;
 	l_uint32	gray_bg = 255,
 				bg = 0;
+	int			w = pixGetWidth(p->pix),
+				h = pixGetHeight(p->pix);
+	double		f = 1.0;
 
-	if (gray && glyph > 0 && pixGetRankValue(gray, 1, 0.5, &gray_bg) == 0)
-		mask = rule_mask(gray, gray_bg, glyph);
+	/* a large scan is searched at reduced size, the mask scaled back */
+	if (gray && (double) w * h > MEASURE_MAX_PIXELS)
+	{
+		PIX		   *small;
+
+		f = sqrt(MEASURE_MAX_PIXELS / ((double) w * h));
+		small = pixScaleAreaMap(gray, f, f);
+		pixDestroy(&gray);
+		gray = small;
+	}
+	if (gray && glyph > 0 && paper_level(gray, &gray_bg))
+		mask = rule_mask(gray, gray_bg, glyph * f, tall * f, nvert, nhoriz, ncorners);
 	pixDestroy(&gray);
+	if (mask && f < 1.0)
+	{
+		PIX		   *full = pixScaleToSize(mask, w, h);
+
+		pixDestroy(&mask);
+		mask = full;
+	}
 	if (mask == NULL)
-		return;
+		return false;
 	next = paintable_copy(p->pix);
 	if (next && pixGetDepth(next) == 8)
 		bg = gray_bg;
@@ -478,34 +709,7 @@ step_rules(Prep *p, double glyph)
 		pixSetMasked(next, mask, bg);
 	pixDestroy(&mask);
 	prep_replace(p, next, STEP_RULES);
-}
-
-/* Mean gray level, 0 (black) .. 255 (white). */
-static double
-mean_gray(PIX *pix)
-{
-	PIX		   *g = gray_of(pix);
-	NUMA	   *hist;
-	double		sum = 0,
-				n = 0;
-	int			i;
-
-	if (g == NULL)
-		return 255;
-	hist = pixGetGrayHistogram(g, 4);
-	pixDestroy(&g);
-	if (hist == NULL)
-		return 255;
-	for (i = 0; i < 256; i++)
-	{
-		float		v;
-
-		numaGetFValue(hist, i, &v);
-		sum += v * i;
-		n += v;
-	}
-	numaDestroy(&hist);
-	return n > 0 ? sum / n : 255;
+	return true;
 }
 
 static void
@@ -518,48 +722,302 @@ step_invert(Prep *p)
 		pixDestroy(&g);
 }
 
+/* What auto measures about a page, in the current image's pixels. */
+typedef struct PageStats
+{
+	double		reduce;			/* measured on a copy scaled by this (<= 1) */
+	int			ink_threshold;	/* gray level that splits ink from paper */
+	int			glyphs;			/* glyph-sized connected components */
+	double		glyph;			/* their median height */
+	double		tall;			/* their 90th-percentile height */
+	int			lines;			/* text lines (rows of glyphs) */
+	bool		skew_found;
+	float		skew,
+				skew_conf;
+	int			xres;			/* declared dpi, 0 if none */
+} PageStats;
+
 /*
- * auto: invert a dark page, crop dark borders, turn the page upright when
- * OSD is confident, remove skew, paint over ruled lines, and scale up small
- * type — each only when its measurement says so, so a clean upright scan
- * without rules passes unchanged.
+ * Text lines: glyph centres, taken along the measured skew (angle, the
+ * correction in degrees as leptonica gives it, so that a skewed page's
+ * lines do not smear into one another), binned by half a glyph height; a
+ * line is a run of consecutive bins holding at least two glyphs.
+ */
+static int
+count_text_lines(BOXA *glyphs, double glyph, double angle)
+{
+	int			bin = Max(1, (int) (glyph / 2));
+	double		slope = tan(angle * M_PI / 180.0);
+	int			i,
+				lines = 0,
+				lo = INT_MAX,
+				hi = INT_MIN,
+				n = boxaGetCount(glyphs);
+	int		   *ys = palloc(sizeof(int) * Max(n, 1));
+	int		   *count;
+	bool		in_line = false;
+
+	for (i = 0; i < n; i++)
+	{
+		int			bx,
+					by,
+					bw,
+					bh;
+
+		boxaGetBoxGeometry(glyphs, i, &bx, &by, &bw, &bh);
+		ys[i] = (int) floor((by + bh / 2.0 + (bx + bw / 2.0) * slope) / bin);
+		lo = Min(lo, ys[i]);
+		hi = Max(hi, ys[i]);
+	}
+	if (n == 0)
+	{
+		pfree(ys);
+		return 0;
+	}
+	count = palloc0(sizeof(int) * (hi - lo + 1));
+	for (i = 0; i < n; i++)
+		count[ys[i] - lo]++;
+	for (i = 0; i <= hi - lo; i++)
+	{
+		if (count[i] >= 2 && !in_line)
+			lines++;
+		in_line = count[i] >= 2;
+	}
+	pfree(count);
+	pfree(ys);
+	return lines;
+}
+
+/*
+ * Measures the page on an 8 bpp copy of at most MEASURE_MAX_PIXELS: ink
+ * threshold from the page's own gray distribution (a fixed level misses the
+ * light ink of a faded thermal receipt, whose glyphs then break into
+ * fragments that look like tiny type), glyph heights, text lines, skew.
+ */
+static void
+measure_page(PIX *pix, PageStats *st)
+{
+	PIX		   *g = gray_of(pix);
+	PIX		   *r = NULL,
+			   *bin = NULL;
+	BOXA	   *boxa = NULL,
+			   *glyphs = NULL;
+	NUMA	   *heights = NULL;
+	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
+	l_int32		thresh = 130,
+				fg = 0,
+				bg = 0,
+				xres = 0,
+				yres = 0;
+	int			i,
+				w,
+				h;
+
+	memset(st, 0, sizeof(*st));
+	st->reduce = 1.0;
+	pixGetResolution(pix, &xres, &yres);
+	st->xres = Max(xres, 0);
+	if (g == NULL)
+		return;
+	if (npix > MEASURE_MAX_PIXELS)
+	{
+		st->reduce = sqrt(MEASURE_MAX_PIXELS / npix);
+		r = pixScaleAreaMap(g, st->reduce, st->reduce);
+		pixDestroy(&g);
+	}
+	else
+		r = g;
+	if (r == NULL)
+		return;
+	/* halfway between the mean ink and mean paper levels */
+	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
+		thresh = (fg + bg + 1) / 2;
+	st->ink_threshold = thresh;
+	bin = pixThresholdToBinary(r, thresh);
+	w = pixGetWidth(r);
+	h = pixGetHeight(r);
+	pixDestroy(&r);
+	if (bin == NULL)
+		return;
+	boxa = pixConnCompBB(bin, 8);
+	heights = numaCreate(0);
+	glyphs = boxaCreate(0);
+	for (i = 0; boxa && i < boxaGetCount(boxa); i++)
+	{
+		int			bx,
+					by,
+					bw,
+					bh;
+
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		/*
+		 * glyph-sized: not a speck, and not a page-sized border or picture
+		 * (against the longer side: a one-line image is a glyph tall)
+		 */
+		if (bh >= Max(2, 4 * st->reduce) && bh < Max(w, h) / 4 && bw < w / 4)
+		{
+			numaAddNumber(heights, bh);
+			boxaAddBox(glyphs, boxaGetBox(boxa, i, L_CLONE), L_INSERT);
+		}
+	}
+	{
+		float		endscore;
+
+		st->skew_found = pixFindSkewSweepAndSearchScore(bin, &st->skew, &st->skew_conf, &endscore,
+														4, 2, 0.0, SKEW_SWEEP_RANGE,
+														SKEW_SWEEP_DELTA, 0.01) == 0;
+	}
+	st->glyphs = numaGetCount(heights);
+	if (st->glyphs >= 5)
+	{
+		float		med,
+					tall;
+
+		numaGetMedian(heights, &med);
+		numaGetRankValue(heights, 0.9, NULL, 0, &tall);
+		st->lines = count_text_lines(glyphs, med,
+									 st->skew_found && st->skew_conf >= SKEW_MIN_CONF ? st->skew : 0);
+		st->glyph = med / st->reduce;
+		st->tall = tall / st->reduce;
+	}
+	numaDestroy(&heights);
+	boxaDestroy(&boxa);
+	boxaDestroy(&glyphs);
+	pixDestroy(&bin);
+}
+
+/*
+ * auto: measure the page once, then remove skew, bring the type to a size
+ * tesseract reads well, paint over ruled lines, and (when recognising)
+ * turn a page that reads poorly — each only when its measurement says so,
+ * so a clean upright scan without rules passes unchanged.  Each decision,
+ * with its measurements, goes to p->decisions (imgtrans_preprocess_plan).
+ *
+ * Not in auto, because on pages nobody tuned them on they cost more than
+ * they gave: invert and border (tesseract 5 already reads inverted lines
+ * and ignores solid borders; inverting a photo of a receipt on a dark
+ * table, or cropping a book's dark edge, lost words), and binarisation or
+ * denoising (tesseract binarises itself).
  */
 static void
 step_auto(Prep *p)
 {
+	PageStats	st;
 	OsdResult	osd;
-	float		angle,
-				conf;
-	double		glyph;
-	l_int32		xres = 0,
-				yres = 0;
+	double		s = 1.0;
+	bool		done;
+	char	   *m;
+	int			nv = 0,
+				nh = 0,
+				nc = 0;
 
-	if (mean_gray(p->pix) < 100)
-		step_invert(p);
-	step_border(p);
+	measure_page(p->pix, &st);
+	m = psprintf("{\"glyphs\": %d, \"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, "
+				 "\"text_lines\": %d, \"ink_threshold\": %d, \"measured_at_scale\": %.3f}",
+				 st.glyphs, st.glyph, st.tall, st.lines, st.ink_threshold, st.reduce);
+	decide(p, "measure", true,
+		   psprintf("%d glyphs, median height %.1f px, tallest (90th percentile) %.1f px, %d text lines",
+					st.glyphs, st.glyph, st.tall, st.lines), m);
+
+	/* deskew */
+	m = psprintf("{\"skew_degrees\": %.2f, \"skew_confidence\": %.2f, \"text_lines\": %d}",
+				 st.skew_found ? -st.skew : 0, st.skew_found ? st.skew_conf : 0, st.lines);
+	if (!st.skew_found)
+		decide(p, "deskew", false, pstrdup("no skew found"), m);
+	else if (st.lines < AUTO_SKEW_MIN_LINES)
+		decide(p, "deskew", false,
+			   psprintf("%d text line(s) < %d: too few for a reliable skew; tesseract reads a sloped line itself",
+						st.lines, AUTO_SKEW_MIN_LINES), m);
+	else if (st.skew_conf < SKEW_MIN_CONF || fabs(st.skew) < AUTO_SKEW_ANGLE)
+		decide(p, "deskew", false,
+			   psprintf("skew %.2f degrees (confidence %.1f): below %.1f degrees or confidence %.0f",
+						-st.skew, st.skew_conf, AUTO_SKEW_ANGLE, SKEW_MIN_CONF), m);
+	else
+	{
+		step_deskew(p, st.skew);
+		decide(p, "deskew", true,
+			   psprintf("skew %.2f degrees >= %.1f with confidence %.1f >= %.0f over %d text lines",
+						-st.skew, AUTO_SKEW_ANGLE, st.skew_conf, SKEW_MIN_CONF, st.lines), m);
+	}
+
+	/* scale */
+	m = psprintf("{\"glyph_height\": %.1f, \"dpi\": %d}", st.glyph, st.xres);
+	if (st.glyph <= 0)
+		decide(p, "scale", false, pstrdup("too few glyphs to measure their size"), m);
+	else if (st.glyph > SCALE_DOWN_ABOVE)
+	{
+		s = SCALE_DOWN_TARGET / st.glyph;
+		done = scale_by(p, s);
+		decide(p, "scale", done,
+			   psprintf("glyphs %.1f px > %.0f: scaled by %.3f to %.0f px (tesseract scales each line to a fixed height; more pixels only cost time)",
+						st.glyph, SCALE_DOWN_ABOVE, s, SCALE_DOWN_TARGET), m);
+		if (!done)
+			s = 1.0;
+	}
+	else if (upscale_for(st.glyph) > 1.0 && st.xres >= SCALE_AUTO_MAX_DPI)
+		decide(p, "scale", false,
+			   psprintf("glyphs %.1f px < %.1f, but the file declares %d dpi >= %d: small print, not a small image",
+						st.glyph, SCALE_BELOW_HEIGHT, st.xres, SCALE_AUTO_MAX_DPI), m);
+	else if (upscale_for(st.glyph) > 1.0)
+	{
+		s = upscale_for(st.glyph);
+		done = scale_by(p, s);
+		decide(p, "scale", done,
+			   done ? psprintf("glyphs %.1f px < %.1f: scaled by %.2f to %.0f px",
+							   st.glyph, SCALE_BELOW_HEIGHT, s, SCALE_TARGET_HEIGHT) :
+			   psprintf("glyphs %.1f px < %.1f, but scaling by %.2f would pass the image limits",
+						st.glyph, SCALE_BELOW_HEIGHT, s), m);
+		if (!done)
+			s = 1.0;
+	}
+	else
+		decide(p, "scale", false,
+			   psprintf("glyphs %.1f px within %.1f .. %.0f: left at their size",
+						st.glyph, SCALE_BELOW_HEIGHT, SCALE_DOWN_ABOVE), m);
+
+	/* rules, measured in the (possibly scaled) image's pixels */
+	done = st.glyph > 0 && step_rules(p, st.glyph * s, st.tall * s, &nv, &nh, &nc);
+	m = psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d}",
+				 st.glyph * s, st.tall * s, nv, nh, nc);
+	decide(p, "rules", done,
+		   st.glyph <= 0 ? pstrdup("too few glyphs to tell rules from text") :
+		   psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
+					nv, nh,
+					Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st.glyph * s)),
+						(int) (RULE_MIN_TALL * st.tall * s)),
+					RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
+					done ? "ruled boxes: painted over" :
+					psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS)), m);
+
+	/* orientation */
 	if (p->defer_orient)
+	{
 		p->orient_pending = true;
+		decide(p, "orient", false,
+			   psprintf("decided when recognising: OSD only if the first pass finds >= %d words with mean confidence < %d; the page is turned if OSD's confidence >= %.0f and kept turned only if it then reads with higher confidence",
+						AUTO_ORIENT_MIN_WORDS, AUTO_ORIENT_BELOW_CONF, AUTO_ORIENT_CONF),
+			   pstrdup("{}"));
+	}
 	else
 	{
 		engine_osd(p->pix, &osd);
-		if (osd.ok && osd.rotate != 0 && osd.orient_conf >= AUTO_ORIENT_CONF)
+		m = psprintf("{\"rotate\": %d, \"osd_confidence\": %.2f}", osd.ok ? osd.rotate : 0,
+					 osd.ok ? osd.orient_conf : 0);
+		done = osd.ok && osd.rotate != 0 && osd.orient_conf >= AUTO_ORIENT_CONF;
+		if (done)
 			step_orient(p, &osd);
+		decide(p, "orient", done,
+			   !osd.ok ? pstrdup("OSD found too little text") :
+			   psprintf("OSD: turn by %d degrees with confidence %.1f (threshold %.0f)",
+						osd.rotate, osd.orient_conf, AUTO_ORIENT_CONF), m);
 	}
-	if (find_skew(p->pix, &angle, &conf) && conf >= SKEW_MIN_CONF && fabs(angle) >= AUTO_SKEW_ANGLE)
-		step_deskew(p, angle);
-	/* rules keeps the geometry: one glyph measurement serves both steps */
-	glyph = median_glyph_height(p->pix);
-	step_rules(p, glyph);
-	pixGetResolution(p->pix, &xres, &yres);
-	if (xres < SCALE_AUTO_MAX_DPI)
-		step_scale(p, glyph);
 }
 
 /*
  * The deferred half of auto: after a first recognition that found words
  * words with mean confidence mean_conf, turn the page if that was poor and
  * OSD finds it is not upright.  Returns true when the image changed
- * (recognise it again).
+ * (recognise it again, then call prep_orient_keep_if_better).
  */
 bool
 prep_orient_if_needed(Prep *p, int words, double mean_conf)
@@ -573,7 +1031,35 @@ prep_orient_if_needed(Prep *p, int words, double mean_conf)
 	engine_osd(p->pix, &osd);
 	if (!osd.ok || osd.rotate == 0 || osd.orient_conf < AUTO_ORIENT_CONF)
 		return false;
+	p->before_orient = pixClone(p->pix);
+	p->fwd_before_orient = p->fwd;
+	p->conf_before_orient = mean_conf;
 	step_orient(p, &osd);
+	return true;
+}
+
+/*
+ * After the turned page was recognised with mean word confidence
+ * mean_conf: keep the turn if it reads better than the page as it came,
+ * else go back to that page.  Returns true when it went back (recognise
+ * it again).  OSD can be confidently wrong on scripts or pages it was not
+ * trained for (Fraktur, a receipt photo); the reading itself is the test.
+ */
+bool
+prep_orient_keep_if_better(Prep *p, double mean_conf)
+{
+	if (p->before_orient == NULL)
+		return false;
+	if (mean_conf > p->conf_before_orient)
+	{
+		pixDestroy(&p->before_orient);
+		return false;
+	}
+	pixDestroy(&p->pix);
+	p->pix = p->before_orient;
+	p->before_orient = NULL;
+	p->fwd = p->fwd_before_orient;
+	p->applied = list_delete_last(p->applied);
 	return true;
 }
 
@@ -618,7 +1104,17 @@ run_step(Prep *p, PrepStep step)
 			step_invert(p);
 			break;
 		case STEP_RULES:
-			step_rules(p, median_glyph_height(p->pix));
+			{
+				double		glyph,
+							tall;
+
+				int			nv,
+							nh,
+							nc;
+
+				glyph_heights(p->pix, &glyph, &tall);
+				step_rules(p, glyph, tall, &nv, &nh, &nc);
+			}
 			break;
 		case STEP_AUTO:
 			step_auto(p);
@@ -708,4 +1204,53 @@ imgtrans_skew_impl(PG_FUNCTION_ARGS)
 	values[1] = Float4GetDatum(conf);
 	nulls[0] = nulls[1] = !found;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * imgtrans_preprocess_plan(image) returns what preprocess => '{auto}'
+ * decides for the image, as OCR runs it: (ord, step, applied, reason,
+ * measurements).  The first row is the EXIF orientation applied on decode.
+ */
+Datum		imgtrans_preprocess_plan_impl(PG_FUNCTION_ARGS);
+Datum
+imgtrans_preprocess_plan_impl(PG_FUNCTION_ARGS)
+{
+	bytea	   *image = PG_GETARG_BYTEA_PP(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Prep		p = {0};
+	ImgHeader	hdr;
+	ListCell   *lc;
+	int			ord = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	PG_TRY();
+	{
+		prep_init(&p, imgtrans_decode(image, &hdr));
+		decide(&p, "exif", hdr.orientation != 1,
+			   hdr.orientation == 1 ? pstrdup("no EXIF orientation: the image is shown as stored") :
+			   psprintf("EXIF orientation %d: turned/mirrored on decode as a browser shows it", hdr.orientation),
+			   psprintf("{\"orientation\": %d}", hdr.orientation));
+		p.defer_orient = true;
+		run_step(&p, STEP_AUTO);
+	}
+	PG_FINALLY();
+	{
+		prep_free(&p);
+	}
+	PG_END_TRY();
+
+	foreach(lc, p.decisions)
+	{
+		PrepDecision *d = lfirst(lc);
+		Datum		values[5];
+		bool		nulls[5] = {false};
+
+		values[0] = Int32GetDatum(++ord);
+		values[1] = CStringGetTextDatum(d->step);
+		values[2] = BoolGetDatum(d->applied);
+		values[3] = CStringGetTextDatum(d->reason);
+		values[4] = DirectFunctionCall1(jsonb_in, CStringGetDatum(d->measurements));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

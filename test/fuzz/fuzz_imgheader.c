@@ -30,6 +30,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void) img_parse_bmp(data, size, &hdr);
 	hdr.xres = hdr.yres = 0;
 	img_tiff_resolution(data, size, &hdr);
+	/* the EXIF Orientation readers, each whatever the bytes are */
+	for (i = IMG_UNKNOWN; i <= IMG_JP2; i++)
+	{
+		int			o = img_exif_orientation(data, size, (ImgFormat) i);
+
+		if (o < 1 || o > 8)
+			__builtin_trap();
+	}
 
 	switch (format)
 	{

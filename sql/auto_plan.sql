@@ -1,0 +1,49 @@
+-- What preprocess => '{auto}' decides, and why: imgtrans_preprocess_plan,
+-- pinned on fixtures that stand for each way auto used to hurt pages it was
+-- not tuned on (scripts/make-accuracy-fixtures.py says how each is made).
+SELECT ord, step, applied FROM imgtrans_preprocess_plan(fx('doc.png'));
+-- a clean upright page passes unchanged: the same image, the same text
+SELECT imgtrans_preprocess(fx('doc.png'), '{auto}') = imgtrans_preprocess(fx('doc.png'), '{}') AS doc_unchanged;
+
+-- one scanned line full of tall thin strokes ([l|1] brackets): glyphs are a
+-- quarter of the image tall (they used to be dropped as "too big", leaving
+-- the dots, so the line was scaled x4), one line is too few for a skew
+-- estimate, and no stroke is taken for a rule
+SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-line.png')) WHERE step <> 'orient';
+SELECT imgtrans_preprocess(fx('auto-line.png'), '{auto}') = imgtrans_preprocess(fx('auto-line.png'), '{}') AS line_unchanged;
+
+-- a 600-dpi scan of 5.3 megapixels: measured on a reduced copy, its 80 px
+-- glyphs brought down to 32 px (OCR is faster, and reads as well: no more
+-- words that doc.png does not have; the file's 600 dpi scaled with it)
+SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-600dpi.png')) WHERE step IN ('measure', 'scale');
+SELECT (imgtrans_image_info(imgtrans_preprocess(fx('auto-600dpi.png'), '{auto}'))).*;
+SELECT cfg, (SELECT count(*) FROM regexp_split_to_table(btrim(imgtrans_ocr_text(fx('auto-600dpi.png'), preprocess => cfg)), '\s+') AS w
+             WHERE w NOT IN (SELECT regexp_split_to_table(imgtrans_ocr_text(fx('doc.png')), '\s+'))) AS words_not_in_doc
+FROM (VALUES (NULL::text[]), ('{auto}')) AS t(cfg);
+
+-- a phone photo of a receipt on a dark table: mostly dark, but not
+-- inverted; no border cropped; paper edges and separators are long thin
+-- runs but no box (no corners where rules meet), so nothing is painted
+SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-photo.jpg')) WHERE step IN ('deskew', 'scale', 'rules');
+SELECT imgtrans_preprocess(fx('auto-photo.jpg'), '{auto}') = imgtrans_preprocess(fx('auto-photo.jpg'), '{}') AS photo_unchanged;
+
+-- Fraktur-like: long s and brackets in a ruled box.  Their strokes are over
+-- twice the median glyph height, so rules must be longer than 1.5 times the
+-- tallest glyphs: the box is painted over, every letter stays
+SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-fraktur.png')) WHERE step IN ('measure', 'rules');
+SELECT m.tall * 1.5 > m.glyph * 2 AS tall_strokes_beyond_two_glyphs
+FROM (SELECT (measurements->>'glyph_height')::real AS glyph, (measurements->>'tall_glyph_height')::real AS tall
+      FROM imgtrans_preprocess_plan(fx('auto-fraktur.png')) WHERE step = 'measure') m;
+SELECT btrim(regexp_replace(imgtrans_ocr_text(fx('auto-fraktur.png'), preprocess => '{auto}'), '\s+', ' ', 'g')) =
+       btrim(regexp_replace(imgtrans_ocr_text(fx('auto-fraktur.png')), '\s+', ' ', 'g')) AS same_letters;
+
+-- skewed pages are still turned back, on a canvas that holds the whole page;
+-- a form's ruled box is still painted over
+SELECT f, step, applied, measurements->'skew_degrees' AS skew, measurements->'text_lines' AS lines
+FROM unnest(ARRAY['doc-skew5.png', 'cheque-skew7.png']) AS f, imgtrans_preprocess_plan(fx(f))
+WHERE step = 'deskew';
+SELECT step, applied, measurements->'corners' AS corners FROM imgtrans_preprocess_plan(fx('cheque-skew7.png')) WHERE step = 'rules';
+SELECT (imgtrans_image_info(imgtrans_preprocess(fx('doc-skew5.png'), '{auto}'))).width > 1072 AS canvas_grown;
+
+-- orientation is decided when recognising; the plan says how
+SELECT reason FROM imgtrans_preprocess_plan(fx('doc-rot180.png')) WHERE step = 'orient';
