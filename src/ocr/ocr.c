@@ -11,7 +11,9 @@
  * recognition's partial results are cleared with the engine.  A PDF or
  * multi-page TIFF (src/document/) runs that path once per page, freeing
  * each page before the next; the document is closed in the same
- * PG_FINALLY.
+ * PG_FINALLY.  With imgtrans.ocr_cache on, each function looks its
+ * output up in the OCR cache (ocrcache.c) before that path and stores it
+ * after, outside every tesseract frame.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -31,6 +33,7 @@
 #include "ocr/engine.h"
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
+#include "ocr/ocrcache.h"
 #include "ocr/preprocess.h"
 
 PG_MODULE_MAGIC;
@@ -502,6 +505,26 @@ emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
 			  "left\ttop\twidth\theight\tconf\ttext\n", "");
 }
 
+/* The OCR cache's key (ocrcache.c): everything the output depends on. */
+static OcrCacheKey *
+cache_key(OcrCall *call, const char *kind)
+{
+	OcrCacheKey *key = palloc0(sizeof(OcrCacheKey));
+
+	key->kind = kind;
+	key->image = call->image;
+	key->lang = call->lang;
+	key->psm = call->psm;
+	key->levels = call->levels;
+	key->vars = call->vars;
+	key->steps = call->steps;
+	key->pages = call->pages_arg;
+	key->dpi = call->dpi;
+	key->text_source = (int) call->text_source;
+	key->engine_version = TessVersion();
+	return key;
+}
+
 /*
  * imgtrans_ocr(image, lang, level, psm, vars) returns SETOF imgtrans_box.
  */
@@ -510,11 +533,17 @@ Datum
 imgtrans_ocr_impl(PG_FUNCTION_ARGS)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OcrCacheKey *key;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ocr_parse_args(fcinfo, call, true, true))
 		return (Datum) 0;
+	key = cache_key(call, "boxes");
+	if (ocrcache_lookup_rows(key, rsinfo))
+		return (Datum) 0;
 	ocr_execute(call, emit_boxes, fcinfo);
+	ocrcache_store_rows(key, rsinfo);
 	return (Datum) 0;
 }
 
@@ -523,26 +552,33 @@ imgtrans_ocr_impl(PG_FUNCTION_ARGS)
  * returns text.
  */
 static Datum
-ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep)
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep, const char *kind)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
+	OcrCacheKey *key;
+	text	   *cached;
 
 	if (!ocr_parse_args(fcinfo, call, false, has_prep))
 		PG_RETURN_NULL();
+	key = cache_key(call, kind);
+	cached = ocrcache_lookup_text(key);
+	if (cached)
+		PG_RETURN_TEXT_P(cached);
 	ocr_execute(call, emit, fcinfo);
 	if (call->tail)
 		appendStringInfoString(&call->out, call->tail);
+	ocrcache_store_text(key, call->out.data, call->out.len);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(call->out.data, call->out.len));
 }
 
-#define OCR_SCALAR(fn, emit, has_prep) \
+#define OCR_SCALAR(fn, emit, has_prep, kind) \
 	Datum		fn(PG_FUNCTION_ARGS); \
-	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep); }
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep, kind); }
 
-OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true)
-OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false)
-OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false)
-OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false)
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true, "text")
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false, "hocr")
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false, "alto")
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false, "tsv")
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the

@@ -20,7 +20,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "translate/ownerspi.h"
+#include "util/ownerspi.h"
 
 static Oid
 internal_tables_owner(void)

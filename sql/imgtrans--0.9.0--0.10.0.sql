@@ -1,0 +1,1 @@
+\echo Use "ALTER EXTENSION imgtrans UPDATE" to load this file. \quit
