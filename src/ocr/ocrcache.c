@@ -166,6 +166,10 @@ key_digest(OcrCacheKey *key)
 		feed_int(ctx, key->dpi > 0 ? key->dpi : imgtrans_pdf_dpi, &failed);
 		feed_int(ctx, key->text_source, &failed);
 		feed_str(ctx, key->engine_version, &failed);
+		/* box rows of another row type (a later imgtrans_box) are another entry */
+		feed_int(ctx, key->rowdesc ? key->rowdesc->natts : -1, &failed);
+		for (i = 0; key->rowdesc && i < key->rowdesc->natts; i++)
+			feed_int(ctx, TupleDescAttr(key->rowdesc, i)->atttypid, &failed);
 		for (i = 0; ocr_lang_part(key->lang, i, part, sizeof(part)); i++)
 			feed_traineddata(ctx, part, &failed);
 		feed_traineddata(ctx, "osd", &failed);	/* orientation, for preprocessing */
@@ -298,8 +302,8 @@ ocrcache_store_text(OcrCacheKey *key, const char *data, int len)
 bool
 ocrcache_lookup_rows(OcrCacheKey *key, ReturnSetInfo *rsinfo)
 {
-	bytea	   *stored = table_lookup(key);
 	TupleDesc	desc = rsinfo->setDesc;
+	bytea	   *stored;
 	StringInfoData buf;
 	FmgrInfo   *recv;
 	Oid		   *ioparams;
@@ -307,13 +311,15 @@ ocrcache_lookup_rows(OcrCacheKey *key, ReturnSetInfo *rsinfo)
 	bool	   *nulls;
 	int			i;
 
+	key->rowdesc = desc;
+	stored = table_lookup(key);
 	if (stored == NULL)
 		return false;
 	buf.data = VARDATA(stored);
 	buf.len = VARSIZE(stored) - VARHDRSZ;
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-	/* rows of another shape (an older row type) are a miss */
+	/* the row type is in the key; checked again to never misread a row */
 	if (pq_getmsgint(&buf, 4) != desc->natts)
 		return false;
 	recv = palloc(sizeof(FmgrInfo) * desc->natts);

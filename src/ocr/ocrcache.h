@@ -31,6 +31,7 @@ typedef struct OcrCacheKey
 	int			dpi;			/* 0 for imgtrans.pdf_dpi */
 	int			text_source;
 	const char *engine_version; /* tesseract's version string */
+	TupleDesc	rowdesc;		/* box rows: the row type (set by the lookup) */
 	/* set by the lookup */
 	bool		active;			/* imgtrans.ocr_cache was on: store the result */
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
