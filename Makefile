@@ -11,9 +11,9 @@
 EXTENSION = imgtrans
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
-	src/util/rolescope.o src/util/tempdir.o \
+	src/util/rolescope.o src/util/tempdir.o src/util/counters.o \
 	src/image/image.o src/image/imgheader.o \
-	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o \
+	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \
 	src/jobs/sourcekey.o src/jobs/results.o
 DATA = $(wildcard sql/imgtrans--*.sql)
@@ -38,7 +38,7 @@ EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz
 	test/fuzz/fuzz_transcodec
 
 # translation (issue 4): HTTP providers with libcurl, cache
-OBJS += src/translate/translate.o src/translate/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o
+OBJS += src/translate/translate.o src/util/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o
 REGRESS += translate_upgrade translate_apertium translate_stub
 PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
 SHLIB_LINK += $(shell pkg-config --libs libcurl)
@@ -50,7 +50,7 @@ OBJS += src/render/boxlist.o src/render/font.o src/render/render.o src/render/te
 REGRESS += render render_errors
 
 # results keyed by the user's row, search, OCR cache (issue 15)
-REGRESS += results
+REGRESS += results ocr_cache
 PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
 SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
 EXTRA_CLEAN += test/render/test_textlayout

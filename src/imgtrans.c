@@ -25,6 +25,7 @@
 #include "imgtrans.h"
 #include "translate/translate.h"
 #include "jobs/worker.h"
+#include "ocr/ocrcache.h"
 
 PG_MODULE_MAGIC;
 
@@ -111,6 +112,7 @@ _PG_init(void)
 	imgtrans_image_init();
 	imgtrans_translate_init();
 	imgtrans_document_init();
+	ocrcache_init();
 }
 
 /*

@@ -11,7 +11,9 @@
  * recognition's partial results are cleared with the engine.  A PDF or
  * multi-page TIFF (src/document/) runs that path once per page, freeing
  * each page before the next; the document is closed in the same
- * PG_FINALLY.
+ * PG_FINALLY.  With imgtrans.ocr_cache on, each function looks its
+ * output up in the OCR cache (ocrcache.c) before that path and stores it
+ * after, outside every tesseract frame.
  *
  * imgtrans_ocr_pdf feeds each recognised page to tesseract's own PDF
  * renderer, which can only write to a file: it writes into a private
@@ -36,6 +38,7 @@
 #include "ocr/engine.h"
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
+#include "ocr/ocrcache.h"
 #include "ocr/preprocess.h"
 #include "util/tempdir.h"
 
@@ -551,6 +554,26 @@ emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
 	emit_page(call, TessBaseAPIGetTsvText, TSV_HEADER, "");
 }
 
+/* The OCR cache's key (ocrcache.c): everything the output depends on. */
+static OcrCacheKey *
+cache_key(OcrCall *call, const char *kind)
+{
+	OcrCacheKey *key = palloc0(sizeof(OcrCacheKey));
+
+	key->kind = kind;
+	key->image = call->image;
+	key->lang = call->lang;
+	key->psm = call->psm;
+	key->levels = call->levels;
+	key->vars = call->vars;
+	key->steps = call->steps;
+	key->pages = call->pages_arg;
+	key->dpi = call->dpi;
+	key->text_source = (int) call->text_source;
+	key->engine_version = TessVersion();
+	return key;
+}
+
 /*
  * imgtrans_ocr(image, lang, level, psm, vars) returns SETOF imgtrans_box.
  */
@@ -559,12 +582,18 @@ Datum
 imgtrans_ocr_impl(PG_FUNCTION_ARGS)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OcrCacheKey *key;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!ocr_parse_args(fcinfo, call, true, true))
 		return (Datum) 0;
 	call->emit_layer = layer_boxes;
+	key = cache_key(call, "boxes");
+	if (ocrcache_lookup_rows(key, rsinfo))
+		return (Datum) 0;
 	ocr_execute(call, emit_boxes, fcinfo);
+	ocrcache_store_rows(key, rsinfo);
 	return (Datum) 0;
 }
 
@@ -576,29 +605,37 @@ imgtrans_ocr_impl(PG_FUNCTION_ARGS)
  * tesseract's.
  */
 static Datum
-ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep, OcrLayerFn layer)
+ocr_scalar(FunctionCallInfo fcinfo, OcrEmitFn emit, bool has_prep, OcrLayerFn layer,
+		   const char *kind)
 {
 	OcrCall    *call = palloc0(sizeof(OcrCall));
+	OcrCacheKey *key;
+	text	   *cached;
 
 	if (!ocr_parse_args(fcinfo, call, false, has_prep))
 		PG_RETURN_NULL();
 	call->emit_layer = layer;
 	if (layer == NULL && call->text_source != TEXT_SOURCE_OCR)
 		elog(ERROR, "text_source is not an argument of this function");
+	key = cache_key(call, kind);
+	cached = ocrcache_lookup_text(key);
+	if (cached)
+		PG_RETURN_TEXT_P(cached);
 	ocr_execute(call, emit, fcinfo);
 	if (call->tail)
 		appendStringInfoString(&call->out, call->tail);
+	ocrcache_store_text(key, call->out.data, call->out.len);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(call->out.data, call->out.len));
 }
 
-#define OCR_SCALAR(fn, emit, has_prep, layer) \
+#define OCR_SCALAR(fn, emit, has_prep, layer, kind) \
 	Datum		fn(PG_FUNCTION_ARGS); \
-	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep, layer); }
+	Datum		fn(PG_FUNCTION_ARGS) { return ocr_scalar(fcinfo, emit, has_prep, layer, kind); }
 
-OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true, layer_text)
-OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false, NULL)
-OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false, NULL)
-OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false, layer_tsv)
+OCR_SCALAR(imgtrans_ocr_text_impl, emit_text, true, layer_text, "text")
+OCR_SCALAR(imgtrans_ocr_hocr_impl, emit_hocr, false, NULL, "hocr")
+OCR_SCALAR(imgtrans_ocr_alto_impl, emit_alto, false, NULL, "alto")
+OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false, layer_tsv, "tsv")
 
 /*
  * A recognised page into the searchable PDF: the page image with the

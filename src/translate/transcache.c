@@ -22,86 +22,35 @@
 #include "common/cryptohash.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "port/atomics.h"
-#include "storage/ipc.h"
-#include "storage/lwlock.h"
-#include "storage/shmem.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "translate/transcache.h"
-#include "translate/ownerspi.h"
+#include "util/counters.h"
+#include "util/ownerspi.h"
 
-typedef struct CacheStats
+enum
 {
-	pg_atomic_uint64 hits;
-	pg_atomic_uint64 misses;
-} CacheStats;
+	STAT_HITS,
+	STAT_MISSES
+};
 
-static CacheStats *shared_stats = NULL;
-static uint64 local_hits = 0;
-static uint64 local_misses = 0;
-
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+static Counters stats = {"imgtrans translation cache stats", 2};
 
 PG_FUNCTION_INFO_V1(imgtrans_cache_stats);
-
-/* ---------------------------------------------------------------------
- * Counters
- * ---------------------------------------------------------------------
- */
-
-static void
-cache_shmem_request(void)
-{
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(sizeof(CacheStats)));
-}
-
-static void
-cache_shmem_startup(void)
-{
-	bool		found;
-
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	shared_stats = ShmemInitStruct("imgtrans translation cache stats", sizeof(CacheStats), &found);
-	if (!found)
-	{
-		pg_atomic_init_u64(&shared_stats->hits, 0);
-		pg_atomic_init_u64(&shared_stats->misses, 0);
-	}
-	LWLockRelease(AddinShmemInitLock);
-}
 
 /* from _PG_init: shared counters if we are being preloaded */
 void
 cache_shmem_init(void)
 {
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = cache_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = cache_shmem_startup;
+	counters_register(&stats);
 }
 
 void
 cache_count(int hits, int misses)
 {
-	if (shared_stats)
-	{
-		pg_atomic_fetch_add_u64(&shared_stats->hits, hits);
-		pg_atomic_fetch_add_u64(&shared_stats->misses, misses);
-	}
-	else
-	{
-		local_hits += hits;
-		local_misses += misses;
-	}
+	counters_add(&stats, STAT_HITS, hits);
+	counters_add(&stats, STAT_MISSES, misses);
 }
 
 /* ---------------------------------------------------------------------
@@ -263,7 +212,7 @@ imgtrans_cache_stats(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	values[0] = Int64GetDatum(cache_rows());
-	values[1] = Int64GetDatum(shared_stats ? pg_atomic_read_u64(&shared_stats->hits) : local_hits);
-	values[2] = Int64GetDatum(shared_stats ? pg_atomic_read_u64(&shared_stats->misses) : local_misses);
+	values[1] = Int64GetDatum(counters_get(&stats, STAT_HITS));
+	values[2] = Int64GetDatum(counters_get(&stats, STAT_MISSES));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

@@ -31,7 +31,7 @@
 
 #include "translate/http.h"
 #include "translate/providers.h"
-#include "translate/ownerspi.h"
+#include "util/ownerspi.h"
 #include "translate/transcache.h"
 #include "translate/translate.h"
 

@@ -13,8 +13,9 @@
 #include "util/rolescope.h"
 
 /*
- * SPI on the extension's internal tables (imgtrans.providers and
- * imgtrans.translation_cache, readable only by their owner): runs as the
+ * SPI on the extension's internal tables (imgtrans.providers,
+ * imgtrans.translation_cache and imgtrans.ocr_cache, readable only by their
+ * owner): runs as the
  * owner of those tables with search_path = pg_catalog, pg_temp, as a
  * SECURITY DEFINER function would (a RoleScope, see sqlexec.h).  Pair
  * every begin with an end; an ERROR in between is cleaned up by the

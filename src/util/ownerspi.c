@@ -1,11 +1,13 @@
 /*-------------------------------------------------------------------------
  * ownerspi.c
- *	  SPI on the extension's internal translation tables (imgtrans.providers,
- *	  imgtrans.translation_cache) with the rights of their owner.
+ *	  SPI on the extension's internal tables (imgtrans.providers,
+ *	  imgtrans.translation_cache, imgtrans.ocr_cache) with the rights of
+ *	  their owner.
  *
  * Those tables are readable only by their owner: providers hold API keys,
- * and a cache writable by anyone would let a role plant translations.  Any
- * role may translate, so translate.c and transcache.c reach the tables
+ * and a cache writable by anyone would let a role plant translations or
+ * OCR results.  Any role may translate and OCR, so translate.c,
+ * transcache.c and ocr/ocrcache.c reach the tables
  * only through here: as the tables' owner, with search_path = pg_catalog,
  * pg_temp and SECURITY_RESTRICTED_OPERATION (util/rolescope.c).  Never run
  * a statement here that takes SQL text from a caller: plans are constant
@@ -20,7 +22,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "translate/ownerspi.h"
+#include "util/ownerspi.h"
 
 static Oid
 internal_tables_owner(void)
