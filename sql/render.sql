@@ -126,7 +126,7 @@ SELECT ocr_text(imgtrans_render(fx('hello.png'),
 -- imgtrans_translated_box is imgtrans_box plus translated, and imgtrans.job_boxes
 -- stores the same columns after its keys (three column lists that must agree);
 -- since 0.7.0 imgtrans_box also ends with page_num, since 0.10.0 imgtrans_translated_box too (after
--- translated); imgtrans.job_boxes does not have it yet
+-- translated); imgtrans.job_boxes too since 0.12.0 (after translated, the same columns)
 WITH cols AS (
   SELECT attrelid::regclass::text AS rel, array_agg(attname || ' ' || format_type(atttypid, atttypmod)
                                                     ORDER BY attnum) AS c
@@ -136,7 +136,7 @@ WITH cols AS (
     AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('job_id', 'box_no')
   GROUP BY attrelid)
 SELECT t.c = b.c[1:12] || 'translated text'::text || b.c[13:] AS box_plus_translated,
-       t.c[1:13] = j.c AS same_as_job_boxes, b.c[13:] = '{"page_num integer"}' AS box_then_page_num
+       t.c = j.c AS same_as_job_boxes, b.c[13:] = '{"page_num integer"}' AS box_then_page_num
 FROM cols t, cols b, cols j
 WHERE t.rel = 'imgtrans_translated_box' AND b.rel = 'imgtrans_box' AND j.rel = 'imgtrans.job_boxes';
 

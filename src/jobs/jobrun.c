@@ -10,7 +10,11 @@
  *   2. run: one transaction reads the image, inserts the OCR boxes,
  *      translates them, and marks the job done only if it is still
  *      running under this worker; a crash anywhere before its commit
- *      leaves no result rows;
+ *      leaves no result rows.  A document (PDF, multi-page TIFF) takes one
+ *      transaction per page before that last one: each commits the page's
+ *      boxes with pages_done (the progress users see), so a re-run starts
+ *      at the first page not committed and no page is stored twice; the
+ *      results tables get all pages with the job's done, as for an image;
  *   3. a running job whose advisory lock is free has lost its worker (the
  *      lock dies with the process): any worker queues it again, or fails
  *      it when its attempts are used up.
@@ -43,6 +47,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "document/document.h"
 #include "jobs/results.h"
 #include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
@@ -66,8 +71,11 @@ typedef struct Job
 	bool		options_null;
 	int			attempts;
 	int			max_attempts;
-	Datum		image;
+	int			pages_total;	/* 0 until the image has been read */
+	int			pages_done;		/* pages whose boxes are in job_boxes */
+	Datum		image;			/* detoasted, in the Job's context */
 	char	   *cancel_reason;
+	bool		lost;			/* no longer running under this worker */
 } Job;
 
 typedef void (*JobStep) (Job *job);
@@ -80,7 +88,7 @@ static const char *claim_sql =
 " WHERE j.id = c.id"
 " RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
-"  pg_advisory_lock(" JOB_LOCK("j.id") ")";
+"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done";
 
 static const char *next_due_sql =
 "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
@@ -103,19 +111,33 @@ static const char *submitted_image_sql =
 static const char *boxes_exist_sql =
 "SELECT FROM imgtrans.job_boxes WHERE job_id = $1 LIMIT 1";
 
+/* a page's boxes commit with this; no row: the job was cancelled meanwhile */
+static const char *progress_sql =
+"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $4"
+" WHERE id = $1 AND status = 'running' AND worker_pid = $2";
+
+/* the committed pages of a job cancelled while it ran are dropped */
+static const char *discard_sql =
+"WITH d AS (DELETE FROM imgtrans.job_boxes WHERE job_id = $1"
+"             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled'))"
+" UPDATE imgtrans.jobs SET pages_done = 0 WHERE id = $1 AND status = 'cancelled'";
+
 /*
  * The extension's own functions, qualified with its schema (%s, quoted):
  * the worker's search_path is pg_catalog, pg_temp, so nothing else can
  * resolve a name here.  Built once, when the worker finds the extension.
+ * $6 is the page of a document ({p}), NULL for all of an image; box_no
+ * goes on after the pages already stored.
  */
 static const char *ocr_sql_fmt =
 "INSERT INTO imgtrans.job_boxes (job_id, box_no, level, block_num, par_num, line_num, word_num,"
-"  x, y, width, height, conf, text, bbox)"
-" SELECT $1, b.n, b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
-"  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox"
+"  x, y, width, height, conf, text, bbox, page_num)"
+" SELECT $1, (SELECT coalesce(max(box_no), 0) FROM imgtrans.job_boxes WHERE job_id = $1) + b.n,"
+"  b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
+"  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox, b.page_num"
 " FROM %s.imgtrans_ocr($2, $3, coalesce($4 OPERATOR(pg_catalog.->>) 'level', $5),"
 "                      coalesce(($4 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
-"                      $4 OPERATOR(pg_catalog.->) 'vars')"
+"                      $4 OPERATOR(pg_catalog.->) 'vars', pages => $6)"
 "  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
 "                       conf, text, bbox, page_num, n)";
 
@@ -331,6 +353,8 @@ job_from_row(MemoryContext cxt)
 		job->options = PointerGetDatum(PG_DETOAST_DATUM_COPY(job->options));
 	job->attempts = DatumGetInt32(sql_value(0, 9, &isnull));
 	job->max_attempts = DatumGetInt32(sql_value(0, 10, &isnull));
+	job->pages_total = DatumGetInt32(sql_value(0, 12, &isnull));
+	job->pages_done = DatumGetInt32(sql_value(0, 13, &isnull));
 	MemoryContextSwitchTo(old);
 	return job;
 }
@@ -432,43 +456,127 @@ read_source_image(Job *job)
 									  job->source_key);
 }
 
+/*
+ * Pages of a PDF or TIFF (the extension's own C, no user code: the owner's
+ * part, reading the row, is over); 1 for an image, whose errors are left
+ * to the OCR step so that they read as before.
+ */
+static int
+count_pages(bytea *data)
+{
+	ImgDoc		doc;
+	int			n = 1;
+
+	if (imgtrans_doc_kind(data) == DOC_NONE)
+		return 1;
+	memset(&doc, 0, sizeof(doc));
+	PG_TRY();
+	{
+		imgtrans_doc_open(&doc, data, 0);
+		n = doc.npages;
+	}
+	PG_FINALLY();
+	{
+		imgtrans_doc_close(&doc);
+	}
+	PG_END_TRY();
+	return Max(n, 1);
+}
+
+/*
+ * Reads the image (once per attempt: a document's pages run in several
+ * transactions) into the Job's memory, and counts its pages.
+ */
 static void
 read_image(Job *job)
 {
 	SqlArgs		a = {0};
 	bool		isnull;
+	MemoryContext old;
 
+	if (job->image != (Datum) 0)
+		return;
 	imgtrans_slot_set(job->id, "reading image");
 	if (OidIsValid(job->source_table))
-	{
 		read_source_image(job);
-		return;
+	else
+	{
+		sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+		if (imgtrans_sql(submitted_image_sql, &a) != 1)
+			elog(ERROR, "imgtrans job " INT64_FORMAT " disappeared", job->id);
+		job->image = sql_value(0, 1, &isnull);
 	}
-	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
-	if (imgtrans_sql(submitted_image_sql, &a) != 1)
-		elog(ERROR, "imgtrans job " INT64_FORMAT " disappeared", job->id);
-	job->image = sql_value(0, 1, &isnull);
+	if (job->cancel_reason)
+		return;
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(job));
+	job->image = PointerGetDatum(PG_DETOAST_DATUM_COPY(job->image));
+	MemoryContextSwitchTo(old);
+	if (job->pages_total <= 0)
+		job->pages_total = count_pages(DatumGetByteaPP(job->image));
 }
 
-/* Reads the image and stores its OCR boxes, unless an earlier attempt did. */
+/* OCR done by this or an earlier attempt (a retry after a translation error) */
+static bool
+ocr_done(Job *job)
+{
+	SqlArgs		a = {0};
+
+	if (job->pages_total > 0)
+		return job->pages_done >= job->pages_total;
+	/* a job from before 0.12.0 whose boxes are there */
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	return imgtrans_sql(boxes_exist_sql, &a) == 1;
+}
+
+/*
+ * OCRs the next page (all of an image) into job_boxes, and records it in
+ * pages_done in the same transaction.
+ */
 static void
 step_ocr(Job *job)
 {
 	SqlArgs		a = {0};
+	int			page;
+	Datum		pages;
+	char		phase[IMGTRANS_PHASE_LEN];
 
-	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
-	if (imgtrans_sql(boxes_exist_sql, &a) == 1)
+	if (ocr_done(job))
 		return;
 	read_image(job);
 	if (job->cancel_reason)
 		return;
-	imgtrans_slot_set(job->id, "ocr");
+	page = job->pages_done + 1;
+	if (job->pages_total > 1)
+	{
+		Datum		p = Int32GetDatum(page);
+
+		pages = PointerGetDatum(construct_array(&p, 1, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+		snprintf(phase, sizeof(phase), "ocr page %d/%d", page, job->pages_total);
+	}
+	else
+	{
+		pages = (Datum) 0;
+		strlcpy(phase, "ocr", sizeof(phase));
+	}
+	imgtrans_slot_set(job->id, phase);
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg(&a, BYTEAOID, job->image, false);
 	sql_arg_text(&a, job->lang);
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
 	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
 	sql_arg_text(&a, job->target ? "para" : "word");
+	sql_arg(&a, INT4ARRAYOID, pages, job->pages_total <= 1);
 	(void) imgtrans_sql(ocr_sql, &a);
+
+	memset(&a, 0, sizeof(a));
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(job->pages_total), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(page), false);
+	if (imgtrans_sql(progress_sql, &a) == 1)
+		job->pages_done = page;
+	else
+		job->lost = true;		/* cancelled while it ran */
 }
 
 /* Translation source: the OCR language if it is one, else detection. */
@@ -518,7 +626,7 @@ step_publish(Job *job)
 {
 	imgtrans_slot_set(job->id, "saving");
 	(void) results_publish(job->id, job->owner, job->source_table, job->source_key, job->lang,
-						   ext_schema);
+						   Max(job->pages_total, 1), ext_schema);
 }
 
 /*
@@ -556,28 +664,58 @@ finish_job(Job *job, const char *err)
 	return true;
 }
 
+/* Drops the committed pages of a job cancelled while it ran. */
+static void
+discard_pages(Job *job)
+{
+	MemoryContext caller = begin_xact();
+	SqlArgs		a = {0};
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	(void) imgtrans_sql(discard_sql, &a);
+	end_xact(caller, true);
+	ereport(LOG,
+			(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
+					job->id)));
+}
+
 static void
 run_job(Job *job)
 {
-	MemoryContext caller = begin_xact();
-	char	   *err;
-	bool		commit;
+	for (;;)
+	{
+		MemoryContext caller = begin_xact();
+		char	   *err;
+		bool		commit;
 
-	err = run_step(job, step_ocr, caller);
-	if (err == NULL && job->cancel_reason == NULL && job->target != NULL)
-	{
-		err = run_step(job, step_translate, caller);
-		if (err)
-			err = psprintf("translation failed: %s", err);
+		err = run_step(job, step_ocr, caller);
+		if (job->lost)
+		{
+			end_xact(caller, false);
+			discard_pages(job);
+			return;
+		}
+		if (err == NULL && job->cancel_reason == NULL && !ocr_done(job))
+		{
+			end_xact(caller, true); /* a document's page, with its pages_done */
+			continue;
+		}
+		if (err == NULL && job->cancel_reason == NULL && job->target != NULL)
+		{
+			err = run_step(job, step_translate, caller);
+			if (err)
+				err = psprintf("translation failed: %s", err);
+		}
+		if (err == NULL && job->cancel_reason == NULL && OidIsValid(job->source_table))
+		{
+			err = run_step(job, step_publish, caller);
+			if (err)
+				err = psprintf("saving the results failed: %s", err);
+		}
+		commit = finish_job(job, err);
+		end_xact(caller, commit);
+		return;
 	}
-	if (err == NULL && job->cancel_reason == NULL && OidIsValid(job->source_table))
-	{
-		err = run_step(job, step_publish, caller);
-		if (err)
-			err = psprintf("saving the results failed: %s", err);
-	}
-	commit = finish_job(job, err);
-	end_xact(caller, commit);
 }
 
 /*

@@ -30,6 +30,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "document/document.h"
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
 #include "jobs/sourcekey.h"
@@ -291,7 +292,9 @@ imgtrans_submit(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("image must not be NULL")));
-	imgtrans_read_header(PG_GETARG_BYTEA_PP(0), &hdr);
+	/* an image's (or TIFF's) header is checked now; a PDF is opened when the job runs */
+	if (imgtrans_doc_kind(PG_GETARG_BYTEA_PP(0)) != DOC_PDF)
+		imgtrans_read_header(PG_GETARG_BYTEA_PP(0), &hdr);
 	spec.image = PG_GETARG_DATUM(0);
 	spec.lang = nonnull_text_arg(fcinfo, 1, "lang");
 	imgtrans_check_lang(spec.lang);

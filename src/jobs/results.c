@@ -3,8 +3,10 @@
  *	  A finished job's results into the results tables that
  *	  imgtrans_setup_results() made for its source table, keyed by the
  *	  source row's own primary key columns:
- *	    <table>_imgtrans_boxes  one row per OCR box (and its translation)
- *	    <table>_imgtrans_text   one row per page: text, translation, tsvector
+ *	    <table>_imgtrans_boxes  one row per OCR box (and its translation),
+ *	                            with its page number
+ *	    <table>_imgtrans_text   one row per page (of a PDF or TIFF; one for
+ *	                            an image): text, translation, tsvector
  *
  * The worker OCRs (and translates) into imgtrans.job_boxes as before; the
  * last step of the job, in the same transaction, replaces the row's
@@ -51,22 +53,25 @@ static const char *delete_fmt =
 static const char *boxes_fmt =
 "INSERT INTO %s AS t (%s, job_id, page, box_no, level, block_num, par_num, line_num, word_num,"
 "  x, y, width, height, conf, text, bbox, translated)"
-" SELECT %s, b.job_id, 1, b.box_no, b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
+" SELECT %s, b.job_id, b.page_num, b.box_no, b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
 "  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox, b.translated"
 " FROM imgtrans.job_boxes b WHERE b.job_id OPERATOR(pg_catalog.=) $%d ORDER BY b.box_no";
 
 /*
- * The page's text from its finest level of boxes (words: spaces within a
- * line, a newline between lines; a blank line between paragraphs), and
- * its translation joined the same way.  %1 table, %2 key columns, %3 key
- * params, $%4 job id, $%5 language, %6 the extension's schema.
+ * Each page's text from the job's finest level of boxes (words: spaces
+ * within a line, a newline between lines; a blank line between
+ * paragraphs), and its translation joined the same way; a row for every
+ * page, NULL text for a page without any.  %1 table, %2 key columns, %3 key
+ * params, $%4 job id, $%5 language, %6 the extension's schema, $%7 pages.
  */
 static const char *text_fmt =
 "INSERT INTO %1$s AS t (%2$s, page, job_id, lang, tsconfig, text, translated)"
-" SELECT %3$s, 1, $%4$d, $%5$d, %6$s.imgtrans_ts_config($%5$d),"
-"  pg_catalog.string_agg(s.text, s.sep ORDER BY s.box_no),"
-"  pg_catalog.string_agg(s.translated, s.sep ORDER BY s.box_no)"
-" FROM (SELECT b.box_no, b.text, b.translated,"
+" SELECT %3$s, g.p, $%4$d, $%5$d, %6$s.imgtrans_ts_config($%5$d), p.text, p.translated"
+" FROM pg_catalog.generate_series(1, $%7$d) AS g(p)"
+" LEFT JOIN (SELECT s.page_num,"
+"    pg_catalog.string_agg(s.text, s.sep ORDER BY s.box_no) AS text,"
+"    pg_catalog.string_agg(s.translated, s.sep ORDER BY s.box_no) AS translated"
+"  FROM (SELECT b.page_num, b.box_no, b.text, b.translated,"
 "         CASE WHEN b.block_num IS DISTINCT FROM pg_catalog.lag(b.block_num) OVER w"
 "                OR b.par_num IS DISTINCT FROM pg_catalog.lag(b.par_num) OVER w THEN E'\\n\\n'"
 "              WHEN b.level OPERATOR(pg_catalog.=) 'word'"
@@ -77,7 +82,8 @@ static const char *text_fmt =
 "         AND pg_catalog.btrim(b.text) OPERATOR(pg_catalog.<>) ''"
 "         AND b.level OPERATOR(pg_catalog.=) (SELECT l.level FROM imgtrans.job_boxes l"
 "               WHERE l.job_id OPERATOR(pg_catalog.=) $%4$d ORDER BY l.box_no DESC LIMIT 1)"
-"       WINDOW w AS (ORDER BY b.box_no)) s";
+"       WINDOW w AS (PARTITION BY b.page_num ORDER BY b.box_no)) s"
+"  GROUP BY s.page_num) p ON p.page_num OPERATOR(pg_catalog.=) g.p";
 
 /* schema.name of a relation, quoted; NULL if it no longer exists */
 static char *
@@ -117,7 +123,7 @@ key_lists(const SourceKey *key, char **columns, char **params)
  */
 bool
 results_publish(int64 job_id, Oid owner, Oid source_table, const char *source_key,
-				const char *lang, const char *ext_schema)
+				const char *lang, int pages, const char *ext_schema)
 {
 	Oid			nsp = get_namespace_oid("imgtrans", true);
 	SqlArgs		a = {0};
@@ -130,7 +136,8 @@ results_publish(int64 job_id, Oid owner, Oid source_table, const char *source_ke
 			   *columns,
 			   *params;
 	int			job_param,
-				lang_param;
+				lang_param,
+				pages_param;
 	RoleScope	scope;
 
 	/* results tables came with 0.9.0: an older extension has none */
@@ -154,6 +161,7 @@ results_publish(int64 job_id, Oid owner, Oid source_table, const char *source_ke
 	key_lists(&key, &columns, &params);
 	job_param = key.natts + 1;
 	lang_param = key.natts + 2;
+	pages_param = key.natts + 3;
 
 	memset(&a, 0, sizeof(a));
 	role_scope_enter(&scope, owner);
@@ -162,13 +170,14 @@ results_publish(int64 job_id, Oid owner, Oid source_table, const char *source_ke
 		source_key_args(&key, source_key, &a);
 		sql_arg(&a, INT8OID, Int64GetDatum(job_id), false);
 		sql_arg_text(&a, lang);
+		sql_arg(&a, INT4OID, Int32GetDatum(pages), false);
 		if (imgtrans_sql(psprintf(newer_fmt, text, where, job_param), &a) == 0)
 		{
 			(void) imgtrans_sql(psprintf(delete_fmt, boxes, where), &a);
 			(void) imgtrans_sql(psprintf(delete_fmt, text, where), &a);
 			(void) imgtrans_sql(psprintf(boxes_fmt, boxes, columns, params, job_param), &a);
 			(void) imgtrans_sql(psprintf(text_fmt, text, columns, params, job_param, lang_param,
-										 quote_identifier(ext_schema)), &a);
+										 quote_identifier(ext_schema), pages_param), &a);
 		}
 	}
 	PG_FINALLY();

@@ -10,6 +10,6 @@
 #include "postgres.h"
 
 extern bool results_publish(int64 job_id, Oid owner, Oid source_table, const char *source_key,
-							const char *lang, const char *ext_schema);
+							const char *lang, int pages, const char *ext_schema);
 
 #endif							/* IMGTRANS_RESULTS_H */

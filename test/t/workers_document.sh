@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# A PDF and a multi-page TIFF as background jobs (issue 14): one job per
+# document whose boxes and results tables carry the page numbers, progress
+# (pages done / total) in imgtrans.jobs, imgtrans.workers and
+# pg_stat_activity while it runs, cancel while it runs, and kill -9 of a worker in the middle of a
+# 5-page PDF: the job is re-run from the first page not committed and ends
+# with every page exactly once, the same as its twin that was not killed.
+set -uo pipefail
+source "$(dirname "$0")/../workers-lib.sh"
+
+workers_cluster
+create_extension
+
+# 5 pages from committed fixtures: the tall image (doc.png stacked 4 times,
+# a second or more of OCR) four times, then hello.png
+pdf="$CLUSTER_DIR/five.pdf"
+tall=$(tall_image)
+img2pdf "$tall" "$tall" "$tall" "$tall" "$IMGTRANS_ROOT/test/fixtures/hello.png" -o "$pdf" \
+  || bail "img2pdf failed"
+[ "$(id -u)" = 0 ] && chown postgres: "$pdf"
+is "$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')" 5 "the test PDF has 5 pages"
+
+q -c "CREATE TABLE docs (name text PRIMARY KEY, doc bytea)" \
+  -c "SELECT imgtrans_setup_results('docs', 'doc')" >/dev/null || bail "setup_results failed"
+q -c "INSERT INTO docs VALUES ('victim', pg_read_binary_file('$pdf')), ('twin', pg_read_binary_file('$pdf'))" \
+  || bail "could not insert the PDFs"
+is "$(q -c "SELECT count(*) FROM imgtrans.jobs WHERE source_table = 'docs'::regclass")" 2 "one job per document"
+victim_job=$(q -c "SELECT min(id) FROM imgtrans.jobs WHERE source_table = 'docs'::regclass")
+victim=$(q -c "SELECT CASE WHEN source_key LIKE '%victim%' THEN 'victim' ELSE 'twin' END FROM imgtrans.jobs WHERE id = $victim_job")
+twin=$([ "$victim" = victim ] && echo twin || echo victim)
+
+# progress while it runs, at a page after the first
+wait_until 120 "SELECT EXISTS (SELECT FROM imgtrans.jobs WHERE id = $victim_job AND status = 'running' AND pages_done >= 2)"
+ok_rc $? "job $victim_job committed 2 pages while it runs"
+read -r total done_ < <(q -F ' ' -c "SELECT pages_total, pages_done FROM imgtrans.jobs WHERE id = $victim_job")
+is "$total" 5 "imgtrans.jobs: pages_total = 5"
+[ "$done_" -ge 2 ] && [ "$done_" -lt 5 ]
+ok_rc $? "imgtrans.jobs: pages_done ($done_) between 2 and 4 while it runs"
+phase=$(q -c "SELECT phase FROM imgtrans.workers WHERE job = $victim_job")
+[[ "$phase" =~ ^ocr\ page\ [3-5]/5$ ]]
+ok_rc $? "imgtrans.workers shows the page: '$phase'"
+activity=$(q -c "SELECT query FROM pg_stat_activity WHERE query LIKE 'imgtrans job $victim_job: ocr page %/5'")
+[ -n "$activity" ]
+ok_rc $? "pg_stat_activity shows the page: '$activity'"
+
+read -r victim_pid k < <(q -F ' ' -c "SELECT w.pid, j.pages_done FROM imgtrans.workers w JOIN imgtrans.jobs j ON j.id = w.job WHERE w.job = $victim_job")
+[ "$k" -ge 2 ] && [ "$k" -lt 5 ] && kill -KILL "$victim_pid"
+ok_rc $? "kill -9 worker $victim_pid after $k of 5 pages"
+
+wait_until 180 "SELECT count(*) = 2 FROM imgtrans.jobs WHERE source_table = 'docs'::regclass AND status = 'done'"
+ok_rc $? "both document jobs done after the crash restart"
+grep -q "job $victim_job lost its worker; now queued" "$CLUSTER_DIR/server.log"
+ok_rc $? "the interrupted job was queued again"
+is "$(q -c "SELECT attempts || ' ' || pages_done || '/' || pages_total FROM imgtrans.jobs WHERE id = $victim_job")" \
+   "2 5/5" "the interrupted job took 2 attempts and has 5/5 pages"
+
+boxes="SELECT page, count(*), count(DISTINCT box_no), min(box_no), max(box_no) FROM docs_imgtrans_boxes WHERE name = '%s' GROUP BY page ORDER BY page"
+got_victim=$(q -c "$(printf "$boxes" "$victim")")
+got_twin=$(q -c "$(printf "$boxes" "$twin")")
+is "$(echo "$got_victim" | cut -d'|' -f1 | tr '\n' ' ')" "1 2 3 4 5 " "the victim's boxes are on pages 1 to 5"
+is "$got_victim" "$got_twin" "the victim's boxes per page are its twin's (no page twice, none lost)"
+is "$(q -c "SELECT count(*) = count(DISTINCT box_no) FROM docs_imgtrans_boxes WHERE name = '$victim'")" t \
+   "no box number twice"
+is "$(q -c "SELECT string_agg(page::text, ' ' ORDER BY page) FROM docs_imgtrans_text WHERE name = '$victim'")" \
+   "1 2 3 4 5" "one text row per page"
+is "$(q -c "SELECT count(DISTINCT text) FROM docs_imgtrans_text WHERE page <= 4")" 1 \
+   "the 4 copies of doc.png read the same in both documents"
+q -c "SELECT text FROM docs_imgtrans_text WHERE name = '$victim' AND page = 5" | grep -qi hello
+ok_rc $? "page 5 is hello.png"
+is "$(q -c "SELECT count(*) FROM imgtrans.job_boxes")" 0 "no staging rows left"
+
+# a multi-page TIFF through imgtrans_submit: boxes in job_boxes with their pages
+tif_job=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture pages.tif)'))")
+wait_until 120 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $tif_job"
+ok_rc $? "the TIFF job is done"
+is "$(q -c "SELECT pages_done || '/' || pages_total FROM imgtrans.jobs WHERE id = $tif_job")" 3/3 "TIFF: 3/3 pages"
+is "$(q -c "SELECT string_agg(DISTINCT page_num::text, ' ') FROM imgtrans.job_boxes WHERE job_id = $tif_job")" \
+   "1 2 3" "TIFF: job_boxes on pages 1, 2, 3"
+is "$(q -c "SELECT bool_and(page_num >= lag) FROM (SELECT page_num, lag(page_num, 1, 1) OVER (ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $tif_job) s")" \
+   t "TIFF: box_no follows the pages"
+
+# an image is one page
+img_job=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture hello.png)'))")
+wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $img_job"
+ok_rc $? "an image job is done"
+is "$(q -c "SELECT pages_done || '/' || pages_total || ' ' || min(page_num) || ' ' || max(page_num) FROM imgtrans.jobs j JOIN imgtrans.job_boxes b ON b.job_id = j.id WHERE j.id = $img_job GROUP BY pages_done, pages_total")" \
+   "1/1 1 1" "an image: 1/1 pages, boxes on page 1"
+# cancelled while it runs: the pages it committed are dropped
+cjob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$pdf'))")
+wait_until 120 "SELECT pages_done >= 1 FROM imgtrans.jobs WHERE id = $cjob"
+ok_rc $? "job $cjob committed a page"
+is "$(q -c "SELECT imgtrans_cancel($cjob)")" t "imgtrans_cancel while it runs"
+wait_until 60 "SELECT NOT EXISTS (SELECT FROM imgtrans.workers WHERE job = $cjob)"
+ok_rc $? "its worker let go of it"
+is "$(q -c "SELECT status || ' ' || pages_done || ' ' || (SELECT count(*) FROM imgtrans.job_boxes WHERE job_id = $cjob) FROM imgtrans.jobs WHERE id = $cjob")" \
+   "cancelled 0 0" "cancelled, its committed pages dropped"
+grep -q "job $cjob was cancelled while it ran; its results are discarded" "$CLUSTER_DIR/server.log"
+ok_rc $? "the worker logged the discarded results"
+finish
