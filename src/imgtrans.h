@@ -58,6 +58,7 @@ extern bool imgtrans_check_extra_vars(char **newval, void **extra, GucSource sou
 
 /* languages.c */
 extern void imgtrans_check_lang(const char *lang);
+extern char *imgtrans_traineddata_path(const char *lang);
 extern char *imgtrans_installed_languages(void);
 
 #endif							/* IMGTRANS_H */

@@ -17,6 +17,7 @@
 /* TIFF tags this file reads */
 #define TIFF_IMAGE_WIDTH 256
 #define TIFF_IMAGE_LENGTH 257
+#define TIFF_ORIENTATION 274
 #define TIFF_X_RESOLUTION 282
 #define TIFF_Y_RESOLUTION 283
 #define TIFF_RESOLUTION_UNIT 296
@@ -108,6 +109,7 @@ tiff_read_page(const uint8_t *data, size_t len, uint32_t ifd, bool big_endian,
 	uint32_t	n = tiff_read(data + ifd, big_endian, 2);
 	uint32_t	i;
 	int			unit = 2;		/* inch, TIFF's default */
+	uint32_t	orientation = 1;
 
 	memset(page, 0, sizeof(*page));
 	page->ifd = ifd;
@@ -132,7 +134,21 @@ tiff_read_page(const uint8_t *data, size_t len, uint32_t ifd, bool big_endian,
 			case TIFF_RESOLUTION_UNIT:
 				unit = (int) tiff_entry_uint(e, big_endian);
 				break;
+			case TIFF_ORIENTATION:
+				orientation = tiff_entry_uint(e, big_endian);
+				break;
 		}
+	}
+	/* orientations 5..8 turn the stored image by 90 degrees: sizes as displayed (leptonica turns it) */
+	if (orientation >= 5 && orientation <= 8)
+	{
+		uint32_t	w = page->width;
+		double		r = page->xres;
+
+		page->width = page->height;
+		page->height = w;
+		page->xres = page->yres;
+		page->yres = r;
 	}
 	if (unit == 3)				/* per centimetre */
 	{

@@ -379,9 +379,7 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("could not decode page %d of the TIFF: the data is truncated or corrupt", page),
 					 errhint("Pass the complete, unmodified TIFF file as bytea.")));
-		/* leptonica applies a TIFF Orientation of 5..8 (90 degrees) itself */
-		if (!(pixGetWidth(pix) == p->width && pixGetHeight(pix) == p->height) &&
-			!(pixGetWidth(pix) == p->height && pixGetHeight(pix) == p->width))
+		if (pixGetWidth(pix) != p->width || pixGetHeight(pix) != p->height)
 		{
 			pixDestroy(&pix);
 			ereport(ERROR,

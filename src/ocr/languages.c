@@ -82,6 +82,13 @@ imgtrans_installed_languages(void)
 }
 
 /* Validates a language list such as "eng+spa"; ERROR names what is wrong. */
+/* The file a language is read from: <tessdata>/<lang>.traineddata (palloc'd). */
+char *
+imgtrans_traineddata_path(const char *lang)
+{
+	return psprintf("%s/%s%s", imgtrans_tessdata_path(), lang, TRAINEDDATA);
+}
+
 void
 imgtrans_check_lang(const char *lang)
 {
@@ -96,7 +103,7 @@ imgtrans_check_lang(const char *lang)
 				 errhint("Use tesseract language codes such as 'eng' or 'eng+spa'.")));
 	for (i = 0; ocr_lang_part(lang, i, part, sizeof(part)); i++)
 	{
-		char	   *path = psprintf("%s/%s%s", imgtrans_tessdata_path(), part, TRAINEDDATA);
+		char	   *path = imgtrans_traineddata_path(part);
 		struct stat st;
 
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))

@@ -49,7 +49,6 @@
 
 /* bump when the key's layout or the stored format changes */
 #define OCR_CACHE_FORMAT "imgtrans ocr cache 1"
-#define TRAINEDDATA ".traineddata"
 
 bool		imgtrans_ocr_cache = false;
 
@@ -106,7 +105,7 @@ feed_int(pg_cryptohash_ctx *ctx, int64 v, bool *failed)
 static void
 feed_traineddata(pg_cryptohash_ctx *ctx, const char *lang, bool *failed)
 {
-	char	   *path = psprintf("%s/%s%s", imgtrans_tessdata_path(), lang, TRAINEDDATA);
+	char	   *path = imgtrans_traineddata_path(lang);
 	struct stat st;
 
 	feed_str(ctx, path, failed);

@@ -25,6 +25,12 @@ q -c "CREATE ROLE mallory LOGIN" \
                               ('tall', pg_read_binary_file('$(tall_image)'))" \
   -c "GRANT SELECT ON pics TO mallory" || bail "setup failed"
 m() { q -U mallory "$@"; }
+# seen_in_worker NAME: what mal.evil() recorded in a worker process: it ran
+# as mallory, and ALTER ROLE mallory SUPERUSER was refused there (42501)
+seen_in_worker() {
+  is "$(q -c "SELECT string_agg(DISTINCT who || ' ' || what, ',') FROM mal.seen
+               WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" "mallory 42501" "$1"
+}
 
 # --- 1. a domain key whose CHECK tries ALTER ROLE ... SUPERUSER -----------
 m -c "CREATE TABLE mal.seen (who text, pid int, what text)" \
@@ -45,9 +51,7 @@ m -c "CREATE TABLE mal.seen (who text, pid int, what text)" \
 is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.docs'::regclass")" \
    done "the domain-key job is done"
 is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is not superuser"
-is "$(q -c "SELECT string_agg(DISTINCT who || ' ' || what, ',') FROM mal.seen
-             WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" \
-   "mallory 42501" "in the worker the key's CHECK ran as mallory, and ALTER ROLE was refused"
+seen_in_worker "in the worker the key's CHECK ran as mallory, and ALTER ROLE was refused"
 is "$(q -c "SELECT count(*) FROM mal.seen WHERE what = 'escalated'")" 0 "nothing escalated anywhere"
 is "$(m -c "SELECT string_agg(b.text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes b
              JOIN imgtrans.jobs j ON j.id = b.job_id WHERE j.source_table = 'mal.docs'::regclass")" \
@@ -116,9 +120,7 @@ m -c "CREATE TABLE mal.cdocs (org mal.key, name text, img bytea, PRIMARY KEY (or
 is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.cdocs'::regclass")" \
    done "the composite domain-key job is done"
 is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is still not superuser"
-is "$(q -c "SELECT string_agg(DISTINCT who || ' ' || what, ',') FROM mal.seen
-             WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" \
-   "mallory 42501" "in the worker the domain CHECK and the results table's trigger ran as mallory, ALTER ROLE refused"
+seen_in_worker "in the worker the domain CHECK and the results table's trigger ran as mallory, ALTER ROLE refused"
 is "$(q -c "SELECT count(*) > 2 FROM mal.seen WHERE pid IN (SELECT pid FROM imgtrans.worker_status())")" t \
    "both ran there (key input for the read, for the results, and the trigger)"
 is "$(q -c "SELECT count(*) FROM mal.seen WHERE what = 'escalated'")" 0 "nothing escalated anywhere"
