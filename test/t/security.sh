@@ -136,5 +136,32 @@ err=$(m -c "INSERT INTO imgtrans.result_tables (source_table, image_column, lang
 echo "$err" | grep -q 'row-level security'
 ok_rc $? "nor register her results tables for it directly"
 
+# --- 7. documents from an ordinary role: bombs, encryption, temp files ----
+q -c "INSERT INTO pics VALUES ('bomb.pdf', pg_read_binary_file('$(fixture bomb-page.pdf)')),
+                              ('encrypted.pdf', pg_read_binary_file('$(fixture encrypted.pdf)')),
+                              ('scan.pdf', pg_read_binary_file('$(fixture scan.pdf)')),
+                              ('born.pdf', pg_read_binary_file('$(fixture born.pdf)'))" || bail "document fixtures"
+for call in "imgtrans_doc_info(img)" "imgtrans_page_image(img, 1)" "imgtrans_ocr_text(img)" "imgtrans_ocr_pdf(img)"; do
+  err=$(m -c "SELECT count(*) FROM pics, $call WHERE name = 'bomb.pdf'" 2>&1)
+  if [ "$call" = "imgtrans_doc_info(img)" ]; then
+    echo "$err" | grep -qx 1
+    ok_rc $? "$call describes the 200x200-inch page without rendering it" || echo "$err" | sed 's/^/#   /'
+  else
+    echo "$err" | grep -q "more than imgtrans allows"
+    ok_rc $? "$call refuses the 200x200-inch page before allocating" || echo "$err" | sed 's/^/#   /'
+  fi
+done
+# a US-letter page at 2400 dpi is 538 megapixels
+err=$(m -c "SET imgtrans.pdf_dpi = 2400" -c "SELECT length(imgtrans_page_image(img, 1)) FROM pics WHERE name = 'born.pdf'" 2>&1)
+echo "$err" | grep -q "more than imgtrans allows"
+ok_rc $? "a high imgtrans.pdf_dpi is still bounded by imgtrans.max_image_pixels" || echo "$err" | sed 's/^/#   /'
+err=$(m -c "SELECT imgtrans_ocr_text(img) FROM pics WHERE name = 'encrypted.pdf'" 2>&1)
+echo "$err" | grep -q "ERROR"
+ok_rc $? "an encrypted PDF is a clear ERROR" || echo "$err" | sed 's/^/#   /'
+is "$(m -c "SELECT length(imgtrans_ocr_pdf(img)) > 0 FROM pics WHERE name = 'scan.pdf'")" t \
+   "mallory can make a searchable PDF"
+is "$(q -c "SELECT count(*) FROM pg_ls_dir('base/pgsql_tmp', true, false)")" 0 \
+   "and no temp file of it is left in the data directory"
+
 is "$(q -c "SELECT pg_postmaster_start_time()")" "$start_time" "the cluster never restarted (no backend crashed)"
 finish
