@@ -2,7 +2,7 @@
 # bench/documents_bench.sh: searchable PDFs and text layers, one run, side by
 # side, ratios printed.
 #
-# Scanned input: PAGES (10 dev-set scans from ../shared/ocr-dev, never copied
+# Scanned input: SCAN10_PAGES (bench/scan10.sh: 10 dev-set scans from ../shared/ocr-dev, never copied
 # into the repo) are given a 300-dpi resolution tag (no resampling) and put,
 # at bench time and in a temp dir, into a 10-page PDF (img2pdf) and a 10-page
 # TIFF (ImageMagick).  On each:
@@ -28,11 +28,8 @@ source "$(dirname "$0")/../scripts/lib.sh"
 imgtrans_locked "$0" "$@"
 cd "$IMGTRANS_ROOT"
 
-OCR_DEV=${OCR_DEV:-$IMGTRANS_ROOT/../shared/ocr-dev}
+source "$IMGTRANS_ROOT/bench/scan10.sh"
 ROUNDS=${ROUNDS:-3}
-PAGES="funsd__82092117.png funsd__83443897.png funsd__85240939.png funsd__86079776_9777.png
-  funsd__87137840.png sroie__000.jpg sroie__005.jpg sroie__019.jpg tesstest__phototest.tif
-  tesstest__eurotext.tif"
 BENCH_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 unset OMP_THREAD_LIMIT
@@ -46,14 +43,7 @@ imgtrans_build
 
 # --- the documents, built here, in $TMP -------------------------------------
 log "building a 10-page PDF and TIFF from the dev set in $TMP"
-i=0
-for p in $PAGES; do
-  i=$((i + 1))
-  convert "$OCR_DEV/$p" -units PixelsPerInch -density 300 "$TMP/p$(printf %02d $i).png"
-  cp "$OCR_DEV/${p%.*}.gt.txt" "$TMP/p$(printf %02d $i).gt.txt"
-done
-img2pdf "$TMP"/p??.png -o "$TMP/scan10.pdf"
-convert "$TMP"/p??.png -compress lzw "$TMP/scan10.tif"
+scan10 "$TMP"
 
 # ground-truth words found: per page, the multiset intersection of the page's
 # .gt.txt words and the words pdftotext finds on that page of $1

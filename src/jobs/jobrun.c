@@ -10,11 +10,17 @@
  *   2. run: one transaction reads the image, inserts the OCR boxes,
  *      translates them, and marks the job done only if it is still
  *      running under this worker; a crash anywhere before its commit
- *      leaves no result rows.  A document (PDF, multi-page TIFF) takes one
- *      transaction per page before that last one: each commits the page's
- *      boxes with pages_done (the progress users see), so a re-run starts
- *      at the first page not committed and no page is stored twice; the
- *      results tables get all pages with the job's done, as for an image;
+ *      leaves no result rows.  A document (PDF, multi-page TIFF) is split
+ *      into pages first: one row per page in imgtrans.job_pages, and every
+ *      worker with nothing queued helps (imgtrans_help_with_page) — pages
+ *      are the unit of work.  Whoever reads a page holds its row lock (FOR
+ *      UPDATE SKIP LOCKED: the claim dies with the transaction) and commits
+ *      the page's boxes with its done and pages_done (the progress users
+ *      see), so a page is stored exactly once, whoever reads it and
+ *      whatever crashes, and a re-run reads only the pages not done.  The
+ *      job's own worker reads pages too, waits for the last ones, puts the
+ *      boxes in page order, and the results tables get all pages with the
+ *      job's done, as for an image;
  *   3. a running job whose advisory lock is free has lost its worker (the
  *      lock dies with the process): any worker queues it again, or fails
  *      it when its attempts are used up.
@@ -73,6 +79,8 @@ typedef struct Job
 	int			max_attempts;
 	int			pages_total;	/* 0 until the image has been read */
 	int			pages_done;		/* pages whose boxes are in job_boxes */
+	bool		pages_listed;	/* this attempt has made the job_pages rows */
+	int			page;			/* the page a helping worker reads */
 	Datum		image;			/* detoasted, in the Job's context */
 	char	   *cancel_reason;
 	bool		lost;			/* no longer running under this worker */
@@ -111,14 +119,16 @@ static const char *submitted_image_sql =
 static const char *boxes_exist_sql =
 "SELECT FROM imgtrans.job_boxes WHERE job_id = $1 LIMIT 1";
 
-/* a page's boxes commit with this; no row: the job was cancelled meanwhile */
+/* an image's boxes commit with this; no row: the job was cancelled meanwhile */
 static const char *progress_sql =
-"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $4"
+"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $3"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2";
 
 /* the committed pages of a job cancelled while it ran are dropped */
 static const char *discard_sql =
 "WITH d AS (DELETE FROM imgtrans.job_boxes WHERE job_id = $1"
+"             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled')),"
+" p AS (DELETE FROM imgtrans.job_pages WHERE job_id = $1"
 "             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled'))"
 " UPDATE imgtrans.jobs SET pages_done = 0 WHERE id = $1 AND status = 'cancelled'";
 
@@ -126,20 +136,88 @@ static const char *discard_sql =
  * The extension's own functions, qualified with its schema (%s, quoted):
  * the worker's search_path is pg_catalog, pg_temp, so nothing else can
  * resolve a name here.  Built once, when the worker finds the extension.
- * $6 is the page of a document ({p}), NULL for all of an image; box_no
- * goes on after the pages already stored.
+ * $5 is the page of a document ({p}), NULL for all of an image.  The boxes
+ * come back as one array, stored by boxes_sql.
  */
 static const char *ocr_sql_fmt =
+"SELECT pg_catalog.array_agg(b)"
+" FROM %s.imgtrans_ocr($1, $2, coalesce($3 OPERATOR(pg_catalog.->>) 'level', $4),"
+"                      coalesce(($3 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
+"                      $3 OPERATOR(pg_catalog.->) 'vars', pages => $5) AS b";
+
+/*
+ * box_no goes on after the boxes already stored, under a lock on the job
+ * that the pages read at the same time by other workers take too (held to
+ * commit, so the next one's max sees these); a document's boxes are put in
+ * page order when all its pages are done (renumber_sql).
+ */
+static const char *boxes_lock_sql =
+"SELECT pg_catalog.pg_advisory_xact_lock(" CppAsString2(IMGTRANS_PAGE_LOCK_KEY) ", ($1 % 2147483647)::int)";
+
+static const char *boxes_sql =
 "INSERT INTO imgtrans.job_boxes (job_id, box_no, level, block_num, par_num, line_num, word_num,"
 "  x, y, width, height, conf, text, bbox, page_num)"
 " SELECT $1, (SELECT coalesce(max(box_no), 0) FROM imgtrans.job_boxes WHERE job_id = $1) + b.n,"
 "  b.level, b.block_num, b.par_num, b.line_num, b.word_num,"
 "  b.x, b.y, b.width, b.height, b.conf, b.text, b.bbox, b.page_num"
-" FROM %s.imgtrans_ocr($2, $3, coalesce($4 OPERATOR(pg_catalog.->>) 'level', $5),"
-"                      coalesce(($4 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
-"                      $4 OPERATOR(pg_catalog.->) 'vars', pages => $6)"
+" FROM pg_catalog.unnest($2)"
 "  WITH ORDINALITY AS b(level, block_num, par_num, line_num, word_num, x, y, width, height,"
 "                       conf, text, bbox, page_num, n)";
+
+/* box_no in page order, without a moment where two boxes share one */
+static const char *renumber_sql =
+"WITH r AS (SELECT box_no, pg_catalog.row_number() OVER (ORDER BY page_num, box_no) AS rn"
+"           FROM imgtrans.job_boxes WHERE job_id = $1)"
+" UPDATE imgtrans.job_boxes b SET box_no = -r.rn::pg_catalog.int4 FROM r"
+" WHERE b.job_id = $1 AND b.box_no = r.box_no AND r.rn <> r.box_no";
+
+static const char *renumber_end_sql =
+"UPDATE imgtrans.job_boxes SET box_no = -box_no WHERE job_id = $1 AND box_no < 0";
+
+/*
+ * A document's pages, listed by its worker (again on a re-run: no-op);
+ * no row: the job was cancelled meanwhile.
+ */
+static const char *list_pages_sql =
+"WITH j AS (UPDATE imgtrans.jobs SET pages_total = $3"
+"           WHERE id = $1 AND status = 'running' AND worker_pid = $2 RETURNING id),"
+" p AS (INSERT INTO imgtrans.job_pages (job_id, page_num)"
+"       SELECT j.id, g FROM j, pg_catalog.generate_series(1, $3) g"
+"       ON CONFLICT DO NOTHING)"
+" SELECT FROM j";
+
+/* the next page of the job nobody reads; page_wait_sql waits for them */
+static const char *page_next_sql =
+"SELECT page_num FROM imgtrans.job_pages WHERE job_id = $1 AND NOT done"
+" ORDER BY page_num LIMIT 1 FOR UPDATE SKIP LOCKED";
+
+static const char *page_wait_sql =
+"SELECT page_num FROM imgtrans.job_pages WHERE job_id = $1 AND NOT done"
+" ORDER BY page_num LIMIT 1 FOR UPDATE";
+
+/*
+ * A page of another worker's running document, for an idle worker: the
+ * columns of claim_sql, the page in 11.  Pages another helper could not
+ * read are left to the job's own worker, which reports the error.
+ */
+static const char *help_sql =
+"SELECT j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
+"  j.lang, j.target, j.options, j.attempts, j.max_attempts, p.page_num,"
+"  j.pages_total, j.pages_done"
+" FROM imgtrans.job_pages p JOIN imgtrans.jobs j ON j.id = p.job_id"
+" WHERE j.status = 'running' AND NOT p.done AND p.error IS NULL"
+" ORDER BY j.priority DESC, p.job_id, p.page_num LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
+
+/* a page's boxes commit with this; no row: the job is no longer running */
+static const char *page_done_sql =
+"WITH p AS (UPDATE imgtrans.job_pages SET done = true, error = NULL, worker_pid = $2,"
+"             done_at = pg_catalog.clock_timestamp()"
+"           WHERE job_id = $1 AND page_num = $3)"
+" UPDATE imgtrans.jobs SET pages_done = pages_done + 1"
+" WHERE id = $1 AND status = 'running' RETURNING pages_done";
+
+static const char *page_error_sql =
+"UPDATE imgtrans.job_pages SET error = $3 WHERE job_id = $1 AND page_num = $2 AND NOT done";
 
 /* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
 static const char *translate_sql_fmt =
@@ -528,25 +606,34 @@ ocr_done(Job *job)
 	return imgtrans_sql(boxes_exist_sql, &a) == 1;
 }
 
-/*
- * OCRs the next page (all of an image) into job_boxes, and records it in
- * pages_done in the same transaction.
- */
-static void
-step_ocr(Job *job)
+/* sql with $1 = the job's id, $2 = this worker's pid, $3 = n */
+static uint64
+sql_job_pid(const char *sql, Job *job, int n)
 {
 	SqlArgs		a = {0};
-	int			page;
-	Datum		pages;
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(n), false);
+	return imgtrans_sql(sql, &a);
+}
+
+/*
+ * OCRs page (0: all of an image) into job_boxes, after the boxes already
+ * there.  The OCR runs outside the lock, so pages read by several workers
+ * at once only queue to store their boxes.
+ */
+static void
+ocr_page(Job *job, int page)
+{
+	SqlArgs		a = {0};
+	Datum		pages = (Datum) 0;
+	Datum		boxes;
+	Oid			boxes_type;
+	bool		isnull;
 	char		phase[IMGTRANS_PHASE_LEN];
 
-	if (ocr_done(job))
-		return;
-	read_image(job);
-	if (job->cancel_reason)
-		return;
-	page = job->pages_done + 1;
-	if (job->pages_total > 1)
+	if (page > 0)
 	{
 		Datum		p = Int32GetDatum(page);
 
@@ -554,29 +641,119 @@ step_ocr(Job *job)
 		snprintf(phase, sizeof(phase), "ocr page %d/%d", page, job->pages_total);
 	}
 	else
-	{
-		pages = (Datum) 0;
 		strlcpy(phase, "ocr", sizeof(phase));
-	}
 	imgtrans_slot_set(job->id, phase);
-	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg(&a, BYTEAOID, job->image, false);
 	sql_arg_text(&a, job->lang);
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
 	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
 	sql_arg_text(&a, job->target ? "para" : "word");
-	sql_arg(&a, INT4ARRAYOID, pages, job->pages_total <= 1);
+	sql_arg(&a, INT4ARRAYOID, pages, page == 0);
 	(void) imgtrans_sql(ocr_sql, &a);
+	boxes = sql_value(0, 1, &isnull);
+	if (isnull)
+		return;					/* nothing on the page */
+	boxes_type = SPI_gettypeid(SPI_tuptable->tupdesc, 1);
+	boxes = PointerGetDatum(PG_DETOAST_DATUM_COPY(boxes));
 
 	memset(&a, 0, sizeof(a));
 	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	(void) imgtrans_sql(boxes_lock_sql, &a);
+	sql_arg(&a, boxes_type, boxes, false);
+	(void) imgtrans_sql(boxes_sql, &a);
+}
+
+/*
+ * Marks page done with its boxes (same transaction); lost when the job
+ * is no longer running (cancelled, or queued again after its worker died):
+ * the caller then rolls the page back.
+ */
+static void
+page_done(Job *job, int page)
+{
+	SqlArgs		a = {0};
+	bool		isnull;
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
-	sql_arg(&a, INT4OID, Int32GetDatum(job->pages_total), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(page), false);
-	if (imgtrans_sql(progress_sql, &a) == 1)
-		job->pages_done = page;
+	if (imgtrans_sql(page_done_sql, &a) == 1)
+		job->pages_done = DatumGetInt32(sql_value(0, 1, &isnull));
 	else
-		job->lost = true;		/* cancelled while it ran */
+		job->lost = true;
+}
+
+/*
+ * The job's next page: one nobody reads, else (all taken) the first that
+ * another worker is still reading, once it gives up (its transaction ends
+ * without the page done).  0 when all pages are done.
+ */
+static int
+claim_own_page(Job *job)
+{
+	SqlArgs		a = {0};
+	bool		isnull;
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	if (imgtrans_sql(page_next_sql, &a) == 1)
+		return DatumGetInt32(sql_value(0, 1, &isnull));
+	imgtrans_slot_set(job->id, "waiting for pages read by other workers");
+	if (imgtrans_sql(page_wait_sql, &a) == 1)
+		return DatumGetInt32(sql_value(0, 1, &isnull));
+	return 0;
+}
+
+/*
+ * The job's OCR, one transaction per call: all of an image; for a
+ * document, first the list of its pages (committed alone, so that idle
+ * workers can take them), then one page per call.
+ */
+static void
+step_ocr(Job *job)
+{
+	int			page;
+
+	if (ocr_done(job))
+		return;
+	read_image(job);
+	if (job->cancel_reason)
+		return;
+	if (job->pages_total <= 1)
+	{
+		ocr_page(job, 0);
+		if (sql_job_pid(progress_sql, job, 1) == 1)
+			job->pages_done = 1;
+		else
+			job->lost = true;	/* cancelled while it ran */
+		return;
+	}
+	if (!job->pages_listed)
+	{
+		if (sql_job_pid(list_pages_sql, job, job->pages_total) != 1)
+			job->lost = true;
+		job->pages_listed = true;
+		imgtrans_wake_at_commit();	/* idle workers: pages to read */
+		return;
+	}
+	page = claim_own_page(job);
+	if (page == 0)
+	{
+		job->pages_done = job->pages_total;
+		return;
+	}
+	ocr_page(job, page);
+	page_done(job, page);
+}
+
+/* A document's boxes in page order, before they are translated and saved. */
+static void
+step_renumber(Job *job)
+{
+	SqlArgs		a = {0};
+
+	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+	(void) imgtrans_sql(renumber_sql, &a);
+	(void) imgtrans_sql(renumber_end_sql, &a);
 }
 
 /* Translation source: the OCR language if it is one, else detection. */
@@ -700,6 +877,8 @@ run_job(Job *job)
 			end_xact(caller, true); /* a document's page, with its pages_done */
 			continue;
 		}
+		if (err == NULL && job->cancel_reason == NULL && job->pages_total > 1)
+			err = run_step(job, step_renumber, caller);
 		if (err == NULL && job->cancel_reason == NULL && job->target != NULL)
 		{
 			err = run_step(job, step_translate, caller);
@@ -740,4 +919,68 @@ imgtrans_run_next_job(long *wait_ms)
 	PG_END_TRY();
 	imgtrans_slot_set(0, "finished job");
 	return job->id;
+}
+
+/* ------------------------------------------------------------------------
+ * Helping with another worker's document
+ * ------------------------------------------------------------------------
+ */
+
+/* Reads the helper's page into job_boxes, with its done. */
+static void
+step_help(Job *job)
+{
+	read_image(job);
+	if (job->cancel_reason)
+		return;
+	ocr_page(job, job->page);
+	page_done(job, job->page);
+}
+
+/*
+ * An idle worker reads a page of a document that another worker runs
+ * (the first by priority and job id); true if there was one.  A page it
+ * cannot read is marked with the error and left to the job's own worker,
+ * which reads it again and fails the attempt as for an image; a page of a
+ * job that stopped running meanwhile is rolled back.  The worker owns no
+ * part of the job beyond the page: the job's advisory lock, its outcome
+ * and its results are its own worker's.
+ */
+bool
+imgtrans_help_with_page(void)
+{
+	MemoryContext caller = begin_xact();
+	Job		   *job;
+	char	   *err;
+	bool		isnull;
+	bool		commit = true;
+
+	if (imgtrans_sql(help_sql, NULL) != 1)
+	{
+		end_xact(caller, true);
+		return false;
+	}
+	job = job_from_row(caller);
+	job->page = DatumGetInt32(sql_value(0, 11, &isnull));
+	imgtrans_slot_set_owner(job->owner);
+	err = run_step(job, step_help, caller);
+	if (err == NULL && job->cancel_reason != NULL)
+		err = job->cancel_reason;
+	if (err != NULL)
+	{
+		SqlArgs		a = {0};
+
+		sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+		sql_arg(&a, INT4OID, Int32GetDatum(job->page), false);
+		sql_arg_text(&a, err);
+		(void) imgtrans_sql(page_error_sql, &a);
+		ereport(LOG,
+				(errmsg("imgtrans: page %d of job " INT64_FORMAT " left to its own worker: %s",
+						job->page, job->id, err)));
+	}
+	else if (job->lost)
+		commit = false;
+	end_xact(caller, commit);
+	imgtrans_slot_set(0, "finished page");
+	return true;
 }

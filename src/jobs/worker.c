@@ -425,7 +425,7 @@ worker_tick(void)
 		return IDLE_TIMEOUT_MS;
 	}
 	imgtrans_recover_orphans();
-	if (imgtrans_run_next_job(&wait_ms) != 0)
+	if (imgtrans_run_next_job(&wait_ms) != 0 || imgtrans_help_with_page())
 		return 0;
 	imgtrans_slot_set(0, "waiting for jobs");
 	return wait_ms;

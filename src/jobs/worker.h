@@ -28,6 +28,7 @@
  * is free has lost its worker and is queued again.
  */
 #define IMGTRANS_JOB_LOCK_KEY 1768778338	/* 'imjb' */
+#define IMGTRANS_PAGE_LOCK_KEY 1768779879	/* 'impg': storing a page's boxes */
 
 #define IMGTRANS_PHASE_LEN 48
 #define IMGTRANS_MAX_WORKERS 64
@@ -97,6 +98,7 @@ extern pid_t imgtrans_slot_pid(int slot);
 struct RelationData;
 extern void imgtrans_recover_orphans(void);
 extern int64 imgtrans_run_next_job(long *wait_ms);
+extern bool imgtrans_help_with_page(void);
 extern bool imgtrans_extension_ready(void);
 extern void imgtrans_notify_job_ended(int64 id);
 extern void imgtrans_require_translation(const char *schema);

@@ -36,14 +36,15 @@ read -r total done_ < <(q -F ' ' -c "SELECT pages_total, pages_done FROM imgtran
 is "$total" 5 "imgtrans.jobs: pages_total = 5"
 [ "$done_" -ge 2 ] && [ "$done_" -lt 5 ]
 ok_rc $? "imgtrans.jobs: pages_done ($done_) between 2 and 4 while it runs"
-phase=$(q -c "SELECT phase FROM imgtrans.workers WHERE job = $victim_job")
+# the job's own worker (an idle one may be reading one of its pages too)
+phase=$(q -c "SELECT w.phase FROM imgtrans.workers w JOIN imgtrans.jobs j ON j.worker_pid = w.pid WHERE j.id = $victim_job")
 [[ "$phase" =~ ^ocr\ page\ [3-5]/5$ ]]
 ok_rc $? "imgtrans.workers shows the page: '$phase'"
-activity=$(q -c "SELECT query FROM pg_stat_activity WHERE query LIKE 'imgtrans job $victim_job: ocr page %/5'")
+activity=$(q -c "SELECT a.query FROM pg_stat_activity a JOIN imgtrans.jobs j ON j.worker_pid = a.pid WHERE j.id = $victim_job AND a.query LIKE 'imgtrans job $victim_job: ocr page %/5'")
 [ -n "$activity" ]
 ok_rc $? "pg_stat_activity shows the page: '$activity'"
 
-read -r victim_pid k < <(q -F ' ' -c "SELECT w.pid, j.pages_done FROM imgtrans.workers w JOIN imgtrans.jobs j ON j.id = w.job WHERE w.job = $victim_job")
+read -r victim_pid k < <(q -F ' ' -c "SELECT w.pid, j.pages_done FROM imgtrans.workers w JOIN imgtrans.jobs j ON j.worker_pid = w.pid WHERE j.id = $victim_job")
 [ "$k" -ge 2 ] && [ "$k" -lt 5 ] && kill -KILL "$victim_pid"
 ok_rc $? "kill -9 worker $victim_pid after $k of 5 pages"
 
@@ -78,6 +79,19 @@ is "$(q -c "SELECT string_agg(DISTINCT page_num::text, ' ') FROM imgtrans.job_bo
    "1 2 3" "TIFF: job_boxes on pages 1, 2, 3"
 is "$(q -c "SELECT bool_and(page_num >= lag) FROM (SELECT page_num, lag(page_num, 1, 1) OVER (ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $tif_job) s")" \
    t "TIFF: box_no follows the pages"
+
+# pages in parallel: a document alone in the queue is read by both workers
+# at once, each page once, its boxes numbered in page order when it ends
+pjob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$pdf'))")
+wait_until 180 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $pjob"
+ok_rc $? "a document alone in the queue is done"
+is "$(q -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE done AND error IS NULL) || ' ' || count(DISTINCT worker_pid) FROM imgtrans.job_pages WHERE job_id = $pjob")" \
+   "5 5 2" "its 5 pages were read by 2 workers, each page done once"
+is "$(q -c "SELECT min(box_no) = 1 AND max(box_no) = count(*) AND bool_and(page_num >= prev) FROM (SELECT box_no, page_num, lag(page_num, 1, 1) OVER (ORDER BY box_no) AS prev FROM imgtrans.job_boxes WHERE job_id = $pjob) s")" \
+   t "its box_no run from 1 without gaps, in page order"
+is "$(q -c "SELECT string_agg(n::text, ' ' ORDER BY page_num) FROM (SELECT page_num, count(*) AS n FROM imgtrans.job_boxes WHERE job_id = $pjob GROUP BY page_num) s")" \
+   "$(q -c "SELECT string_agg(n::text, ' ' ORDER BY page) FROM (SELECT page, count(*) AS n FROM docs_imgtrans_boxes WHERE name = '$twin' GROUP BY page) s")" \
+   "its boxes per page are those of the same PDF read by one worker"
 
 # an image is one page
 img_job=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture hello.png)'))")

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench/document_jobs_bench.sh: a 10-page document as one background job,
+# pages in parallel, one run, side by side, ratios printed.
+#
+# The 10-page scanned PDF and TIFF of bench/scan10.sh (dev-set scans, built
+# at bench time in a temp dir).  On each:
+#   (a) ocrmypdf with its default --jobs (all cores) --output-type pdf:
+#       what users pick today, wall time
+#   (b) the document queued as one job (imgtrans_submit) with
+#       imgtrans.workers = 1
+#   (c) the same with imgtrans.workers = 2 (server restarted): pages are the
+#       unit of work, so the idle worker reads pages of the running job
+# (b) and (c) are timed inside the server, from the job's created_at to its
+# finished_at; every worker has loaded its engine (untimed warm-up jobs)
+# before.  Prints seconds per page, b/c (target >= 1.8 on 2 cores), a/c
+# (target >= 1: the job at least as fast as ocrmypdf on all cores), how the
+# pages were shared among workers, and the ground-truth words found in the
+# job's boxes per configuration (they must not change with the workers).
+#
+# Needs: ocrmypdf img2pdf imagemagick (BENCH_PACKAGES, installed when run as
+# root and missing).  Knobs: OCR_DEV.  Runs on a throwaway cluster removed
+# at exit.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+imgtrans_locked "$0" "$@"
+cd "$IMGTRANS_ROOT"
+source bench/scan10.sh
+
+BENCH_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
+PSQL=(psql -X -q -tA -v ON_ERROR_STOP=1)
+unset OMP_THREAD_LIMIT
+
+TMP=$(mktemp -d /tmp/imgtrans-docjobs.XXXXXX)
+cleanup() { set +e; cluster_stop; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+IMGTRANS_PACKAGES="$IMGTRANS_PACKAGES $BENCH_PACKAGES" imgtrans_deps
+imgtrans_build
+
+log "building a 10-page PDF and TIFF from the dev set in $TMP"
+scan10 "$TMP"
+cat "$TMP"/p??.gt.txt >"$TMP/all.gt.txt"
+now() { date +%s.%N; }
+
+declare -A SECS WORDS SHARE
+for doc in scan10.pdf scan10.tif; do
+  log "(a) ocrmypdf (default --jobs: $(nproc) cores) on $doc"
+  t0=$(now)
+  ocrmypdf --output-type pdf -l eng "$TMP/$doc" "$TMP/a-$doc.pdf" >"$TMP/ocrmypdf.log" 2>&1 \
+    || { cat "$TMP/ocrmypdf.log" >&2; exit 1; }
+  SECS[a-$doc]=$(echo "$(now) - $t0" | bc)
+done
+
+cluster_start "shared_preload_libraries = 'imgtrans'
+imgtrans.workers = 1"
+FILEDIR=$(cluster_filedir "$TMP/scan10.pdf" "$TMP/scan10.tif" "$TMP/p01.png" "$TMP/all.gt.txt")
+"${PSQL[@]}" -c "CREATE EXTENSION imgtrans"
+
+# the ground-truth words (multiset) found among a job's word boxes
+"${PSQL[@]}" <<SQL
+CREATE TABLE gt AS SELECT w, count(*) AS n
+  FROM regexp_split_to_table(pg_read_file('$FILEDIR/all.gt.txt'), '\s+') w WHERE w <> '' GROUP BY w;
+CREATE FUNCTION gt_found(job bigint) RETURNS text LANGUAGE sql AS \$\$
+  SELECT sum(least(gt.n, b.n)) || '/' || (SELECT sum(n) FROM gt)
+  FROM gt JOIN (SELECT text AS w, count(*) AS n FROM imgtrans.job_boxes
+                WHERE job_id = job AND level = 'word' GROUP BY text) b USING (w)
+\$\$;
+SQL
+
+# seconds of one job on $1 with $2 workers, after every worker is warm
+job_seconds() {
+  local doc=$1 w=$2 job
+  "${PSQL[@]}" >/dev/null <<SQL
+DO \$\$ DECLARE t timestamptz := clock_timestamp(); BEGIN
+  WHILE (SELECT count(*) FROM imgtrans.workers) < $w AND clock_timestamp() < t + interval '60 s' LOOP
+    PERFORM pg_sleep(0.05); END LOOP; END \$\$;
+SELECT imgtrans_submit(pg_read_binary_file('$FILEDIR/p01.png')) FROM generate_series(1, 2 * $w);
+SQL
+  "${PSQL[@]}" -c "SELECT imgtrans_wait(max(id), '5 min') FROM imgtrans.jobs" >/dev/null
+  "${PSQL[@]}" -c "DO \$\$ BEGIN WHILE EXISTS (SELECT FROM imgtrans.jobs WHERE status IN ('queued', 'running'))
+                   LOOP PERFORM pg_sleep(0.02); END LOOP; END \$\$" >/dev/null
+  job=$("${PSQL[@]}" -c "SELECT imgtrans_submit(pg_read_binary_file('$FILEDIR/$doc'))")
+  "${PSQL[@]}" -c "SELECT imgtrans_wait($job, '30 min')" >/dev/null
+  "${PSQL[@]}" -c "SELECT CASE WHEN status = 'done' AND pages_done = 10
+                     THEN round(extract(epoch FROM finished_at - created_at), 2)
+                     ELSE 'NaN' END FROM imgtrans.jobs WHERE id = $job"
+  "${PSQL[@]}" -c "SELECT gt_found($job)"
+  "${PSQL[@]}" -c "SELECT string_agg(n::text, '+' ORDER BY n DESC) FROM
+                   (SELECT count(*) AS n FROM imgtrans.job_pages WHERE job_id = $job GROUP BY worker_pid) s"
+}
+
+for w in 1 2; do
+  [ "$w" = 1 ] || { "${PSQL[@]}" -c "ALTER SYSTEM SET imgtrans.workers = $w"; cluster_restart fast; }
+  cfg=$([ "$w" = 1 ] && echo b || echo c)
+  for doc in scan10.pdf scan10.tif; do
+    log "($cfg) one job, $w worker(s), $doc"
+    { read -r s; read -r words; read -r share; } < <(job_seconds "$doc" "$w")
+    SECS[$cfg-$doc]=$s WORDS[$cfg-$doc]=$words SHARE[$cfg-$doc]=$share
+  done
+done
+
+echo
+printf '%-11s %-34s %9s %9s %-14s %s\n' input config seconds s/page "pages/worker" "gt words found"
+for doc in scan10.pdf scan10.tif; do
+  printf '%-11s %-34s %9.2f %9.2f %-14s %s\n' "$doc" "(a) ocrmypdf, --jobs $(nproc)" "${SECS[a-$doc]}" \
+    "$(echo "${SECS[a-$doc]} / 10" | bc -l)" "" ""
+  printf '%-11s %-34s %9.2f %9.2f %-14s %s\n' "$doc" "(b) one job, 1 worker" "${SECS[b-$doc]}" \
+    "$(echo "${SECS[b-$doc]} / 10" | bc -l)" "${SHARE[b-$doc]}" "${WORDS[b-$doc]}"
+  printf '%-11s %-34s %9.2f %9.2f %-14s %s\n' "$doc" "(c) one job, 2 workers" "${SECS[c-$doc]}" \
+    "$(echo "${SECS[c-$doc]} / 10" | bc -l)" "${SHARE[c-$doc]}" "${WORDS[c-$doc]}"
+  printf '%-11s b/c = %.2fx (target >= 1.8)   a/c = %.2fx (target >= 1.0)\n' "$doc" \
+    "$(echo "${SECS[b-$doc]} / ${SECS[c-$doc]}" | bc -l)" "$(echo "${SECS[a-$doc]} / ${SECS[c-$doc]}" | bc -l)"
+done

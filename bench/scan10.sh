@@ -1,0 +1,25 @@
+# bench/scan10.sh: the 10-page scanned document of the document benchmarks.
+# Source it; it defines one function and the page list.
+#
+#   scan10 DIR   writes DIR/p01.png .. p10.png (dev-set scans given a
+#                300-dpi tag, no resampling) with their ground truth
+#                DIR/pNN.gt.txt, and DIR/scan10.pdf (img2pdf) and
+#                DIR/scan10.tif (ImageMagick, LZW)
+#
+# The pages are read from OCR_DEV (../shared/ocr-dev) at bench time, into a
+# temp dir: the dev set is never copied into the repository.
+OCR_DEV=${OCR_DEV:-$IMGTRANS_ROOT/../shared/ocr-dev}
+SCAN10_PAGES="funsd__82092117.png funsd__83443897.png funsd__85240939.png funsd__86079776_9777.png
+  funsd__87137840.png sroie__000.jpg sroie__005.jpg sroie__019.jpg tesstest__phototest.tif
+  tesstest__eurotext.tif"
+
+scan10() {
+  local dir=$1 i=0 p
+  for p in $SCAN10_PAGES; do
+    i=$((i + 1))
+    convert "$OCR_DEV/$p" -units PixelsPerInch -density 300 "$dir/p$(printf %02d $i).png"
+    cp "$OCR_DEV/${p%.*}.gt.txt" "$dir/p$(printf %02d $i).gt.txt"
+  done
+  img2pdf "$dir"/p??.png -o "$dir/scan10.pdf"
+  convert "$dir"/p??.png -compress lzw "$dir/scan10.tif"
+}
