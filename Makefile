@@ -8,7 +8,7 @@
 #                       imgtrans.so on first use, after OMP_THREAD_LIMIT is
 #                       set (see src/imgtrans.c for why)
 
-EXTENSION = imgtrans
+EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
 	src/util/rolescope.o src/util/tempdir.o src/util/counters.o \
@@ -16,7 +16,7 @@ OBJS = src/imgtrans.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \
 	src/jobs/sourcekey.o src/jobs/results.o
-DATA = $(wildcard sql/imgtrans--*.sql)
+DATA = $(wildcard sql/imgtrans--*.sql) $(wildcard sql/imgtrans_farm--*.sql)
 
 ENGINE = imgtrans_engine
 ENGINE_OBJS = src/ocr/engine.o src/ocr/ocr.o src/ocr/osd.o src/ocr/preprocess.o src/ocr/transform.o

@@ -26,7 +26,7 @@ IMGTRANS_PACKAGES="postgresql-15 postgresql-server-dev-15 libtesseract-dev tesse
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd libleptonica-dev libcmocka-dev
   libcurl4-openssl-dev pkg-config make gcc python3 imagemagick apertium-apy apertium-eng-spa
   python3-streamparser python3-chardet openssl fonts-dejavu-core libfreetype-dev
-  libpoppler-glib-dev libcairo2-dev poppler-utils img2pdf python3-reportlab"
+  libpoppler-glib-dev libcairo2-dev poppler-utils img2pdf python3-reportlab postgresql-15-plproxy"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -59,11 +59,11 @@ imgtrans_build() {
   log "building and installing imgtrans${IMGTRANS_PRIVATE_PG:+ into $IMGTRANS_PRIVATE_PG}"
   make -C "$IMGTRANS_ROOT" -s -j2 >/dev/null
   if [ -n "${IMGTRANS_PRIVATE_PG:-}" ]; then
-    if [ ! -x "$PGBIN/postgres" ]; then
-      mkdir -p "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql" "$IMGTRANS_PRIVATE_PG/usr/share/postgresql"
-      cp -a /usr/lib/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql/"
-      cp -a /usr/share/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/share/postgresql/"
-    fi
+    # made on first use; later, files that packages installed since then
+    # added to the system tree (another extension) are copied in, never over
+    mkdir -p "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql" "$IMGTRANS_PRIVATE_PG/usr/share/postgresql"
+    cp -an /usr/lib/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/lib/postgresql/"
+    cp -an /usr/share/postgresql/15 "$IMGTRANS_PRIVATE_PG/usr/share/postgresql/"
     make -C "$IMGTRANS_ROOT" -s install DESTDIR="$IMGTRANS_PRIVATE_PG" >/dev/null
   else
     make -C "$IMGTRANS_ROOT" -s install >/dev/null

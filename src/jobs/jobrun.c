@@ -39,6 +39,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "commands/async.h"
+#include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -137,13 +138,18 @@ static const char *discard_sql =
  * the worker's search_path is pg_catalog, pg_temp, so nothing else can
  * resolve a name here.  Built once, when the worker finds the extension.
  * $5 is the page of a document ({p}), NULL for all of an image.  The boxes
- * come back as one array, stored by boxes_sql.
+ * come back as one array, stored by boxes_sql.  With imgtrans.farm set, the
+ * same call goes to imgtrans_farm's proxy function, with $6 routing it: an
+ * attempt's pages fan out over the nodes, and a retry goes to the next node.
  */
+#define OCR_ARGS \
+	"($1, $2, coalesce($3 OPERATOR(pg_catalog.->>) 'level', $4)," \
+	" coalesce(($3 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3)," \
+	" $3 OPERATOR(pg_catalog.->) 'vars', pages => $5"
 static const char *ocr_sql_fmt =
-"SELECT pg_catalog.array_agg(b)"
-" FROM %s.imgtrans_ocr($1, $2, coalesce($3 OPERATOR(pg_catalog.->>) 'level', $4),"
-"                      coalesce(($3 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3),"
-"                      $3 OPERATOR(pg_catalog.->) 'vars', pages => $5) AS b";
+"SELECT pg_catalog.array_agg(b) FROM %s.imgtrans_ocr" OCR_ARGS ") AS b";
+static const char *farm_sql_fmt =
+"SELECT pg_catalog.array_agg(b) FROM %s.imgtrans_farm_ocr" OCR_ARGS ", route => $6) AS b";
 
 /*
  * box_no goes on after the boxes already stored, under a lock on the job
@@ -232,6 +238,8 @@ static Oid	ext_schema_oid = InvalidOid;
 static char *ext_schema = NULL;	/* the extension's schema */
 static char *ocr_sql = NULL;
 static char *translate_sql = NULL;
+static Oid	farm_schema_oid = InvalidOid;
+static char *farm_sql = NULL;	/* NULL: imgtrans_farm is not installed */
 
 static const char *finish_sql =
 "UPDATE imgtrans.jobs SET"
@@ -248,7 +256,9 @@ static const char *finish_sql =
 " RETURNING status";
 
 static const char *ready_sql =
-"SELECT e.extnamespace FROM pg_catalog.pg_extension e"
+"SELECT e.extnamespace,"
+"  (SELECT f.extnamespace FROM pg_catalog.pg_extension f WHERE f.extname = 'imgtrans_farm')"
+" FROM pg_catalog.pg_extension e"
 " WHERE e.extname = 'imgtrans' AND pg_catalog.to_regclass('imgtrans.jobs') IS NOT NULL";
 
 /* ------------------------------------------------------------------------
@@ -363,6 +373,20 @@ imgtrans_extension_ready(void)
 			ocr_sql = psprintf(ocr_sql_fmt, quoted);
 			translate_sql = psprintf(translate_sql_fmt, quoted);
 			ext_schema_oid = nsp;
+			MemoryContextSwitchTo(old);
+		}
+		nsp = DatumGetObjectId(sql_value(0, 2, &isnull));
+		if (isnull)
+			nsp = InvalidOid;
+		if (nsp != farm_schema_oid)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+			if (farm_sql)
+				pfree(farm_sql);
+			farm_sql = OidIsValid(nsp) ?
+				psprintf(farm_sql_fmt, quote_identifier(get_namespace_name(nsp))) : NULL;
+			farm_schema_oid = nsp;
 			MemoryContextSwitchTo(old);
 		}
 		(void) set_config_option("search_path", "pg_catalog, pg_temp",
@@ -618,6 +642,21 @@ sql_job_pid(const char *sql, Job *job, int n)
 	return imgtrans_sql(sql, &a);
 }
 
+/* the OCR statement: on the farm when imgtrans.farm names one */
+static const char *
+ocr_sql_for_job(void)
+{
+	if (imgtrans_farm == NULL || imgtrans_farm[0] == '\0')
+		return ocr_sql;
+	if (farm_sql == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("imgtrans.farm is set to \"%s\" but extension imgtrans_farm is not installed in database \"%s\"",
+						imgtrans_farm, get_database_name(MyDatabaseId)),
+				 errhint("CREATE EXTENSION imgtrans_farm CASCADE in that database, or set imgtrans.farm to '' to OCR locally.")));
+	return farm_sql;
+}
+
 /*
  * OCRs page (0: all of an image) into job_boxes, after the boxes already
  * there.  The OCR runs outside the lock, so pages read by several workers
@@ -649,7 +688,8 @@ ocr_page(Job *job, int page)
 	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
 	sql_arg_text(&a, job->target ? "para" : "word");
 	sql_arg(&a, INT4ARRAYOID, pages, page == 0);
-	(void) imgtrans_sql(ocr_sql, &a);
+	sql_arg(&a, INT4OID, Int32GetDatum((int32) ((job->id + job->attempts + page) % PG_INT32_MAX)), false);
+	(void) imgtrans_sql(ocr_sql_for_job(), &a);
 	boxes = sql_value(0, 1, &isnull);
 	if (isnull)
 		return;					/* nothing on the page */

@@ -51,6 +51,7 @@
 int			imgtrans_workers = 2;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
+char	   *imgtrans_farm = NULL;
 bool		imgtrans_workers_preloaded = false;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -81,6 +82,13 @@ define_worker_gucs(void)
 							10000, 0, 3600 * 1000,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomStringVariable("imgtrans.farm",
+							   "PL/Proxy cluster of the OCR farm that the background workers send their OCR to.",
+							   "Empty: the workers OCR locally.  Needs CREATE EXTENSION imgtrans_farm in the workers' database.",
+							   &imgtrans_farm,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
 }
 
 static void

@@ -37,6 +37,7 @@
 extern int	imgtrans_workers;
 extern char *imgtrans_database;
 extern int	imgtrans_job_retry_delay;
+extern char *imgtrans_farm;
 extern bool imgtrans_workers_preloaded;
 
 typedef struct WorkerSlot
