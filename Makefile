@@ -11,7 +11,7 @@
 EXTENSION = imgtrans
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
-	src/util/rolescope.o src/util/tempdir.o src/util/counters.o \
+	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/stats/stats.o \
 	src/image/image.o src/image/imgheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \

@@ -52,6 +52,7 @@
 #include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
 #include "jobs/worker.h"
+#include "stats/stats.h"
 
 #define RECOVER_INTERVAL_MS 5000
 
@@ -76,6 +77,9 @@ typedef struct Job
 	Datum		image;			/* detoasted, in the Job's context */
 	char	   *cancel_reason;
 	bool		lost;			/* no longer running under this worker */
+	double		queue_wait_ms;	/* due (next_attempt_at) to claimed */
+	instr_time	claimed;
+	int			translate_ms;	/* -1: not translated in this attempt */
 } Job;
 
 typedef void (*JobStep) (Job *job);
@@ -88,7 +92,8 @@ static const char *claim_sql =
 " WHERE j.id = c.id"
 " RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
-"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done";
+"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done,"
+"  greatest(extract(epoch FROM j.started_at - j.next_attempt_at) * 1000, 0)::float8";
 
 static const char *next_due_sql =
 "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
@@ -103,7 +108,7 @@ static const char *recover_sql =
 "  next_attempt_at = now(), worker_pid = NULL"
 " FROM orphan o"
 " WHERE j.id = o.id AND pg_try_advisory_xact_lock(" JOB_LOCK("o.id") ")"
-" RETURNING j.id, j.status";
+" RETURNING j.id, j.status, j.kind, j.owner::oid";
 
 static const char *submitted_image_sql =
 "SELECT image FROM imgtrans.jobs WHERE id = $1";
@@ -113,14 +118,14 @@ static const char *boxes_exist_sql =
 
 /* a page's boxes commit with this; no row: the job was cancelled meanwhile */
 static const char *progress_sql =
-"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $4"
+"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $4, ocr_ms = coalesce(ocr_ms, 0) + $5"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2";
 
 /* the committed pages of a job cancelled while it ran are dropped */
 static const char *discard_sql =
 "WITH d AS (DELETE FROM imgtrans.job_boxes WHERE job_id = $1"
 "             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled'))"
-" UPDATE imgtrans.jobs SET pages_done = 0 WHERE id = $1 AND status = 'cancelled'";
+" UPDATE imgtrans.jobs SET pages_done = 0, ocr_ms = NULL WHERE id = $1 AND status = 'cancelled'";
 
 /*
  * The extension's own functions, qualified with its schema (%s, quoted):
@@ -165,6 +170,7 @@ static const char *finish_sql =
 "                         ELSE next_attempt_at END,"
 "  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL"
 "                     ELSE pg_catalog.clock_timestamp() END,"
+"  translate_ms = coalesce($6, translate_ms),"
 "  worker_pid = NULL"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2"
 " RETURNING status";
@@ -324,6 +330,10 @@ imgtrans_recover_orphans(void)
 		int64		id = DatumGetInt64(sql_value(i, 1, &isnull));
 		char	   *status = sql_string(i, 2);
 
+		JobAttemptStats st = {sql_string(i, 3), DatumGetObjectId(sql_value(i, 4, &isnull)),
+		status, -1, 0, 0};
+
+		imgtrans_stats_job(&st);
 		ereport(LOG,
 				(errmsg("imgtrans: job " INT64_FORMAT " lost its worker; now %s", id, status)));
 		if (strcmp(status, "failed") == 0)
@@ -355,6 +365,9 @@ job_from_row(MemoryContext cxt)
 	job->max_attempts = DatumGetInt32(sql_value(0, 10, &isnull));
 	job->pages_total = DatumGetInt32(sql_value(0, 12, &isnull));
 	job->pages_done = DatumGetInt32(sql_value(0, 13, &isnull));
+	job->queue_wait_ms = DatumGetFloat8(sql_value(0, 14, &isnull));
+	INSTR_TIME_SET_CURRENT(job->claimed);
+	job->translate_ms = -1;
 	MemoryContextSwitchTo(old);
 	return job;
 }
@@ -374,6 +387,7 @@ claim_job(long *wait_ms)
 	{
 		job = job_from_row(caller);
 		imgtrans_slot_set_owner(job->owner);
+		imgtrans_stats_set_owner(job->owner);	/* its calls count for the owner */
 		imgtrans_slot_set(job->id, "starting");
 	}
 	else if (imgtrans_sql(next_due_sql, NULL) == 1)
@@ -539,6 +553,8 @@ step_ocr(Job *job)
 	int			page;
 	Datum		pages;
 	char		phase[IMGTRANS_PHASE_LEN];
+	instr_time	start,
+				end;
 
 	if (ocr_done(job))
 		return;
@@ -566,13 +582,17 @@ step_ocr(Job *job)
 	/* translation jobs: whole paragraphs, as imgtrans_translate_image */
 	sql_arg_text(&a, job->target ? "para" : "word");
 	sql_arg(&a, INT4ARRAYOID, pages, job->pages_total <= 1);
+	INSTR_TIME_SET_CURRENT(start);
 	(void) imgtrans_sql(ocr_sql, &a);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
 
 	memset(&a, 0, sizeof(a));
 	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(job->pages_total), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(page), false);
+	sql_arg(&a, INT4OID, Int32GetDatum((int32) INSTR_TIME_GET_MILLISEC(end)), false);
 	if (imgtrans_sql(progress_sql, &a) == 1)
 		job->pages_done = page;
 	else
@@ -610,6 +630,8 @@ static void
 step_translate(Job *job)
 {
 	SqlArgs		a = {0};
+	instr_time	start,
+				end;
 
 	imgtrans_slot_set(job->id, "translating");
 	imgtrans_require_translation(ext_schema);
@@ -617,7 +639,11 @@ step_translate(Job *job)
 	sql_arg_text(&a, job->target);
 	sql_arg_text(&a, translation_source(job));
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
+	INSTR_TIME_SET_CURRENT(start);
 	(void) imgtrans_sql(translate_sql, &a);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	job->translate_ms = (int) INSTR_TIME_GET_MILLISEC(end);
 }
 
 /* Moves the results into the source table's results tables, if it has them. */
@@ -627,6 +653,20 @@ step_publish(Job *job)
 	imgtrans_slot_set(job->id, "saving");
 	(void) results_publish(job->id, job->owner, job->source_table, job->source_key, job->lang,
 						   Max(job->pages_total, 1), ext_schema);
+}
+
+/* an attempt's outcome into imgtrans.job_kind_stats */
+static void
+count_attempt(Job *job, const char *outcome)
+{
+	instr_time	now;
+	JobAttemptStats st = {job->target ? "translate_image" : "ocr", job->owner, outcome,
+	job->queue_wait_ms, 0, job->pages_total};
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, job->claimed);
+	st.run_ms = INSTR_TIME_GET_MILLISEC(now);
+	imgtrans_stats_job(&st);
 }
 
 /*
@@ -646,14 +686,17 @@ finish_job(Job *job, const char *err)
 	sql_arg_text(&a, outcome);
 	sql_arg_text(&a, err ? err : job->cancel_reason);
 	sql_arg(&a, INT4OID, Int32GetDatum(imgtrans_job_retry_delay), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(job->translate_ms), job->translate_ms < 0);
 	if (imgtrans_sql(finish_sql, &a) != 1)
 	{
+		count_attempt(job, "cancelled");
 		ereport(LOG,
 				(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
 						job->id)));
 		return false;
 	}
 	status = sql_string(0, 1);
+	count_attempt(job, status);
 	if (strcmp(status, "queued") != 0)
 		imgtrans_notify_job_ended(job->id);
 	if (err)
@@ -691,6 +734,7 @@ run_job(Job *job)
 		err = run_step(job, step_ocr, caller);
 		if (job->lost)
 		{
+			count_attempt(job, "cancelled");
 			end_xact(caller, false);
 			discard_pages(job);
 			return;
@@ -736,6 +780,7 @@ imgtrans_run_next_job(long *wait_ms)
 	PG_FINALLY();
 	{
 		LockReleaseSession(USER_LOCKMETHOD);
+		imgtrans_stats_set_owner(InvalidOid);
 	}
 	PG_END_TRY();
 	imgtrans_slot_set(0, "finished job");
