@@ -62,6 +62,9 @@ OBJS += src/document/document.o src/document/docparse.o src/ocr/textlayer.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
 REGRESS += documents documents_errors documents_ocr
+
+# statistics (issue 16, src/stats)
+REGRESS += stats
 EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/document/test_document
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.
