@@ -110,6 +110,7 @@ static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 typedef struct CallFrame
 {
 	struct CallFrame *parent;
+	Oid			userid;			/* the caller at entry (the function may switch) */
 	uint64		pixels;
 	uint64		pages;
 } CallFrame;
@@ -203,12 +204,19 @@ counting(void)
  * ------------------------------------------------------------------------
  */
 
+/* the role calls are counted for: a job's owner in its worker, else the current user */
+static Oid
+counted_role(void)
+{
+	return OidIsValid(stats_owner) ? stats_owner : GetUserId();
+}
+
 /*
  * Adds add[] (SF_MAX_US: a candidate maximum) to the entry of (this
- * database, the counted role, kind, name).
+ * database, userid, kind, name).
  */
 static void
-stats_apply(StatKind kind, const char *name, const uint64 *add)
+stats_apply(Oid userid, StatKind kind, const char *name, const uint64 *add)
 {
 	StatsKey	key;
 	StatsEntry *e;
@@ -218,7 +226,7 @@ stats_apply(StatKind kind, const char *name, const uint64 *add)
 
 	memset(&key, 0, sizeof(key));
 	key.dbid = MyDatabaseId;
-	key.userid = OidIsValid(stats_owner) ? stats_owner : GetUserId();
+	key.userid = userid;
 	key.kind = kind;
 	strlcpy(key.name, name, NAMEDATALEN);
 
@@ -280,18 +288,19 @@ call_ended(CallFrame *frame, const char *name, instr_time start, bool failed)
 	add[SF_TIME_US] = add[SF_MAX_US] = elapsed_us(start);
 	add[SF_PIXELS] = frame->pixels;
 	add[SF_PAGES] = frame->pages;
-	stats_apply(SK_FUNCTION, name, add);
+	stats_apply(frame->userid, SK_FUNCTION, name, add);
 }
 
 Datum
 imgtrans_stats_call(FunctionCallInfo fcinfo, const char *name, PGFunction fn)
 {
-	CallFrame	frame = {current_frame, 0, 0};
+	CallFrame	frame = {current_frame, InvalidOid, 0, 0};
 	instr_time	start;
 	Datum		result;
 
 	if (!counting())
 		return fn(fcinfo);
+	frame.userid = counted_role();
 	INSTR_TIME_SET_CURRENT(start);
 	current_frame = &frame;
 	PG_TRY();
@@ -349,7 +358,7 @@ imgtrans_stats_provider_request(const char *provider, instr_time start,
 		add[SF_ERRORS] = 1;
 		add[SF_HTTP + http_bucket(http_status)] = 1;
 	}
-	stats_apply(SK_PROVIDER, provider, add);
+	stats_apply(counted_role(), SK_PROVIDER, provider, add);
 }
 
 void
@@ -362,14 +371,13 @@ imgtrans_stats_provider_texts(const char *provider, int texts, int cache_hits, i
 	add[SF_TEXTS] = texts;
 	add[SF_CACHE_HITS] = cache_hits;
 	add[SF_CACHE_MISSES] = cache_misses;
-	stats_apply(SK_PROVIDER, provider, add);
+	stats_apply(counted_role(), SK_PROVIDER, provider, add);
 }
 
 void
 imgtrans_stats_job(const JobAttemptStats *a)
 {
 	uint64		add[SF_N] = {0};
-	Oid			saved = stats_owner;
 
 	if (!counting())
 		return;
@@ -390,9 +398,7 @@ imgtrans_stats_job(const JobAttemptStats *a)
 		add[SF_WAIT_US] = (uint64) (a->queue_wait_ms * 1000.0);
 		add[SF_TIME_US] = add[SF_MAX_US] = (uint64) (Max(a->run_ms, 0) * 1000.0);
 	}
-	stats_owner = a->owner;
-	stats_apply(SK_JOB, a->kind, add);
-	stats_owner = saved;
+	stats_apply(a->owner, SK_JOB, a->kind, add);
 }
 
 /* ------------------------------------------------------------------------
