@@ -11,7 +11,7 @@
 EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
-	src/util/rolescope.o src/util/tempdir.o src/util/counters.o \
+	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/stats/stats.o \
 	src/image/image.o src/image/imgheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \
@@ -62,6 +62,9 @@ OBJS += src/document/document.o src/document/docparse.o src/ocr/textlayer.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
 REGRESS += documents documents_errors documents_ocr
+
+# statistics (issue 16, src/stats)
+REGRESS += stats
 EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/document/test_document
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.

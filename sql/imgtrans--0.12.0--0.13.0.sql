@@ -51,3 +51,122 @@ COMMENT ON COLUMN imgtrans.jobs.pages_done IS
     'Pages whose OCR boxes are committed in imgtrans.job_boxes, by any worker (a re-run reads only the others)';
 COMMENT ON COLUMN imgtrans.job_boxes.box_no IS
     'Position of the row in imgtrans_ocr''s output over all pages, from 1 (in commit order while a document''s pages are read, renumbered in page order before the job ends)';
+
+-- ===========================================================================
+-- Statistics and Prometheus (issue 16, "Statistics", "Prometheus");
+-- the design is in src/stats/README.md, the operator's view in the README's
+-- "Operating imgtrans".
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Each job's timing: queued (created_at / next_attempt_at) -> started_at ->
+-- finished_at, and where the time went
+-- ---------------------------------------------------------------------------
+ALTER TABLE imgtrans.jobs
+    ADD COLUMN ocr_ms int,
+    ADD COLUMN translate_ms int;
+COMMENT ON COLUMN imgtrans.jobs.ocr_ms IS
+    'Milliseconds of OCR of the pages committed so far (summed over pages and attempts; NULL before the first page)';
+COMMENT ON COLUMN imgtrans.jobs.translate_ms IS
+    'Milliseconds the translation of the last attempt that translated took (translate_image jobs)';
+
+-- ---------------------------------------------------------------------------
+-- Counters in shared memory (src/stats/stats.c): one row per (database,
+-- role, SQL function / translation provider / job kind).  A role sees the
+-- rows of the roles it is a member of; superusers, imgtrans_admin and
+-- pg_read_all_stats (pg_monitor) see all.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION imgtrans.stats_rows(
+    OUT kind text, OUT dbid oid, OUT userid oid, OUT name text,
+    OUT calls bigint, OUT errors bigint, OUT total_ms float8, OUT max_ms float8,
+    OUT pixels bigint, OUT pages bigint,
+    OUT texts bigint, OUT cache_hits bigint, OUT cache_misses bigint, OUT http_errors jsonb,
+    OUT done bigint, OUT failed bigint, OUT retried bigint, OUT cancelled bigint,
+    OUT queue_wait_ms float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'imgtrans_stats_rows'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION imgtrans.stats_rows() IS
+    'Every statistics row the caller may see, all counters; use the views imgtrans.stats, imgtrans.provider_stats and imgtrans.job_kind_stats';
+
+CREATE VIEW imgtrans.stats WITH (security_invoker = true) AS
+SELECT pg_catalog.pg_get_userbyid(s.userid) AS role, d.datname AS database, s.name AS function,
+       s.calls, s.errors, s.total_ms, s.total_ms / NULLIF(s.calls, 0) AS mean_ms, s.max_ms,
+       s.pixels, s.pages
+FROM imgtrans.stats_rows() s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+WHERE s.kind = 'function';
+COMMENT ON VIEW imgtrans.stats IS
+    'Per SQL function, database and calling role (a job''s owner for calls made by its worker): calls, errors, time (ms, including nested calls), pixels and pages decoded';
+
+CREATE VIEW imgtrans.provider_stats WITH (security_invoker = true) AS
+SELECT pg_catalog.pg_get_userbyid(s.userid) AS role, d.datname AS database, s.name AS provider,
+       s.calls AS requests, s.texts, s.errors, s.http_errors AS errors_by_status,
+       s.total_ms, s.total_ms / NULLIF(s.calls, 0) AS mean_ms, s.max_ms,
+       s.cache_hits, s.cache_misses
+FROM imgtrans.stats_rows() s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+WHERE s.kind = 'provider';
+COMMENT ON VIEW imgtrans.provider_stats IS
+    'Per translation provider, database and role: HTTP requests, distinct texts asked, failed requests (by HTTP status; "none": no answer), request time (ms), translation cache hits and misses';
+
+CREATE VIEW imgtrans.job_kind_stats WITH (security_invoker = true) AS
+SELECT pg_catalog.pg_get_userbyid(s.userid) AS role, d.datname AS database, s.name AS kind,
+       s.done, s.failed, s.retried, s.cancelled, s.calls AS attempts,
+       s.queue_wait_ms / NULLIF(s.calls, 0) AS mean_queue_wait_ms,
+       s.total_ms / NULLIF(s.calls, 0) AS mean_run_ms, s.max_ms AS max_run_ms,
+       s.queue_wait_ms AS total_queue_wait_ms, s.total_ms AS total_run_ms, s.pages
+FROM imgtrans.stats_rows() s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+WHERE s.kind = 'job';
+COMMENT ON VIEW imgtrans.job_kind_stats IS
+    'Per job kind (ocr, translate_image), database and job owner: attempts ended done, failed, retried (to be run again) or cancelled; queue wait (due to started) and run time of the attempts a worker ended';
+
+CREATE FUNCTION imgtrans.stats_state(OUT reset_at timestamptz, OUT entries bigint,
+                                     OUT max_entries bigint, OUT dropped bigint)
+AS 'MODULE_PATHNAME', 'imgtrans_stats_info'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION imgtrans.stats_state() IS 'The statistics table''s state; use the view imgtrans.stats_info';
+CREATE VIEW imgtrans.stats_info WITH (security_invoker = true) AS
+SELECT * FROM imgtrans.stats_state();
+COMMENT ON VIEW imgtrans.stats_info IS
+    'When the statistics were last reset, rows in use and the most kept (imgtrans.stats_max), counts dropped because the table was full';
+
+CREATE FUNCTION imgtrans_stats_reset()
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'imgtrans_stats_reset'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION imgtrans_stats_reset() IS
+    'Forgets every statistics row of every role and database; returns the reset time (superusers and imgtrans_admin members only)';
+
+GRANT SELECT ON imgtrans.stats, imgtrans.provider_stats, imgtrans.job_kind_stats, imgtrans.stats_info
+    TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The queue, for monitoring (queries.yaml): totals over every role's jobs,
+-- so only for pg_read_all_stats (pg_monitor) and imgtrans_admin
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION imgtrans.queue_depth(OUT status text, OUT jobs bigint, OUT oldest_age_seconds float8)
+RETURNS SETOF record
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.status, count(j.id),
+           coalesce(extract(epoch FROM now() - min(j.created_at))::float8, 0)
+    FROM (VALUES ('queued'), ('running'), ('done'), ('failed'), ('cancelled')) s(status)
+    LEFT JOIN imgtrans.jobs j ON j.status = s.status
+    GROUP BY s.status
+$$;
+COMMENT ON FUNCTION imgtrans.queue_depth() IS
+    'Jobs of every role by status, with the age of the oldest (seconds since created_at; 0 when none), for monitoring';
+
+CREATE FUNCTION imgtrans.queue_workers(OUT workers bigint, OUT busy bigint, OUT oldest_due_seconds float8)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (SELECT count(*) FROM imgtrans.worker_status()),
+           (SELECT count(*) FROM imgtrans.worker_status() WHERE job IS NOT NULL AND job <> 0),
+           (SELECT coalesce(extract(epoch FROM now() - min(next_attempt_at))::float8, 0)
+            FROM imgtrans.jobs WHERE status = 'queued' AND next_attempt_at <= now())
+$$;
+COMMENT ON FUNCTION imgtrans.queue_workers() IS
+    'Job workers running and busy with a job, and how long the longest-due queued job has waited (seconds; 0 when none), for monitoring';
+
+REVOKE EXECUTE ON FUNCTION imgtrans.queue_depth(), imgtrans.queue_workers() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION imgtrans.queue_depth(), imgtrans.queue_workers()
+    TO pg_read_all_stats, imgtrans_admin;

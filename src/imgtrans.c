@@ -26,6 +26,7 @@
 #include "translate/translate.h"
 #include "jobs/worker.h"
 #include "ocr/ocrcache.h"
+#include "stats/stats.h"
 
 PG_MODULE_MAGIC;
 
@@ -113,6 +114,7 @@ _PG_init(void)
 	imgtrans_translate_init();
 	imgtrans_document_init();
 	ocrcache_init();
+	imgtrans_stats_init();
 }
 
 /*
@@ -196,7 +198,7 @@ warn_threads_fixed(void)
 					   applied_threads)));
 }
 
-/* SQL-callable functions implemented in the engine module. */
+/* SQL-callable functions implemented in the engine module, counted in imgtrans.stats. */
 #define ENGINE_FORWARD(fn) \
 	PG_FUNCTION_INFO_V1(fn); \
 	Datum \
@@ -206,7 +208,7 @@ warn_threads_fixed(void)
 		if (impl == NULL) \
 			impl = imgtrans_engine_function(CppAsString(fn) "_impl"); \
 		warn_threads_fixed(); \
-		return impl(fcinfo); \
+		return imgtrans_stats_call(fcinfo, CppAsString(fn), impl); \
 	}
 
 ENGINE_FORWARD(imgtrans_ocr)

@@ -30,6 +30,7 @@
 #include "document/document.h"
 #include "imgtrans.h"
 #include "image/lept.h"
+#include "stats/stats.h"
 
 #define PDF_LIBRARY "$libdir/imgtrans_pdf"
 #define TESSERACT_MAX_SIDE 32767
@@ -366,7 +367,6 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 	{
 		pix = doc->pdf->render(doc->pdf_doc, page - 1, (int) p->width, (int) p->height);
 		pixSetResolution(pix, doc->dpi, doc->dpi);
-		return pix;
 	}
 	else
 	{
@@ -387,6 +387,7 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 					 errmsg("page %d of the TIFF decodes to another size than its directory declares", page)));
 		}
 	}
+	imgtrans_stats_page(p->width, p->height);
 	return pix;
 }
 
@@ -490,14 +491,14 @@ doc_pages_list(struct ArrayType *arr, int npages)
 	return pages;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_doc_info);
+IMGTRANS_COUNTED(imgtrans_doc_info, "imgtrans_doc_info", doc_info)
 
 /*
  * imgtrans_doc_info(doc bytea, dpi int) returns one row per page: format,
  * pages, page, width, height, dpi, width_pt, height_pt, has_text.
  */
-Datum
-imgtrans_doc_info(PG_FUNCTION_ARGS)
+static Datum
+doc_info(PG_FUNCTION_ARGS)
 {
 	bytea	   *data;
 	ImgDoc	   *doc = palloc0(sizeof(ImgDoc));
@@ -541,14 +542,14 @@ imgtrans_doc_info(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_page_image);
+IMGTRANS_COUNTED(imgtrans_page_image, "imgtrans_page_image", page_image)
 
 /*
  * imgtrans_page_image(doc bytea, page int, dpi int) returns the page as a
  * PNG that records its resolution.
  */
-Datum
-imgtrans_page_image(PG_FUNCTION_ARGS)
+static Datum
+page_image(PG_FUNCTION_ARGS)
 {
 	bytea	   *data;
 	int			page;

@@ -22,6 +22,7 @@
 
 #include "imgtrans.h"
 #include "image/lept.h"
+#include "stats/stats.h"
 
 static char lept_error[256];
 
@@ -270,10 +271,11 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 							hdr->orientation, img_format_name(hdr->format)),
 					 imgtrans_lept_errdetail()));
 	}
+	imgtrans_stats_page(pixGetWidth(pix), pixGetHeight(pix));
 	return pix;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_image_info);
+IMGTRANS_COUNTED(imgtrans_image_info, "imgtrans_image_info", image_info)
 
 /*
  * imgtrans_image_info(image bytea) returns (format, width, height, depth,
@@ -282,8 +284,8 @@ PG_FUNCTION_INFO_V1(imgtrans_image_info);
  * orientations 5..8, which turn the stored image by 90 degrees), the size
  * every other function's boxes refer to.
  */
-Datum
-imgtrans_image_info(PG_FUNCTION_ARGS)
+static Datum
+image_info(PG_FUNCTION_ARGS)
 {
 	bytea	   *image = PG_GETARG_BYTEA_PP(0);
 	ImgHeader	hdr;

@@ -59,6 +59,7 @@
 #include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
 #include "jobs/worker.h"
+#include "stats/stats.h"
 
 #define RECOVER_INTERVAL_MS 5000
 
@@ -85,6 +86,10 @@ typedef struct Job
 	Datum		image;			/* detoasted, in the Job's context */
 	char	   *cancel_reason;
 	bool		lost;			/* no longer running under this worker */
+	double		queue_wait_ms;	/* due (next_attempt_at) to claimed */
+	instr_time	claimed;
+	int			translate_ms;	/* -1: not translated in this attempt */
+	int32		page_ocr_ms;	/* OCR time of the page just read */
 } Job;
 
 typedef void (*JobStep) (Job *job);
@@ -97,7 +102,8 @@ static const char *claim_sql =
 " WHERE j.id = c.id"
 " RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
-"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done";
+"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done,"
+"  greatest(extract(epoch FROM j.started_at - j.next_attempt_at) * 1000, 0)::float8";
 
 static const char *next_due_sql =
 "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
@@ -112,7 +118,7 @@ static const char *recover_sql =
 "  next_attempt_at = now(), worker_pid = NULL"
 " FROM orphan o"
 " WHERE j.id = o.id AND pg_try_advisory_xact_lock(" JOB_LOCK("o.id") ")"
-" RETURNING j.id, j.status";
+" RETURNING j.id, j.status, j.kind, j.owner::oid";
 
 static const char *submitted_image_sql =
 "SELECT image FROM imgtrans.jobs WHERE id = $1";
@@ -122,7 +128,7 @@ static const char *boxes_exist_sql =
 
 /* an image's boxes commit with this; no row: the job was cancelled meanwhile */
 static const char *progress_sql =
-"UPDATE imgtrans.jobs SET pages_total = $3, pages_done = $3"
+"UPDATE imgtrans.jobs SET pages_total = 1, pages_done = 1, ocr_ms = coalesce(ocr_ms, 0) + $3"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2";
 
 /* the committed pages of a job cancelled while it ran are dropped */
@@ -131,7 +137,7 @@ static const char *discard_sql =
 "             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled')),"
 " p AS (DELETE FROM imgtrans.job_pages WHERE job_id = $1"
 "             AND EXISTS (SELECT FROM imgtrans.jobs WHERE id = $1 AND status = 'cancelled'))"
-" UPDATE imgtrans.jobs SET pages_done = 0 WHERE id = $1 AND status = 'cancelled'";
+" UPDATE imgtrans.jobs SET pages_done = 0, ocr_ms = NULL WHERE id = $1 AND status = 'cancelled'";
 
 /*
  * The extension's own functions, qualified with its schema (%s, quoted):
@@ -203,13 +209,13 @@ static const char *page_wait_sql =
 
 /*
  * A page of another worker's running document, for an idle worker: the
- * columns of claim_sql, the page in 11.  Pages another helper could not
+ * columns of claim_sql, the page in 11 (no queue wait: not a claim).  Pages another helper could not
  * read are left to the job's own worker, which reports the error.
  */
 static const char *help_sql =
 "SELECT j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts, p.page_num,"
-"  j.pages_total, j.pages_done"
+"  j.pages_total, j.pages_done, 0::pg_catalog.float8"
 " FROM imgtrans.job_pages p JOIN imgtrans.jobs j ON j.id = p.job_id"
 " WHERE j.status = 'running' AND NOT p.done AND p.error IS NULL"
 " ORDER BY j.priority DESC, p.job_id, p.page_num LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
@@ -219,7 +225,7 @@ static const char *page_done_sql =
 "WITH p AS (UPDATE imgtrans.job_pages SET done = true, error = NULL, worker_pid = $2,"
 "             done_at = pg_catalog.clock_timestamp()"
 "           WHERE job_id = $1 AND page_num = $3)"
-" UPDATE imgtrans.jobs SET pages_done = pages_done + 1"
+" UPDATE imgtrans.jobs SET pages_done = pages_done + 1, ocr_ms = coalesce(ocr_ms, 0) + $4"
 " WHERE id = $1 AND status = 'running' RETURNING pages_done";
 
 static const char *page_error_sql =
@@ -251,6 +257,7 @@ static const char *finish_sql =
 "                         ELSE next_attempt_at END,"
 "  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL"
 "                     ELSE pg_catalog.clock_timestamp() END,"
+"  translate_ms = coalesce($6, translate_ms),"
 "  worker_pid = NULL"
 " WHERE id = $1 AND status = 'running' AND worker_pid = $2"
 " RETURNING status";
@@ -426,6 +433,10 @@ imgtrans_recover_orphans(void)
 		int64		id = DatumGetInt64(sql_value(i, 1, &isnull));
 		char	   *status = sql_string(i, 2);
 
+		JobAttemptStats st = {sql_string(i, 3), DatumGetObjectId(sql_value(i, 4, &isnull)),
+		status, -1, 0, 0};
+
+		imgtrans_stats_job(&st);
 		ereport(LOG,
 				(errmsg("imgtrans: job " INT64_FORMAT " lost its worker; now %s", id, status)));
 		if (strcmp(status, "failed") == 0)
@@ -457,6 +468,9 @@ job_from_row(MemoryContext cxt)
 	job->max_attempts = DatumGetInt32(sql_value(0, 10, &isnull));
 	job->pages_total = DatumGetInt32(sql_value(0, 12, &isnull));
 	job->pages_done = DatumGetInt32(sql_value(0, 13, &isnull));
+	job->queue_wait_ms = DatumGetFloat8(sql_value(0, 14, &isnull));
+	INSTR_TIME_SET_CURRENT(job->claimed);
+	job->translate_ms = -1;
 	MemoryContextSwitchTo(old);
 	return job;
 }
@@ -476,6 +490,7 @@ claim_job(long *wait_ms)
 	{
 		job = job_from_row(caller);
 		imgtrans_slot_set_owner(job->owner);
+		imgtrans_stats_set_owner(job->owner);	/* its calls count for the owner */
 		imgtrans_slot_set(job->id, "starting");
 	}
 	else if (imgtrans_sql(next_due_sql, NULL) == 1)
@@ -671,6 +686,8 @@ ocr_page(Job *job, int page)
 	Oid			boxes_type;
 	bool		isnull;
 	char		phase[IMGTRANS_PHASE_LEN];
+	instr_time	start,
+				end;
 
 	if (page > 0)
 	{
@@ -689,7 +706,11 @@ ocr_page(Job *job, int page)
 	sql_arg_text(&a, job->target ? "para" : "word");
 	sql_arg(&a, INT4ARRAYOID, pages, page == 0);
 	sql_arg(&a, INT4OID, Int32GetDatum((int32) ((job->id + job->attempts + page) % PG_INT32_MAX)), false);
+	INSTR_TIME_SET_CURRENT(start);
 	(void) imgtrans_sql(ocr_sql_for_job(), &a);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	job->page_ocr_ms = (int32) INSTR_TIME_GET_MILLISEC(end);
 	boxes = sql_value(0, 1, &isnull);
 	if (isnull)
 		return;					/* nothing on the page */
@@ -717,6 +738,7 @@ page_done(Job *job, int page)
 	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(MyProcPid), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(page), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(job->page_ocr_ms), false);
 	if (imgtrans_sql(page_done_sql, &a) == 1)
 		job->pages_done = DatumGetInt32(sql_value(0, 1, &isnull));
 	else
@@ -761,7 +783,7 @@ step_ocr(Job *job)
 	if (job->pages_total <= 1)
 	{
 		ocr_page(job, 0);
-		if (sql_job_pid(progress_sql, job, 1) == 1)
+		if (sql_job_pid(progress_sql, job, job->page_ocr_ms) == 1)
 			job->pages_done = 1;
 		else
 			job->lost = true;	/* cancelled while it ran */
@@ -827,6 +849,8 @@ static void
 step_translate(Job *job)
 {
 	SqlArgs		a = {0};
+	instr_time	start,
+				end;
 
 	imgtrans_slot_set(job->id, "translating");
 	imgtrans_require_translation(ext_schema);
@@ -834,7 +858,11 @@ step_translate(Job *job)
 	sql_arg_text(&a, job->target);
 	sql_arg_text(&a, translation_source(job));
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
+	INSTR_TIME_SET_CURRENT(start);
 	(void) imgtrans_sql(translate_sql, &a);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	job->translate_ms = (int) INSTR_TIME_GET_MILLISEC(end);
 }
 
 /* Moves the results into the source table's results tables, if it has them. */
@@ -844,6 +872,20 @@ step_publish(Job *job)
 	imgtrans_slot_set(job->id, "saving");
 	(void) results_publish(job->id, job->owner, job->source_table, job->source_key, job->lang,
 						   Max(job->pages_total, 1), ext_schema);
+}
+
+/* an attempt's outcome into imgtrans.job_kind_stats */
+static void
+count_attempt(Job *job, const char *outcome)
+{
+	instr_time	now;
+	JobAttemptStats st = {job->target ? "translate_image" : "ocr", job->owner, outcome,
+	job->queue_wait_ms, 0, job->pages_total};
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, job->claimed);
+	st.run_ms = INSTR_TIME_GET_MILLISEC(now);
+	imgtrans_stats_job(&st);
 }
 
 /*
@@ -863,14 +905,17 @@ finish_job(Job *job, const char *err)
 	sql_arg_text(&a, outcome);
 	sql_arg_text(&a, err ? err : job->cancel_reason);
 	sql_arg(&a, INT4OID, Int32GetDatum(imgtrans_job_retry_delay), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(job->translate_ms), job->translate_ms < 0);
 	if (imgtrans_sql(finish_sql, &a) != 1)
 	{
+		count_attempt(job, "cancelled");
 		ereport(LOG,
 				(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
 						job->id)));
 		return false;
 	}
 	status = sql_string(0, 1);
+	count_attempt(job, status);
 	if (strcmp(status, "queued") != 0)
 		imgtrans_notify_job_ended(job->id);
 	if (err)
@@ -908,6 +953,7 @@ run_job(Job *job)
 		err = run_step(job, step_ocr, caller);
 		if (job->lost)
 		{
+			count_attempt(job, "cancelled");
 			end_xact(caller, false);
 			discard_pages(job);
 			return;
@@ -955,6 +1001,7 @@ imgtrans_run_next_job(long *wait_ms)
 	PG_FINALLY();
 	{
 		LockReleaseSession(USER_LOCKMETHOD);
+		imgtrans_stats_set_owner(InvalidOid);
 	}
 	PG_END_TRY();
 	imgtrans_slot_set(0, "finished job");
@@ -1003,7 +1050,16 @@ imgtrans_help_with_page(void)
 	job = job_from_row(caller);
 	job->page = DatumGetInt32(sql_value(0, 11, &isnull));
 	imgtrans_slot_set_owner(job->owner);
-	err = run_step(job, step_help, caller);
+	imgtrans_stats_set_owner(job->owner);	/* its calls count for the owner */
+	PG_TRY();
+	{
+		err = run_step(job, step_help, caller);
+	}
+	PG_FINALLY();
+	{
+		imgtrans_stats_set_owner(InvalidOid);
+	}
+	PG_END_TRY();
 	if (err == NULL && job->cancel_reason != NULL)
 		err = job->cancel_reason;
 	if (err != NULL)

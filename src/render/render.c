@@ -39,6 +39,7 @@
 #include "imgtrans.h"
 #include "image/lept.h"
 #include "render/render.h"
+#include "stats/stats.h"
 
 #define MIN_TEXT_PX		4		/* smallest text size drawn */
 #define MIN_INK_DIST	48		/* |dr|+|dg|+|db| that counts as ink at all */
@@ -655,7 +656,7 @@ lookup_name(FunctionCallInfo fcinfo, int argno, const char *what,
 	return -1;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_render);
+IMGTRANS_COUNTED(imgtrans_render, "imgtrans_render", render_body)
 
 /*
  * imgtrans_render(image bytea, boxes jsonb, mode text, format text, page
@@ -664,8 +665,8 @@ PG_FUNCTION_INFO_V1(imgtrans_render);
  * out, so the rows of every page can be passed.  A NULL image or page
  * gives NULL; NULL boxes (jsonb_agg() of no rows) render no boxes.
  */
-Datum
-imgtrans_render(PG_FUNCTION_ARGS)
+static Datum
+render_body(PG_FUNCTION_ARGS)
 {
 	RenderMode	mode;
 	RenderFormat format;

@@ -27,6 +27,7 @@
 #include "ocr/boxes.h"
 #include "translate/transcodec.h"
 #include "translate/translate.h"
+#include "stats/stats.h"
 
 /* columns of imgtrans_box but page_num, then translated, then page_num */
 #define TB_TEXT		10
@@ -131,7 +132,7 @@ join_lines(const char *text)
 	return out;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_translate_image);
+IMGTRANS_COUNTED(imgtrans_translate_image, "imgtrans_translate_image", translate_image)
 
 /*
  * imgtrans_translate_image(image bytea, target text, source text,
@@ -140,8 +141,8 @@ PG_FUNCTION_INFO_V1(imgtrans_translate_image);
  * page's) coordinates, page_num the page.  NULL image, target, source,
  * level or page gives no rows.
  */
-Datum
-imgtrans_translate_image(PG_FUNCTION_ARGS)
+static Datum
+translate_image(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *provider = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));

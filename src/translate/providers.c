@@ -49,6 +49,7 @@
 
 #include "translate/http.h"
 #include "translate/providers.h"
+#include "stats/stats.h"
 
 #define MAX_ERROR_MESSAGE 300
 
@@ -422,14 +423,31 @@ check_status(const Provider *p, const HttpResponse *r)
 			 hint ? errhint("%s", hint) : 0));
 }
 
+/* one request, counted in imgtrans.provider_stats (failed ones by HTTP status) */
 static JsonbContainer *
 request_json(const Provider *p, HttpRequest *req, HttpResponse *resp)
 {
+	JsonbContainer *volatile root = NULL;
+	instr_time	start;
+
 	req->provider = p->name;
 	req->timeout_ms = p->timeout_ms;
-	imgtrans_http_request(req, resp);
-	check_status(p, resp);
-	return parse_json(p, resp);
+	resp->status = 0;			/* no answer, until there is one */
+	INSTR_TIME_SET_CURRENT(start);
+	PG_TRY();
+	{
+		imgtrans_http_request(req, resp);
+		check_status(p, resp);
+		root = parse_json(p, resp);
+	}
+	PG_CATCH();
+	{
+		imgtrans_stats_provider_request(p->name, start, resp->status, true);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	imgtrans_stats_provider_request(p->name, start, resp->status, false);
+	return root;
 }
 
 /* translations of an array answer into out[0..n) */

@@ -34,14 +34,15 @@
 #include "util/ownerspi.h"
 #include "translate/transcache.h"
 #include "translate/translate.h"
+#include "stats/stats.h"
 
 bool		imgtrans_translation_cache = true;
 int			imgtrans_http_timeout_ms = 10000;
 int			imgtrans_http_connect_timeout_ms = 5000;
 int			imgtrans_max_response_bytes = 16 * 1024 * 1024;
 
-PG_FUNCTION_INFO_V1(imgtrans_translate);
-PG_FUNCTION_INFO_V1(imgtrans_translate_array);
+IMGTRANS_COUNTED(imgtrans_translate, "imgtrans_translate", translate_text)
+IMGTRANS_COUNTED(imgtrans_translate_array, "imgtrans_translate", translate_array)
 PG_FUNCTION_INFO_V1(imgtrans_providers);
 PG_FUNCTION_INFO_V1(imgtrans_provider_languages);
 
@@ -342,6 +343,8 @@ imgtrans_translate_batch(const char *provider, const char *source, const char *t
 	batch_init(&b, n, texts, nulls);
 	if (imgtrans_translation_cache)
 		hits = cache_lookup(&key, b.n, b.digests, b.out);
+	imgtrans_stats_provider_texts(p->name, b.n, hits,
+								  imgtrans_translation_cache ? b.n - hits : 0);
 	translate_misses(p, src, tgt, &key, &b);
 	cache_count(hits, b.n - hits);
 	for (i = 0; i < n; i++)
@@ -362,8 +365,8 @@ opt_text_arg(FunctionCallInfo fcinfo, int i)
 }
 
 /* imgtrans_translate(q text, target text, source text, provider text) */
-Datum
-imgtrans_translate(PG_FUNCTION_ARGS)
+static Datum
+translate_text(PG_FUNCTION_ARGS)
 {
 	const char *q;
 	char	  **res;
@@ -377,8 +380,8 @@ imgtrans_translate(PG_FUNCTION_ARGS)
 }
 
 /* imgtrans_translate(q text[], target text, source text, provider text) */
-Datum
-imgtrans_translate_array(PG_FUNCTION_ARGS)
+static Datum
+translate_array(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr;
 	Datum	   *elems;
