@@ -129,6 +129,7 @@ run_privileged(const char *sql, Oid argtype, Datum arg, int64 job)
 {
 	SqlArgs		a = {0};
 
+	imgtrans_require_primary();
 	sql_arg(&a, OIDOID, ObjectIdGetDatum(GetUserId()), false);
 	sql_arg(&a, argtype, arg, false);
 	return privileged_value(sql, &a, job);

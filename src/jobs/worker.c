@@ -26,6 +26,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/pg_database.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
@@ -165,12 +166,27 @@ imgtrans_worker_init(void)
 		register_launcher();
 }
 
+/*
+ * ERROR on a hot standby: the queue is written on the primary only (a
+ * standby serves the OCR functions, which read and write nothing).
+ */
+void
+imgtrans_require_primary(void)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("imgtrans jobs cannot be queued, waited for or managed on a standby server"),
+				 errhint("Call the job functions on the primary; a hot standby serves the OCR functions (imgtrans_ocr, imgtrans_ocr_text, ...) only.")));
+}
+
 /* ERROR unless jobs queued in this database will be processed. */
 void
 imgtrans_require_workers(void)
 {
 	char	   *db;
 
+	imgtrans_require_primary();
 	if (!imgtrans_workers_preloaded)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -78,6 +78,7 @@ typedef struct WorkerStart
 /* worker.c */
 extern void imgtrans_worker_init(void);
 extern void imgtrans_require_workers(void);
+extern void imgtrans_require_primary(void);
 extern PGDLLEXPORT void imgtrans_launcher_main(Datum arg);
 extern PGDLLEXPORT void imgtrans_worker_main(Datum arg);
 
