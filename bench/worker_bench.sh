@@ -71,7 +71,7 @@ END \$\$;
 SELECT count(imgtrans_submit(img)) FROM fixtures, generate_series(1, $w);
 SQL
   "${PSQL[@]}" -c "SELECT imgtrans_wait(id, '5 min') FROM imgtrans.jobs" >/dev/null
-  "${PSQL[@]}" -c "TRUNCATE imgtrans.jobs, imgtrans.job_boxes" \
+  "${PSQL[@]}" -c "TRUNCATE imgtrans.jobs, imgtrans.job_boxes, imgtrans.job_pages" \
     -c "SELECT count(imgtrans_submit(img)) FROM bench_imgs" \
     -c "SELECT imgtrans_wait(max(id), '30 min') FROM imgtrans.jobs" >/dev/null
   # every job, not only the last id, must be done
