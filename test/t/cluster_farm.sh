@@ -39,6 +39,15 @@ local_state=$(sqlstate "SELECT imgtrans_ocr('\x00'::bytea)")
 [ -n "$local_state" ] && [ "$(sqlstate "SELECT imgtrans_farm_ocr('\x00'::bytea)")" = "$local_state" ]
 ok_rc $? "a node's ERROR comes back to the caller with its SQLSTATE ($local_state): $(q -c "SELECT imgtrans_farm_ocr('\x00'::bytea)" 2>&1 | head -1)"
 
+# an ordinary role reaches the farm only with USAGE on its server
+q -c "CREATE ROLE eve LOGIN" -c "CREATE TABLE pics AS SELECT $hello AS img" -c "GRANT SELECT ON pics TO eve" >/dev/null
+err=$(q -U eve -v VERBOSITY=verbose -c "SELECT imgtrans_farm_ocr_text(img) FROM pics" 2>&1)
+[[ "$err" == *"42501"* ]] && [[ "$err" == *"imgtrans_farm"* ]]
+ok_rc $? "a role without USAGE on the farm's server is refused (42501): $(echo "$err" | head -1)"
+q -c "GRANT USAGE ON FOREIGN SERVER imgtrans_farm TO eve" >/dev/null
+is "$(q -U eve -c "SELECT imgtrans_farm_ocr_text(img) FROM pics")" "$(q -c "SELECT imgtrans_ocr_text($hello)")" \
+   "with USAGE granted, it can"
+
 # the reference: local OCR of each fixture on main
 tall=$(tall_image)
 q -c "CREATE TABLE ref (name text PRIMARY KEY, img bytea)" \

@@ -22,7 +22,8 @@ q -c "CREATE ROLE mallory LOGIN" \
   -c "CREATE EXTENSION citext SCHEMA mal" \
   -c "CREATE TABLE pics (name text PRIMARY KEY, img bytea)" \
   -c "INSERT INTO pics VALUES ('hello', pg_read_binary_file('$(fixture hello.png)')),
-                              ('tall', pg_read_binary_file('$(tall_image)'))" \
+                              ('tall', pg_read_binary_file('$(tall_image)')),
+                              ('pages', pg_read_binary_file('$(fixture pages.tif)'))" \
   -c "GRANT SELECT ON pics TO mallory" || bail "setup failed"
 m() { q -U mallory "$@"; }
 # seen_in_worker NAME: what mal.evil() recorded in a worker process: it ran
@@ -57,6 +58,21 @@ is "$(m -c "SELECT string_agg(b.text, ' ' ORDER BY box_no) FROM imgtrans.job_box
              JOIN imgtrans.jobs j ON j.id = b.job_id WHERE j.source_table = 'mal.docs'::regclass")" \
    "Hello imgtrans world" "and its results are mallory's"
 
+# the same with a 3-page document: pages are read by both workers, each
+# reading the source row as mallory (the key's CHECK runs there too)
+m -c "DELETE FROM mal.seen" -c "INSERT INTO mal.docs SELECT 2, img FROM pics WHERE name = 'pages'" \
+  || bail "mallory's document insert failed"
+is "$(m -c "SELECT imgtrans_wait(id, '60 seconds') FROM imgtrans.jobs WHERE source_table = 'mal.docs'::regclass AND source_key = '2'")" \
+   done "the domain-key document job is done"
+is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is still not superuser"
+seen_in_worker "every worker that read a page of it ran the key's CHECK as mallory, and ALTER ROLE was refused"
+is "$(m -c "SELECT count(*) FROM imgtrans.job_pages p JOIN imgtrans.jobs j ON j.id = p.job_id WHERE j.source_key = '2' AND p.done")" \
+   3 "mallory sees the 3 pages of her job in imgtrans.job_pages"
+pjob=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'pages'")
+q -c "SELECT imgtrans_wait($pjob, '60 seconds')" >/dev/null
+is "$(q -c "SELECT count(*) FROM imgtrans.job_pages WHERE job_id = $pjob") $(m -c "SELECT count(*) FROM imgtrans.job_pages WHERE job_id = $pjob")" \
+   "3 0" "another role's document pages: 3 for postgres, none for mallory"
+
 # --- 2. a key type whose = lives in the user's schema (citext) -------------
 m -c "CREATE TABLE mal.ci (id mal.citext PRIMARY KEY, img bytea)" \
   -c "CREATE TRIGGER q AFTER INSERT ON mal.ci FOR EACH ROW EXECUTE FUNCTION public.imgtrans_enqueue('img')" \
@@ -84,9 +100,13 @@ is "$(find "$DATA" -newer "$CLUSTER_DIR/marker" -type f \( -name '*.tif' -o -nam
 ids=$(q -c "SELECT string_agg(imgtrans_submit(img)::text, ',') FROM pics, generate_series(1, 4) WHERE name = 'tall'")
 mine=$(m -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'tall'")
 saw_other=0 saw_running=0 saw_mine=0
-for _ in $(seq 1 100); do
-  [ "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids)")" != 0 ] || { sleep 0.1; continue; }
-  saw_running=$((saw_running + 1))
+# sampled until mallory's job has been seen running (it is queued after
+# postgres's four, so the time it takes depends on the machine's load)
+for _ in $(seq 1 600); do
+  [ "$saw_mine" = 1 ] && [ "$saw_running" -ge 10 ] && break
+  [ "$(q -c "SELECT count(*) FROM imgtrans.jobs WHERE id IN ($ids, $mine) AND status IN ('queued', 'running')")" = 0 ] && break
+  [ "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids, $mine)")" != 0 ] || { sleep 0.1; continue; }
+  [ "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids)")" != 0 ] && saw_running=$((saw_running + 1))
   n=$(m -c "SELECT count(*) FROM imgtrans.worker_status() WHERE job IN ($ids)")
   [ "$n" != 0 ] && saw_other=$((saw_other + 1))
   [ "$(m -c "SELECT count(*) FROM imgtrans.workers WHERE job IN ($ids)")" != 0 ] && saw_other=$((saw_other + 1))
