@@ -61,7 +61,7 @@ EXTRA_CLEAN += test/render/test_textlayout
 OBJS += src/document/document.o src/document/docparse.o src/ocr/textlayer.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
-REGRESS += documents documents_errors documents_ocr
+REGRESS += documents documents_errors documents_ocr documents_js
 EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/document/test_document
 
 # No LLVM bitcode: Debian's PGXS would require clang for it.

@@ -107,10 +107,12 @@ c.save()
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 js = "this.getField('total').value = 'JS RAN 666'; app.alert('JS RAN 666');"
 c = new_pdf("js.pdf")
-# the form field is empty (nothing drawn); its appearance names Helvetica,
-# as reportlab's forms take only the standard 14 fonts
+# the form field is empty and white on white (the page looks as born.pdf's
+# page 1); its appearance names Helvetica, as reportlab's forms take only
+# the standard 14 fonts
+from reportlab.lib.colors import white
 c.acroForm.textfield(name="total", x=72, y=72, width=200, height=30, borderWidth=0,
-                     fillColor=None, borderColor=None, value="")
+                     fillColor=white, borderColor=white, value="")
 text_page(c, pages[0])
 doc = c._doc
 ref = doc.Reference
