@@ -61,7 +61,7 @@ EXTRA_CLEAN += test/render/test_textlayout
 OBJS += src/document/document.o src/document/docparse.o src/ocr/textlayer.o
 PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
-REGRESS += documents documents_errors documents_ocr
+REGRESS += documents documents_errors documents_ocr documents_js
 
 # statistics (issue 16, src/stats)
 REGRESS += stats

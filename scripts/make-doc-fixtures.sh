@@ -5,13 +5,16 @@
 #
 # Usage:  scripts/make-doc-fixtures.sh [OUTDIR]   (default test/fixtures)
 #
-# Requirements (Debian 12): img2pdf, imagemagick, python3-reportlab.
+# Requirements (Debian 12): img2pdf, imagemagick, python3-reportlab,
+# fonts-dejavu-core.
 # Deterministic: img2pdf --nodate, reportlab in invariant mode, TIFFs
 # written with -strip; bad files are written byte by byte by python3.
 #
 #   born.pdf        born-digital, 2 US-letter pages of known text (reportlab,
-#                   Helvetica 24 pt); the text is in born.gt.txt, page 1
-#                   then a form feed then page 2
+#                   DejaVu Sans 23 pt, embedded as a subset so that pages
+#                   render the same on every machine: pdffonts shows
+#                   "emb yes"); the text is in born.gt.txt, page 1 then a
+#                   form feed then page 2
 #   mixed.pdf       page 1 born-digital text, page 2 only the image doc.png
 #                   (at 300 dpi): a page that must be OCRed
 #   scan.pdf        img2pdf of hello.png and doc.png: a scanned document
@@ -24,6 +27,14 @@
 #                   60000 x 60000 px at 300 dpi), 600 bytes
 #   truncated.tif   the first 3000 bytes of pages.tif
 #   cycle.tif       a 2-page TIFF whose 2nd directory points back at the 1st
+#   js.pdf          born.pdf's page 1 in a PDF with JavaScript (an /OpenAction
+#                   and a /Names /JavaScript entry, which would set a form
+#                   field and alert "JS RAN 666") and an /EmbeddedFiles
+#                   attachment secret.txt ("ATTACHED SECRET 777"), and a
+#                   form field "total" those scripts would fill: all must
+#                   be ignored, the page read as born.pdf's page 1
+#   small2.pdf      2 small pages (216 x 72 pt) of one line each, for the
+#                   memory benchmark (bench/documents_memory.sh)
 set -eu
 export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +50,18 @@ $CONVERT hello.png doc.png cheque.png -strip -compress lzw pages.tif
 from reportlab.pdfgen import canvas
 from reportlab.lib.pagesizes import letter
 from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 rl_config.invariant = 1
+# a TrueType font, which reportlab embeds (as a subset); the standard 14
+# fonts (Helvetica) it would not, and poppler would draw whatever font
+# fontconfig substitutes on the machine that renders the page
+pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+
+def new_pdf(name, size=letter, **kw):
+    """a canvas whose only font is the embedded one (reportlab's initial
+    font would put an unused Helvetica into every page's resources)"""
+    return canvas.Canvas(name, pagesize=size, initialFontName="DejaVuSans", **kw)
 
 pages = [
     ["The quick brown fox jumps over the lazy dog.",
@@ -54,19 +76,19 @@ def text_page(c, lines):
     y = 720
     for line in lines:
         if line:
-            c.setFont("Helvetica", 24)
+            c.setFont("DejaVuSans", 23)
             c.drawString(72, y, line)
         y -= 36
     c.showPage()
 
-c = canvas.Canvas("born.pdf", pagesize=letter)
+c = new_pdf("born.pdf")
 for p in pages:
     text_page(c, p)
 c.save()
 with open("born.gt.txt", "w") as f:
     f.write("\f".join("\n".join(l for l in p if l) + "\n" for p in pages))
 
-c = canvas.Canvas("mixed.pdf", pagesize=letter)
+c = new_pdf("mixed.pdf")
 text_page(c, pages[0])
 # doc.png is 300 dpi: draw it at its own size in points
 from reportlab.lib.utils import ImageReader
@@ -76,8 +98,41 @@ c.drawImage(img, 0, 792 - h * 72 / 300, w * 72 / 300, h * 72 / 300)
 c.showPage()
 c.save()
 
-c = canvas.Canvas("encrypted.pdf", pagesize=letter, encrypt="secret")
+c = new_pdf("encrypted.pdf", encrypt="secret")
 text_page(c, pages[0])
+c.save()
+
+# JavaScript and an attachment (reportlab has no API for either: the
+# catalog's entries are set on its document object)
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+js = "this.getField('total').value = 'JS RAN 666'; app.alert('JS RAN 666');"
+c = new_pdf("js.pdf")
+# the form field is empty and white on white (the page looks as born.pdf's
+# page 1); its appearance names Helvetica, as reportlab's forms take only
+# the standard 14 fonts
+from reportlab.lib.colors import white
+c.acroForm.textfield(name="total", x=72, y=72, width=200, height=30, borderWidth=0,
+                     fillColor=white, borderColor=white, value="")
+text_page(c, pages[0])
+doc = c._doc
+ref = doc.Reference
+def js_action(code):
+    return PDFDictionary({"S": PDFName("JavaScript"), "JS": PDFString(code)})
+attachment = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile")}),
+                       content=b"ATTACHED SECRET 777\n", filters=[])
+filespec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString("secret.txt"),
+                          "EF": PDFDictionary({"F": ref(attachment)})})
+doc.Catalog.OpenAction = js_action(js)
+doc.Catalog.Names = PDFDictionary({
+    "JavaScript": PDFDictionary({"Names": PDFArray([PDFString("init"), ref(js_action(js))])}),
+    "EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString("secret.txt"), ref(filespec)])})})
+c.save()
+
+c = new_pdf("small2.pdf", (216, 72))
+for word in ["Hello small", "Second page"]:
+    c.setFont("DejaVuSans", 23)
+    c.drawString(12, 28, word)
+    c.showPage()
 c.save()
 
 born = open("born.pdf", "rb").read()
@@ -124,4 +179,4 @@ data += ifd(ents, second) + ifd(ents, first)
 open("cycle.tif", "wb").write(data)
 PY
 ls -l born.pdf mixed.pdf scan.pdf pages.tif encrypted.pdf truncated.pdf corrupt.pdf \
-  nopages.pdf bomb-page.pdf truncated.tif cycle.tif
+  nopages.pdf bomb-page.pdf truncated.tif cycle.tif js.pdf small2.pdf

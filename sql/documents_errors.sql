@@ -58,3 +58,42 @@ DROP ROLE doc_user;
 -- the backend works normally after all of that
 SELECT count(*) AS pages, bool_and(has_text) AS all_text FROM imgtrans_doc_info(fx('born.pdf'));
 SELECT imgtrans_ocr_text(imgtrans_page_image(fx('scan.pdf'), 1)) AS hello_page;
+
+-- imgtrans_submit makes the same checks before it queues a job (as it reads
+-- an image's header): the document opens, has 1 to imgtrans.max_pages pages,
+-- and each page passes the pixel gate; nothing is rasterised.  The same
+-- SQLSTATE and hint as the functions above, and no job is queued.
+SELECT count(*) AS jobs_before FROM imgtrans.jobs \gset
+SELECT what, try_hint(q) AS result FROM (VALUES
+  ('encrypted pdf',     $$SELECT imgtrans_submit(fx('encrypted.pdf'))$$),
+  ('truncated pdf',     $$SELECT imgtrans_submit(fx('truncated.pdf'))$$),
+  ('corrupt pdf',       $$SELECT imgtrans_submit(fx('corrupt.pdf'))$$),
+  ('pdf of 0 pages',    $$SELECT imgtrans_submit(fx('nopages.pdf'))$$),
+  ('200 x 200 in page', $$SELECT imgtrans_submit(fx('bomb-page.pdf'))$$),
+  ('truncated tiff',    $$SELECT imgtrans_submit(fx('truncated.tif'))$$),
+  ('tiff with a loop',  $$SELECT imgtrans_submit(fx('cycle.tif'))$$),
+  ('tiff bomb',         $$SELECT imgtrans_submit(fx('bomb.tif'))$$),
+  ('image bomb',        $$SELECT imgtrans_submit(fx('bomb.png'))$$)
+) AS t(what, q);
+SET imgtrans.max_pages = 2;
+SELECT try_hint($$SELECT imgtrans_submit(fx('pages.tif'))$$) AS submit_3_page_tiff;
+SET imgtrans.max_pages = 1;
+SELECT try_hint($$SELECT imgtrans_submit(fx('born.pdf'))$$) AS submit_2_page_pdf;
+RESET imgtrans.max_pages;
+SET imgtrans.max_image_pixels = 1000000;
+SELECT try_hint($$SELECT imgtrans_submit(fx('born.pdf'))$$) AS submit_letter_at_300;
+RESET imgtrans.max_image_pixels;
+SELECT count(*) - :jobs_before AS jobs_queued FROM imgtrans.jobs;
+-- the pages are measured at the resolution the worker will use, its
+-- imgtrans.pdf_dpi, not one this session SET (letter at 2400 dpi would be
+-- over the limit)
+SET imgtrans.pdf_dpi = 2400;
+SELECT imgtrans_submit(fx('born.pdf')) AS dpi_job \gset
+RESET imgtrans.pdf_dpi;
+SELECT imgtrans_cancel(:dpi_job) AS cancelled;
+-- a PDF that passes is queued and read by a worker, page by page
+-- (js.pdf: its JavaScript and attachment are ignored there too)
+SELECT imgtrans_submit(fx('js.pdf')) AS job \gset
+SELECT imgtrans_wait(:job, '2 minutes');
+SELECT page_num, string_agg(text, ' ' ORDER BY box_no) AS words
+FROM imgtrans.job_boxes WHERE job_id = :job AND level = 'word' GROUP BY 1;

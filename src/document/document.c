@@ -143,7 +143,7 @@ open_pdf(ImgDoc *doc, const uint8_t *bytes, size_t len)
 		PdfPageInfo info;
 
 		CHECK_FOR_INTERRUPTS();
-		doc->pdf->page_info(doc->pdf_doc, i, &info);
+		doc->pdf->page_info(doc->pdf_doc, i, !doc->sizes_only, &info);
 		p->width_pt = info.width_pt;
 		p->height_pt = info.height_pt;
 		p->has_text = info.has_text;
@@ -334,6 +334,62 @@ imgtrans_doc_decode_page(const bytea *data, int page, int dpi)
 }
 
 /*
+ * The pixel gate of page 'page' (1-based, in range): a PDF page's size at
+ * the document's resolution, a TIFF page's or an image's size, against
+ * imgtrans.max_image_pixels and tesseract's side limit.
+ */
+static void
+check_page_pixels(const ImgDoc *doc, int page)
+{
+	const DocPage *p = &doc->pages[page - 1];
+
+	if (doc->kind == DOC_PDF &&
+		(p->width * p->height > (int64) imgtrans_max_image_pixels ||
+		 p->width > TESSERACT_MAX_SIDE || p->height > TESSERACT_MAX_SIDE))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("page %d of %.0f x %.0f points is %lld x %lld pixels at %d dpi, more than imgtrans allows",
+						page, p->width_pt, p->height_pt,
+						(long long) p->width, (long long) p->height, doc->dpi),
+				 errdetail("The limits are imgtrans.max_image_pixels (%d) and %d pixels a side.",
+						   imgtrans_max_image_pixels, TESSERACT_MAX_SIDE),
+				 errhint("Pass a lower dpi, or ask a superuser to raise imgtrans.max_image_pixels.")));
+	imgtrans_check_limits(p->width, p->height);
+}
+
+/*
+ * What imgtrans_submit checks of a document (or an image) before it is
+ * queued, with the SQLSTATEs and hints of the direct functions: the bytes
+ * limit, that it opens (not truncated, corrupt or encrypted), its page
+ * count (at least one, at most imgtrans.max_pages) and every page's pixel
+ * gate at dpi (0 for imgtrans.pdf_dpi).  Reads headers, TIFF directories
+ * and PDF page sizes only: nothing is decoded or rasterised, no text layer
+ * is read.
+ */
+void
+imgtrans_doc_check(const bytea *data, int dpi)
+{
+	ImgDoc	   *doc = palloc0(sizeof(ImgDoc));
+
+	doc->sizes_only = true;
+	PG_TRY();
+	{
+		int			i;
+
+		imgtrans_doc_open(doc, data, dpi);
+		for (i = 1; i <= doc->npages; i++)
+			check_page_pixels(doc, i);
+	}
+	PG_FINALLY();
+	{
+		imgtrans_doc_close(doc);
+	}
+	PG_END_TRY();
+	pfree(doc->pages);
+	pfree(doc);
+}
+
+/*
  * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate.
  */
 struct Pix *
@@ -350,18 +406,7 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 
 		return imgtrans_decode(doc->data, &hdr);
 	}
-	if (doc->kind == DOC_PDF &&
-		(p->width * p->height > (int64) imgtrans_max_image_pixels ||
-		 p->width > TESSERACT_MAX_SIDE || p->height > TESSERACT_MAX_SIDE))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("page %d of %.0f x %.0f points is %lld x %lld pixels at %d dpi, more than imgtrans allows",
-						page, p->width_pt, p->height_pt,
-						(long long) p->width, (long long) p->height, doc->dpi),
-				 errdetail("The limits are imgtrans.max_image_pixels (%d) and %d pixels a side.",
-						   imgtrans_max_image_pixels, TESSERACT_MAX_SIDE),
-				 errhint("Pass a lower dpi, or ask a superuser to raise imgtrans.max_image_pixels.")));
-	imgtrans_check_limits(p->width, p->height);
+	check_page_pixels(doc, page);
 	CHECK_FOR_INTERRUPTS();
 	if (doc->kind == DOC_PDF)
 	{

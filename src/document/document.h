@@ -43,6 +43,8 @@ typedef struct ImgDoc
 	ImgFormat	image_format;	/* for DOC_NONE and DOC_TIFF */
 	const bytea *data;
 	int			dpi;			/* PDF rasterising resolution */
+	bool		sizes_only;		/* set before opening: page sizes only, no
+								 * text layers read (has_text stays false) */
 	int			npages;
 	DocPage    *pages;			/* [npages], 0-based */
 	const PdfApi *pdf;			/* PDF only */
@@ -58,6 +60,7 @@ extern struct Pix *imgtrans_doc_page(ImgDoc *doc, int page);
 extern void imgtrans_doc_close(ImgDoc *doc);
 extern struct Pix *imgtrans_doc_decode_page(const bytea *data, int page, int dpi);
 extern const char *imgtrans_doc_format_name(const ImgDoc *doc);
+extern void imgtrans_doc_check(const bytea *data, int dpi);
 
 /* A word of a PDF page's text layer, in the page's pixels at doc->dpi. */
 typedef struct DocWord

@@ -73,14 +73,15 @@ pdf_page(void *doc, int page)
 }
 
 static void
-pdf_page_info(void *doc, int page, PdfPageInfo *info)
+pdf_page_info(void *doc, int page, bool want_text, PdfPageInfo *info)
 {
 	PopplerPage *p = pdf_page(doc, page);
-	char	   *text;
+	char	   *text = NULL;
 	const char *c;
 
 	poppler_page_get_size(p, &info->width_pt, &info->height_pt);
-	text = poppler_page_get_text(p);
+	if (want_text)
+		text = poppler_page_get_text(p);
 	info->has_text = false;
 	for (c = text; c && *c; c++)
 		if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r' && *c != '\f')

@@ -21,7 +21,8 @@ typedef struct PdfPageInfo
 {
 	double		width_pt;		/* page size in points, rotation applied */
 	double		height_pt;
-	bool		has_text;		/* the page has a text layer with non-blank text */
+	bool		has_text;		/* the page has a text layer with non-blank text
+								 * (false when not asked for) */
 } PdfPageInfo;
 
 /* One word of a page's text layer, in points from the top left. */
@@ -41,7 +42,8 @@ typedef struct PdfApi
 {
 	/* Opens a PDF held in data (which must outlive the handle). */
 	void	   *(*open) (const uint8_t *data, size_t len, int *npages);
-	void		(*page_info) (void *doc, int page, PdfPageInfo *info);
+	/* The page's size; whether it has a text layer only if want_text. */
+	void		(*page_info) (void *doc, int page, bool want_text, PdfPageInfo *info);
 	/* Rasterises a page at width x height pixels (8-bit gray or 32-bit RGB). */
 	struct Pix *(*render) (void *doc, int page, int width, int height);
 	/* The words of a page's text layer; *nwords gets their count. */

@@ -25,6 +25,7 @@
 #include "storage/latch.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -285,7 +286,6 @@ Datum
 imgtrans_submit(PG_FUNCTION_ARGS)
 {
 	JobSpec		spec = {0};
-	ImgHeader	hdr;
 	char	   *provider = NULL;
 
 	imgtrans_require_workers();
@@ -293,9 +293,14 @@ imgtrans_submit(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("image must not be NULL")));
-	/* an image's (or TIFF's) header is checked now; a PDF is opened when the job runs */
-	if (imgtrans_doc_kind(PG_GETARG_BYTEA_PP(0)) != DOC_PDF)
-		imgtrans_read_header(PG_GETARG_BYTEA_PP(0), &hdr);
+	/*
+	 * An image's header, a TIFF's directories, a PDF's page count and page
+	 * sizes, each page against the pixel gate: now, not in a worker after
+	 * every attempt.  At the resolution the worker rasterises at: its
+	 * imgtrans.pdf_dpi, not one this session SET.
+	 */
+	imgtrans_doc_check(PG_GETARG_BYTEA_PP(0),
+					   atoi(GetConfigOptionResetString("imgtrans.pdf_dpi")));
 	spec.image = PG_GETARG_DATUM(0);
 	spec.lang = nonnull_text_arg(fcinfo, 1, "lang");
 	imgtrans_check_lang(spec.lang);
