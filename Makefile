@@ -73,6 +73,14 @@ override with_llvm = no
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Header dependencies (Debian's PGXS is built without autodepend): every
+# object gets a .d file next to it, so a changed header rebuilds what
+# includes it (a stale object with an old struct layout is a silent bug).
+override CFLAGS += -MMD -MP
+ALL_DEPS = $(wildcard src/*.d src/*/*.d)
+-include $(ALL_DEPS)
+EXTRA_CLEAN += src/*.d src/*/*.d
+
 all: $(ENGINE)$(DLSUFFIX) $(PDF)$(DLSUFFIX)
 
 $(ENGINE)$(DLSUFFIX): $(ENGINE_OBJS)
