@@ -265,22 +265,11 @@ pdf_words(void *doc, int page, int *nwords)
 	return words;
 }
 
-/*
- * Closes the document, then empties cairo's process-wide font caches: a
- * document's embedded fonts otherwise stay in them after it is gone (up to
- * 256 scaled fonts, each holding its document's font data), so a backend
- * grew by ~20 MB over its first few hundred documents.  Safe here because
- * no cairo object outlives a call into this module (pdf_render destroys
- * its surface and context), and nothing else in the backend uses cairo.
- */
 static void
 pdf_close(void *doc)
 {
 	if (doc != NULL)
-	{
 		g_object_unref((PopplerDocument *) doc);
-		cairo_debug_reset_static_data();
-	}
 }
 
 static const PdfApi pdf_api = {
