@@ -25,7 +25,7 @@ SELECT priority, max_attempts FROM imgtrans.jobs WHERE id = :job;
 SELECT imgtrans_submit(NULL);
 SELECT imgtrans_submit(fx('notimage.txt'));
 SELECT imgtrans_submit(fx('hello.png'), NULL);
-SELECT imgtrans_submit(fx('hello.png'), 'klingon');
+SELECT lang_error($$SELECT imgtrans_submit(fx('hello.png'), 'klingon')$$);
 SELECT imgtrans_submit(fx('hello.png'), 'eng', 'e s');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '[1]');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"colour": "red"}');
@@ -101,7 +101,7 @@ CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqu
 INSERT INTO bad VALUES (1, fx('hello.png'), 'x');
 DROP TRIGGER t ON bad;
 CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'xx');
-INSERT INTO bad VALUES (1, fx('hello.png'));
+SELECT lang_error($$INSERT INTO bad VALUES (1, fx('hello.png'))$$);
 DROP TRIGGER t ON bad;
 CREATE TRIGGER t BEFORE INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
 INSERT INTO bad VALUES (1, fx('hello.png'));

@@ -102,5 +102,5 @@ SELECT imgtrans_ocr_text(NULL) IS NULL AS null_text;
 SELECT imgtrans_ocr_text(fx('hello.png'), 'eng', NULL) IS NULL AS null_psm;
 SELECT imgtrans_ocr_text(fx('hello.png'), vars => NULL) AS null_vars_ok;
 
--- the languages installed with the test packages
-SELECT * FROM imgtrans_languages();
+-- the languages installed with the test packages (others may be there too)
+SELECT l FROM imgtrans_languages() l WHERE l IN ('eng', 'osd', 'spa') ORDER BY 1;
