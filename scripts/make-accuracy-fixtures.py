@@ -29,8 +29,8 @@ One fixture per failure mode auto had on pages it was not tuned on:
   auto-texture.jpg   a photo-like texture without text (plasma and grain):
                      small blobs that measure as 5 px "glyphs" and thin runs
                      that meet at corners like a ruled box.  Its paper level
-                     varies by more than a quarter of the gray range, so no
-                     rules are painted, and tesseract finds no word in it,
+                     varies by more than a quarter of the gray range (a
+                     photo), so no rules are painted, and tesseract finds no word in it,
                      so it is not read again scaled up.
 
 And the EXIF fixtures: writes hello-exif1.jpg .. hello-exif8.jpg (every Orientation value, in an APP1

@@ -22,9 +22,8 @@ SELECT cfg, (SELECT count(*) FROM regexp_split_to_table(btrim(imgtrans_ocr_text(
 FROM (VALUES (NULL::text[]), ('{auto}')) AS t(cfg);
 
 -- a phone photo of a receipt on a dark table: mostly dark, but not
--- inverted; no border cropped; no rules looked for: the table around the
--- paper makes its level vary like a photo's (nor would its paper edges and
--- separators make a box's corners)
+-- inverted; no border cropped; paper edges and separators are long thin
+-- runs but no box (no corners where rules meet), so nothing is painted
 SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-photo.jpg')) WHERE step IN ('deskew', 'scale', 'rules');
 SELECT imgtrans_preprocess(fx('auto-photo.jpg'), '{auto}') = imgtrans_preprocess(fx('auto-photo.jpg'), '{}') AS photo_unchanged;
 

@@ -697,13 +697,49 @@ paper_level(PIX *gray, l_uint32 *level)
 }
 
 /*
+ * How far the paper's gray level varies across the page: the 5th to 95th
+ * percentile of leptonica's background map (the local paper level, tiles
+ * of 32 px, text filled in), in gray levels.  A scan or a flat-lit
+ * photo of a page varies by a few dozen levels at most; a scene, a photo
+ * with a table around the page or strong shading by far more.
+ */
+static int
+paper_spread(PIX *gray)
+{
+	PIX		   *map = NULL;
+	NUMA	   *levels;
+	float		lo = 0,
+				hi = 0;
+	int			x,
+				y;
+
+	if (pixGetBackgroundGrayMap(gray, NULL, 32, 32, 60, 40, &map) != 0 || map == NULL)
+		return 0;
+	levels = numaCreate(0);
+	for (y = 0; y < pixGetHeight(map); y++)
+		for (x = 0; x < pixGetWidth(map); x++)
+		{
+			l_uint32	v;
+
+			pixGetPixel(map, x, y, &v);
+			numaAddNumber(levels, v);
+		}
+	numaGetRankValue(levels, 0.05, NULL, 0, &lo);
+	numaGetRankValue(levels, 0.95, NULL, 0, &hi);
+	numaDestroy(&levels);
+	pixDestroy(&map);
+	return (int) (hi - lo);
+}
+
+/*
  * rules: paint ruled lines and box edges with the page's background (its
  * median colour), in the image's own colours; glyph is the median glyph height.
  * tesseract reads a box edge as "|", and after a rotation blurred them it
  * can drop the text between two rules.
  */
 static bool
-step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners)
+step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners,
+		   int *spread)
 {
 	PIX		   *gray = gray_of(p->pix);
 	PIX		   *mask = NULL;
@@ -726,6 +762,13 @@ step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *nco
 	}
 	if (gray && glyph > 0 && paper_level(gray, &gray_bg))
 		mask = rule_mask(gray, gray_bg, glyph * f, tall * f, nvert, nhoriz, ncorners);
+	/* auto: measured only on a page with ruled boxes, where it decides */
+	if (mask && spread)
+	{
+		*spread = paper_spread(gray);
+		if (*spread > AUTO_PHOTO_SPREAD)
+			pixDestroy(&mask);
+	}
 	pixDestroy(&gray);
 	if (mask && f < 1.0)
 	{
@@ -772,7 +815,6 @@ typedef struct PageStats
 				skew_conf;
 	int			xres;			/* declared dpi, 0 if none */
 	bool		light_on_dark;	/* measured on the negative: light ink */
-	int			paper_spread;	/* gray levels the paper varies by */
 } PageStats;
 
 /*
@@ -827,41 +869,6 @@ count_text_lines(BOXA *glyphs, double glyph, double angle)
 }
 
 /*
- * How far the paper's gray level varies across the page: the 5th to 95th
- * percentile of leptonica's background map (the local paper level, tiles
- * of 32 px, text filled in), in gray levels.  A scan or a flat-lit
- * photo of a page varies by a few dozen levels at most; a scene, a photo
- * with a table around the page or strong shading by far more.
- */
-static int
-paper_spread(PIX *gray)
-{
-	PIX		   *map = NULL;
-	NUMA	   *levels;
-	float		lo = 0,
-				hi = 0;
-	int			x,
-				y;
-
-	if (pixGetBackgroundGrayMap(gray, NULL, 32, 32, 60, 40, &map) != 0 || map == NULL)
-		return 0;
-	levels = numaCreate(0);
-	for (y = 0; y < pixGetHeight(map); y++)
-		for (x = 0; x < pixGetWidth(map); x++)
-		{
-			l_uint32	v;
-
-			pixGetPixel(map, x, y, &v);
-			numaAddNumber(levels, v);
-		}
-	numaGetRankValue(levels, 0.05, NULL, 0, &lo);
-	numaGetRankValue(levels, 0.95, NULL, 0, &hi);
-	numaDestroy(&levels);
-	pixDestroy(&map);
-	return (int) (hi - lo);
-}
-
-/*
  * A component of bw x bh in a w x h image measured at scale reduce is
  * glyph-sized: not a speck, and not a page-sized border or picture
  * (against the longer side: a one-line image is a glyph tall).
@@ -908,7 +915,8 @@ measure_page(PIX *pix, PageStats *st)
 			   *glyphs = NULL;
 	NUMA	   *heights = NULL;
 	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
-	l_int32		thresh = 130,
+	l_int32		dark = 0,
+				thresh = 130,
 				fg = 0,
 				bg = 0,
 				xres = 0,
@@ -937,7 +945,6 @@ measure_page(PIX *pix, PageStats *st)
 	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
 		thresh = (fg + bg + 1) / 2;
 	st->ink_threshold = thresh;
-	st->paper_spread = paper_spread(r);
 	bin = pixThresholdToBinary(r, thresh);
 	w = pixGetWidth(r);
 	h = pixGetHeight(r);
@@ -950,8 +957,10 @@ measure_page(PIX *pix, PageStats *st)
 	 * the page looked like tiny type.  The ink is the polarity with more
 	 * glyph-sized components: letters outnumber their counters, and a
 	 * photo's dark table around a light receipt is one large component.
+	 * Only asked where dark pixels are the majority (ink never is).
 	 */
 	boxa = pixConnCompBB(bin, 8);
+	if (pixCountPixels(bin, &dark, NULL) == 0 && dark > (l_int32) ((double) w * h / 2))
 	{
 		PIX		   *neg = pixInvert(NULL, bin);
 		BOXA	   *nboxa = neg ? pixConnCompBB(neg, 8) : NULL;
@@ -1012,26 +1021,41 @@ measure_page(PIX *pix, PageStats *st)
 	pixDestroy(&bin);
 }
 
-/* auto's rules step on the image scaled by s since measuring, with its decision. */
+/*
+ * auto's rules step on the image scaled by s since measuring, with its
+ * decision: not on a photo (AUTO_PHOTO_SPREAD), which is measured only on
+ * a page that has ruled boxes, so other pages do not pay for it.
+ */
 static void
 auto_rules(Prep *p, const PageStats *st, double s)
 {
 	int			nv = 0,
 				nh = 0,
-				nc = 0;
-	bool		done = st->glyph > 0 && step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc);
+				nc = 0,
+				spread = -1;
+	bool		done = st->glyph > 0 &&
+		step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc, &spread);
+	char	   *why;
 
-	decide(p, "rules", done,
-		   st->glyph <= 0 ? pstrdup("too few glyphs to tell rules from text") :
-		   psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
-					nv, nh,
-					Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st->glyph * s)),
-						(int) (RULE_MIN_TALL * st->tall * s)),
-					RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
-					done ? "ruled boxes: painted over" :
-					psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS)),
+	if (st->glyph <= 0)
+		why = pstrdup("too few glyphs to tell rules from text");
+	else if (spread > AUTO_PHOTO_SPREAD)
+		why = psprintf("%d corners where rules meet, but the paper's level varies by %d gray levels > %d: a photo, whose texture makes thin runs that meet like rules; nothing painted",
+					   nc, spread, AUTO_PHOTO_SPREAD);
+	else
+		why = psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
+					   nv, nh,
+					   Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st->glyph * s)),
+						   (int) (RULE_MIN_TALL * st->tall * s)),
+					   RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
+					   done ? psprintf("ruled boxes, paper level within %d gray levels: painted over", spread) :
+					   psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS));
+	decide(p, "rules", done, why,
+		   spread >= 0 ?
 		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d, \"paper_spread\": %d}",
-					st->glyph * s, st->tall * s, nv, nh, nc, st->paper_spread));
+					st->glyph * s, st->tall * s, nv, nh, nc, spread) :
+		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d}",
+					st->glyph * s, st->tall * s, nv, nh, nc));
 }
 
 /*
@@ -1059,10 +1083,10 @@ step_auto(Prep *p)
 
 	measure_page(p->pix, &st);
 	m = psprintf("{\"glyphs\": %d, \"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, "
-				 "\"text_lines\": %d, \"ink_threshold\": %d, \"light_on_dark\": %s, \"paper_spread\": %d, "
+				 "\"text_lines\": %d, \"ink_threshold\": %d, \"light_on_dark\": %s, "
 				 "\"measured_at_scale\": %.3f}",
 				 st.glyphs, st.glyph, st.tall, st.lines, st.ink_threshold,
-				 st.light_on_dark ? "true" : "false", st.paper_spread, st.reduce);
+				 st.light_on_dark ? "true" : "false", st.reduce);
 	decide(p, "measure", true,
 		   psprintf("%d glyphs%s, median height %.1f px, tallest (90th percentile) %.1f px, %d text lines",
 					st.glyphs, st.light_on_dark ? " (light on dark)" : "",
@@ -1126,14 +1150,8 @@ step_auto(Prep *p)
 			   psprintf("glyphs %.1f px within %.0f .. %.0f: left at their size",
 						st.glyph, AUTO_SCALE_TRY_BELOW, SCALE_DOWN_ABOVE), m);
 
-	/* rules, measured in the (possibly scaled) image's pixels; not on a photo */
-	if (st.paper_spread > AUTO_PHOTO_SPREAD)
-		decide(p, "rules", false,
-			   psprintf("the paper's level varies by %d gray levels > %d: a photo, whose texture makes thin runs that meet like rules; nothing painted",
-						st.paper_spread, AUTO_PHOTO_SPREAD),
-			   psprintf("{\"paper_spread\": %d}", st.paper_spread));
-	else
-		auto_rules(p, &st, s);
+	/* rules, measured in the (possibly scaled) image's pixels */
+	auto_rules(p, &st, s);
 
 	/* up-scaling without recognition: the candidate recognition would try */
 	if (up > 0)
@@ -1317,7 +1335,7 @@ run_step(Prep *p, PrepStep step)
 							nc;
 
 				glyph_heights(p->pix, &glyph, &tall);
-				step_rules(p, glyph, tall, &nv, &nh, &nc);
+				step_rules(p, glyph, tall, &nv, &nh, &nc, NULL);
 			}
 			break;
 		case STEP_AUTO:
