@@ -53,8 +53,8 @@ SELECT reason FROM imgtrans_preprocess_plan(fx('doc-rot180.png')) WHERE step = '
 -- worse on the next (tesseract's layout analysis groups the page
 -- differently), so the page is read as it came, then scaled by the
 -- smallest whole factor that brings its glyphs to 16 px on a second engine,
--- and the scaled reading is kept only if it reads more characters in words
--- of confidence >= 70.  DEBUG1 says what was tried and what was kept.
+-- and the scaled reading is kept only if it reads over 5 % more characters
+-- in words of confidence >= 70.  DEBUG1 says what was tried and what was kept.
 SELECT step, applied, measurements->'glyph_height' AS glyph, measurements->'candidate_factor' AS factor
 FROM imgtrans_preprocess_plan(fx('doc-small.png')) WHERE step = 'scale';
 SET client_min_messages = debug1;
