@@ -3,8 +3,10 @@
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
  *	  deskew, orient, scale, denoise, border, invert, rules, and "auto",
  *	  which measures the page once and applies a step only when a
- *	  measurement says the page needs it; imgtrans_preprocess_plan() shows
- *	  each decision with its measurements.
+ *	  measurement says the page needs it, or, where no measurement can
+ *	  tell (up-scaling, turning), when a trial reading of the changed page
+ *	  reads better (prep_try_*, prep_trial_wins, run by ocr.c);
+ *	  imgtrans_preprocess_plan() shows each decision with its measurements.
  *
  * A Prep owns the current image and the affine map from original to
  * current coordinates; every step replaces the image and composes its
@@ -104,7 +106,10 @@ static const char *const step_names[NUM_STEPS] = {
  * magnified into blobs it takes for text), so the same 8 px measurement
  * reads better scaled on one form and worse on the next, and no
  * measurement of the image alone tells which.  So a page whose median
- * glyph is under AUTO_SCALE_TRY_BELOW px is recognised as it came, and
+ * glyph is under AUTO_SCALE_TRY_BELOW px (the median component lies
+ * between x-height and cap height, so an x-height of about 7 px or less,
+ * where tesseract starts to drop words; the receipts of 11-16 px read no
+ * better at any scale) is recognised as it came, and
  * only if that first pass found at least AUTO_TRIAL_MIN_WORDS words (a
  * scene photo where tesseract finds no text is not made larger for
  * nothing) is it recognised again scaled by the smallest whole factor
@@ -120,6 +125,9 @@ static const char *const step_names[NUM_STEPS] = {
  * not two.
  */
 #define AUTO_SCALE_TRY_BELOW	10.0
+#define AUTO_SCALE_MIN_HEIGHT	16.0
+#define AUTO_SCALE_MIN_GAIN		1.05
+#define AUTO_TRIAL_MIN_WORDS	3
 /*
  * auto, rules: not on a photo, i.e. a page whose paper level varies by more
  * than AUTO_PHOTO_SPREAD gray levels (a quarter of the range; scans and
@@ -128,9 +136,6 @@ static const char *const step_names[NUM_STEPS] = {
  * painting them over only changes what tesseract reads in the texture.
  */
 #define AUTO_PHOTO_SPREAD	64
-#define AUTO_SCALE_MIN_HEIGHT	16.0
-#define AUTO_SCALE_MIN_GAIN		1.05
-#define AUTO_TRIAL_MIN_WORDS	3
 /* border: rows/columns darker than this share of their pixels are border */
 #define BORDER_DARK_SHARE	0.5
 #define BORDER_MAX_SHARE	0.25
