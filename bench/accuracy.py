@@ -79,9 +79,11 @@ COPY (SELECT v.name, v.cfg, r.ms, r.txt FROM (VALUES %s) AS v(name, path, cfg),
 
 def plans(images):
     """name -> the steps auto decided, from imgtrans_preprocess_plan."""
-    sql = "COPY (SELECT v.name, (SELECT string_agg(step || CASE WHEN applied THEN '' ELSE '?' END, ','" \
-          " ORDER BY ord) FROM imgtrans_preprocess_plan(pg_read_binary_file(v.path)) p" \
-          " WHERE applied OR step = 'orient') FROM (VALUES %s) AS v(name, path)) TO STDOUT;" % \
+    sql = "COPY (SELECT v.name, (SELECT string_agg(step || CASE WHEN applied THEN ''" \
+          " WHEN step = 'scale' THEN ' x' || (measurements->>'candidate_factor') || '(if it reads more)'" \
+          " ELSE '?' END, ',' ORDER BY ord) FROM imgtrans_preprocess_plan(pg_read_binary_file(v.path)) p" \
+          " WHERE applied OR step = 'orient' OR measurements ? 'candidate_factor')" \
+          " FROM (VALUES %s) AS v(name, path)) TO STDOUT;" % \
           ",".join("(%s, %s)" % (sql_literal(n), sql_literal(p)) for n, _, p, _ in images)
     out = {}
     for line in run_psql(sql, check=False).splitlines():
@@ -137,7 +139,8 @@ def report(images, cer, rec, ms, plan):
         if s not in sets:
             sets.append(s)
     print("\n== per image: CER (%, lower is better), word recall (higher is better), OCR ms,"
-          "\n   and what auto decided (orient(if poor): OSD only if the first pass reads poorly)")
+          "\n   and what auto decided (orient(if poor): OSD only if the first pass reads poorly;"
+          "\n   scale xN(if it reads more): a second pass scaled by N, kept if it reads more)")
     print("%-36s%8s%8s%8s%8s%8s%8s%9s%9s  %s" % ("image", "CER", "auto", "Δ", "recall", "auto",
                                                 "Δ", "ms", "auto ms", "auto plan"))
     for name, _, _, _ in images:

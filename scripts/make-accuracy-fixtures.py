@@ -21,6 +21,17 @@ One fixture per failure mode auto had on pages it was not tuned on:
   auto-fraktur.png   a ruled box around lines full of long s and brackets:
                      strokes over twice as tall as the median glyph; the
                      box's rules are painted, the letters' stems are not.
+  auto-negative.png  doc.png as a negative (light text on black): its dark
+                     components are the letters' counters and gaps, which
+                     looked like 8 px type (a second, scaled pass on a page
+                     that read perfectly); measured on the light ink it
+                     measures as doc.png.
+  auto-texture.jpg   a photo-like texture without text (plasma and grain):
+                     small blobs that measure as 5 px "glyphs" and thin runs
+                     that meet at corners like a ruled box.  Its paper level
+                     varies by more than a quarter of the gray range (a
+                     photo), so no rules are painted, and tesseract finds no word in it,
+                     so it is not read again scaled up.
 
 And the EXIF fixtures: writes hello-exif1.jpg .. hello-exif8.jpg (every Orientation value, in an APP1
 Exif segment), hello-exif6.tif and hello-exif7.tif (the TIFF Orientation tag), hello-exif8.png (an
@@ -135,6 +146,12 @@ def failure_modes(out):
             "-fill", "none", "-stroke", "black", "-strokewidth", "2",
             "-draw", "rectangle 40,40 1060,380", *GRAY_PNG, "-units", "PixelsPerInch",
             "-density", "300", j("auto-fraktur.png"))
+    # doc.png as a negative
+    convert(j("doc.png"), "-negate", *GRAY_PNG, j("auto-negative.png"))
+    # texture: a warm plasma with grain, no text
+    convert("-seed", "5", "-size", "640x400", "plasma:tan-sienna", "-blur", "0x2", "-seed", "4",
+            "-attenuate", "0.3", "+noise", "Gaussian", "-strip", "-quality", "85",
+            j("auto-texture.jpg"))
 
 
 def main():

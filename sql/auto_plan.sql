@@ -47,3 +47,34 @@ SELECT (imgtrans_image_info(imgtrans_preprocess(fx('doc-skew5.png'), '{auto}')))
 
 -- orientation is decided when recognising; the plan says how
 SELECT reason FROM imgtrans_preprocess_plan(fx('doc-rot180.png')) WHERE step = 'orient';
+
+-- small type: the up-scale is a trial decided when recognising, never a
+-- rule.  The same 8 px measurement reads better scaled on one form and
+-- worse on the next (tesseract's layout analysis groups the page
+-- differently), so the page is read as it came, then scaled by the
+-- smallest whole factor that brings its glyphs to 16 px on a second engine,
+-- and the scaled reading is kept only if it reads over 5 % more characters
+-- in words of confidence >= 70.  DEBUG1 says what was tried and what was kept.
+SELECT step, applied, measurements->'glyph_height' AS glyph, measurements->'candidate_factor' AS factor
+FROM imgtrans_preprocess_plan(fx('doc-small.png')) WHERE step = 'scale';
+SET client_min_messages = debug1;
+SELECT imgtrans_ocr_text(fx('doc-small.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS small_reads_as_doc;
+-- a turn is a trial too: the page read upside down is read once, turned once
+SELECT imgtrans_ocr_text(fx('doc-rot180.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png')) AS turned_reads_as_doc;
+-- a texture where tesseract finds no word is read once: no trial
+SELECT imgtrans_ocr_text(fx('auto-texture.jpg'), preprocess => '{auto}') IS NOT DISTINCT FROM
+       imgtrans_ocr_text(fx('auto-texture.jpg')) AS texture_as_without;
+RESET client_min_messages;
+-- the kept trial's boxes come back in the small image's coordinates
+SELECT text, x, y, width, height FROM imgtrans_ocr(fx('doc-small.png'), preprocess => '{auto}') WHERE text = 'house';
+
+-- the texture measures as 5 px glyphs with runs that meet at corners, but
+-- its paper level varies like a photo's: no rules painted
+SELECT step, applied, measurements FROM imgtrans_preprocess_plan(fx('auto-texture.jpg')) WHERE step IN ('scale', 'rules');
+
+-- light text on black is measured on its light ink: the same glyphs as the
+-- positive, so no scaled second pass for a page that reads perfectly
+SELECT f, measurements->'glyph_height' AS glyph, measurements->'light_on_dark' AS light_on_dark
+FROM unnest(ARRAY['doc.png', 'auto-negative.png']) AS f, imgtrans_preprocess_plan(fx(f)) WHERE step = 'measure';
+SELECT f, measurements ? 'candidate_factor' AS scale_trial
+FROM unnest(ARRAY['doc.png', 'auto-negative.png']) AS f, imgtrans_preprocess_plan(fx(f)) WHERE step = 'scale';

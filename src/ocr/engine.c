@@ -37,6 +37,7 @@ typedef struct CachedEngine
 static CachedEngine engines[MAX_ENGINES];
 static int	nengines = 0;
 static CachedEngine osd_engine;	/* outside the LRU: never evicts a caller's engine */
+static CachedEngine spare_engine;	/* a second engine for auto's trial passes */
 static uint64 use_clock = 0;
 static bool exit_hook_set = false;
 
@@ -59,6 +60,12 @@ engine_shutdown(int code, Datum arg)
 		TessBaseAPIEnd(osd_engine.api);
 		TessBaseAPIDelete(osd_engine.api);
 		osd_engine.api = NULL;
+	}
+	if (spare_engine.api)
+	{
+		TessBaseAPIEnd(spare_engine.api);
+		TessBaseAPIDelete(spare_engine.api);
+		spare_engine.api = NULL;
 	}
 }
 
@@ -162,6 +169,38 @@ engine_acquire_osd(void)
 		osd_engine.datapath = MemoryContextStrdup(TopMemoryContext, datapath);
 	}
 	return osd_engine.api;
+}
+
+/*
+ * A second engine for lang, never the one engine_acquire(lang) returns:
+ * auto reads a candidate image (scaled, turned) on it while the first
+ * reading stays on the other, so a candidate that reads worse costs one
+ * pass, not a second recognition of the page as it came.  One slot, outside
+ * the LRU (it never evicts a caller's engine), reloaded when another
+ * language needs it; loaded only by a page that tries a candidate.
+ */
+TessBaseAPI *
+engine_acquire_spare(const char *lang)
+{
+	const char *datapath = imgtrans_tessdata_path();
+
+	if (spare_engine.api && (strcmp(spare_engine.lang, lang) != 0 ||
+							 strcmp(spare_engine.datapath, datapath) != 0))
+	{
+		TessBaseAPIEnd(spare_engine.api);
+		TessBaseAPIDelete(spare_engine.api);
+		pfree(spare_engine.datapath);
+		spare_engine.api = NULL;
+	}
+	if (spare_engine.api == NULL)
+	{
+		imgtrans_check_lang(lang);
+		ensure_exit_hook();
+		spare_engine.api = engine_create(lang, datapath);
+		strlcpy(spare_engine.lang, lang, sizeof(spare_engine.lang));
+		spare_engine.datapath = MemoryContextStrdup(TopMemoryContext, datapath);
+	}
+	return spare_engine.api;
 }
 
 /* Languages of the cached engines, most recently used first. */

@@ -31,6 +31,7 @@ typedef struct OsdResult
 
 extern TessBaseAPI *engine_acquire(const char *lang);
 extern TessBaseAPI *engine_acquire_osd(void);
+extern TessBaseAPI *engine_acquire_spare(const char *lang);
 extern void engine_set_vars(TessBaseAPI *api, List *vars, List **saved);
 extern void engine_restore_vars(TessBaseAPI *api, List *saved);
 extern bool engine_cancel_requested(void *arg, int words);

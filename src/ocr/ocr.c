@@ -77,6 +77,9 @@ typedef struct OcrCall
 	TessResultIterator *iter;
 	char	   *tess_text;
 	List	   *saved_vars;
+	/* auto's second engine, for a candidate image, and its saved variables */
+	TessBaseAPI *spare_api;
+	List	   *spare_saved_vars;
 	/* imgtrans_ocr_pdf: tesseract's PDF renderer, writing pdf_base.pdf */
 	TessResultRenderer *renderer;
 	char	   *pdf_base;
@@ -162,14 +165,14 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_
 	return true;
 }
 
-/* Runs recognition on the current image; the cancel callback only polls. */
+/* Runs recognition of the current image on api; the cancel callback only polls. */
 static void
-recognize_current(OcrCall *call)
+recognize_on(OcrCall *call, TessBaseAPI *api)
 {
 	int			rc;
 
-	TessBaseAPISetImage2(call->api, call->prep.pix);
-	rc = TessBaseAPIRecognize(call->api, call->monitor);
+	TessBaseAPISetImage2(api, call->prep.pix);
+	rc = TessBaseAPIRecognize(api, call->monitor);
 	CHECK_FOR_INTERRUPTS();
 	if (rc != 0)
 		ereport(ERROR,
@@ -179,18 +182,20 @@ recognize_current(OcrCall *call)
 }
 
 /*
- * Mean confidence of the words that have text.  Tesseract's own mean also
- * counts the blank "words" it reports for ruled lines, at high confidence.
+ * How api's last recognition read: the words that have text (tesseract's
+ * own mean also counts the blank "words" it reports for ruled lines, at
+ * high confidence), their mean confidence, and the characters (code points)
+ * of those read with confidence >= PREP_SURE_CONF.
  */
-static double
-mean_word_conf(OcrCall *call, int *words)
+static void
+score_reading(OcrCall *call, TessBaseAPI *api, PrepScore *score)
 {
-	TessResultIterator *it = TessBaseAPIGetIterator(call->api);
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	double		sum = 0;
 
-	*words = 0;
+	memset(score, 0, sizeof(*score));
 	if (it == NULL)
-		return 0;
+		return;
 	call->iter = it;
 	do
 	{
@@ -198,42 +203,78 @@ mean_word_conf(OcrCall *call, int *words)
 
 		if (s && strspn(s, " \n") < strlen(s))
 		{
-			sum += TessResultIteratorConfidence(it, RIL_WORD);
-			(*words)++;
+			float		conf = TessResultIteratorConfidence(it, RIL_WORD);
+			const char *c;
+
+			sum += conf;
+			score->words++;
+			if (conf >= PREP_SURE_CONF)
+				for (c = s; *c; c++)
+					if ((*c & 0xC0) != 0x80 && *c != ' ' && *c != '\n')
+						score->sure_chars++;
 		}
 		if (s)
 			TessDeleteText(s);
 	} while (TessPageIteratorNext(TessResultIteratorGetPageIterator(it), RIL_WORD));
 	TessResultIteratorDelete(it);
 	call->iter = NULL;
-	return *words ? sum / *words : 0;
+	score->mean_conf = score->words ? sum / score->words : 0;
+}
+
+/*
+ * Reads auto's candidate image (prep_try_*) on the spare engine; if it
+ * reads better than *best, the spare engine, holding that reading, becomes
+ * the call's engine and *best its score; else the image goes back and the
+ * call's engine still holds the better reading.  Never a third pass.
+ */
+static void
+read_candidate(OcrCall *call, PrepScore *best)
+{
+	PrepScore	score;
+
+	if (call->spare_api == NULL)
+	{
+		call->spare_api = engine_acquire_spare(call->lang);
+		engine_set_vars(call->spare_api, call->vars, &call->spare_saved_vars);
+		TessBaseAPISetPageSegMode(call->spare_api, (TessPageSegMode) call->psm);
+	}
+	recognize_on(call, call->spare_api);
+	score_reading(call, call->spare_api, &score);
+	if (prep_trial_wins(&call->prep, best, &score))
+	{
+		TessBaseAPI *api = call->api;
+		List	   *saved = call->saved_vars;
+
+		call->api = call->spare_api;
+		call->saved_vars = call->spare_saved_vars;
+		call->spare_api = api;
+		call->spare_saved_vars = saved;
+		*best = score;
+	}
+	TessBaseAPIClear(call->spare_api);
 }
 
 static void
 ocr_recognize(OcrCall *call, PIX *pix)
 {
-	int			words;
-	double		conf;
+	PrepScore	best;
 
 	prep_init(&call->prep, pix);
-	call->prep.defer_orient = true;
+	call->prep.defer = true;
 	prep_run(&call->prep, call->steps);
 	call->api = engine_acquire(call->lang);
 	engine_set_vars(call->api, call->vars, &call->saved_vars);
 	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
 	call->monitor = TessMonitorCreate();
 	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
-	recognize_current(call);
-	if (call->prep.orient_pending)
+	recognize_on(call, call->api);
+	if (call->prep.orient_pending || call->prep.scale_pending > 0)
 	{
-		conf = mean_word_conf(call, &words);
-		if (prep_orient_if_needed(&call->prep, words, conf))
-		{
-			recognize_current(call);
-			conf = mean_word_conf(call, &words);
-			if (prep_orient_keep_if_better(&call->prep, conf))
-				recognize_current(call);
-		}
+		score_reading(call, call->api, &best);
+		if (prep_try_scale(&call->prep, &best))
+			read_candidate(call, &best);
+		if (prep_try_orient(&call->prep, &best))
+			read_candidate(call, &best);
 	}
 	call->mapped = !affine_is_identity(&call->prep.fwd) &&
 		affine_invert(&call->prep.fwd, &call->back);
@@ -254,11 +295,18 @@ ocr_cleanup(OcrCall *call)
 		engine_restore_vars(call->api, call->saved_vars);
 		TessBaseAPIClear(call->api);
 	}
+	if (call->spare_api)
+	{
+		engine_restore_vars(call->spare_api, call->spare_saved_vars);
+		TessBaseAPIClear(call->spare_api);
+	}
 	prep_free(&call->prep);
 	call->iter = NULL;
 	call->tess_text = NULL;
 	call->monitor = NULL;
 	call->api = NULL;
+	call->spare_api = NULL;
+	call->saved_vars = call->spare_saved_vars = NIL;
 }
 
 static void

@@ -3,8 +3,10 @@
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
  *	  deskew, orient, scale, denoise, border, invert, rules, and "auto",
  *	  which measures the page once and applies a step only when a
- *	  measurement says the page needs it; imgtrans_preprocess_plan() shows
- *	  each decision with its measurements.
+ *	  measurement says the page needs it, or, where no measurement can
+ *	  tell (up-scaling, turning), when a trial reading of the changed page
+ *	  reads better (prep_try_*, prep_trial_wins, run by ocr.c);
+ *	  imgtrans_preprocess_plan() shows each decision with its measurements.
  *
  * A Prep owns the current image and the affine map from original to
  * current coordinates; every step replaces the image and composes its
@@ -78,7 +80,6 @@ static const char *const step_names[NUM_STEPS] = {
 #define AUTO_SKEW_MIN_LINES	3
 #define AUTO_ORIENT_CONF	2.0
 #define AUTO_ORIENT_BELOW_CONF	60
-#define AUTO_ORIENT_MIN_WORDS	3
 /*
  * auto measures on a copy of at most MEASURE_MAX_PIXELS (a 35-megapixel
  * scan is measured at about a ninth of its size: glyph heights and skew do
@@ -86,22 +87,55 @@ static const char *const step_names[NUM_STEPS] = {
  */
 #define MEASURE_MAX_PIXELS	4000000.0
 /*
- * scale: glyphs (median connected-component height) under SCALE_BELOW
- * pixels are brought up to SCALE_TARGET.  Measured on the dev set: 9 px
- * scans lose accuracy when scaled, 7.5 px ones gain; and auto leaves alone
- * files that declare at least SCALE_AUTO_MAX_DPI (receipts at 150-200 dpi
- * with 8 px glyphs read worse scaled up).  Glyphs over SCALE_DOWN_ABOVE
- * pixels (600-dpi scans of ordinary print) are brought down to
- * SCALE_DOWN_TARGET: tesseract's recogniser scales every text line to a
- * 36 px height anyway, so larger glyphs only cost time in its page layout
- * and binarisation.
+ * scale (the explicit step): glyphs (median connected-component height)
+ * under SCALE_BELOW_HEIGHT pixels are brought up to SCALE_TARGET_HEIGHT;
+ * auto tries an up-scale instead (AUTO_SCALE_*).  Glyphs over
+ * SCALE_DOWN_ABOVE pixels (600-dpi scans of ordinary print) are brought
+ * down to SCALE_DOWN_TARGET by auto: tesseract's recogniser scales every
+ * text line to a 36 px height anyway, so larger glyphs only cost time in
+ * its page layout and binarisation.
  */
-#define SCALE_AUTO_MAX_DPI	150
 #define SCALE_TARGET_HEIGHT	24.0
 #define SCALE_BELOW_HEIGHT	8.5
 #define SCALE_MAX			4.0
 #define SCALE_DOWN_ABOVE	40.0
 #define SCALE_DOWN_TARGET	32.0
+/*
+ * auto, up-scaling: a trial, not a rule.  Scaling changes how tesseract's
+ * layout analysis groups a page (blocks merged or dropped, scan noise
+ * magnified into blobs it takes for text), so the same 8 px measurement
+ * reads better scaled on one form and worse on the next, and no
+ * measurement of the image alone tells which.  So a page whose median
+ * glyph is under AUTO_SCALE_TRY_BELOW px (the median component lies
+ * between x-height and cap height, so an x-height of about 7 px or less,
+ * where tesseract starts to drop words; the receipts of 11-16 px read no
+ * better at any scale) is recognised as it came, and
+ * only if that first pass found at least AUTO_TRIAL_MIN_WORDS words (a
+ * scene photo where tesseract finds no text is not made larger for
+ * nothing) is it recognised again scaled by the smallest whole factor
+ * (2 to SCALE_MAX) that brings the glyphs to AUTO_SCALE_MIN_HEIGHT px
+ * (whole factors resample every stroke alike); the scaled reading is
+ * kept only if it reads more characters in words of confidence >=
+ * PREP_SURE_CONF, by more than AUTO_SCALE_MIN_GAIN: a new segmentation
+ * moves a few characters either way (a 150-dpi receipt scaled x2 read 2
+ * more of 283, and 6 CER points worse), while every gain on the dev set
+ * was 10 % or more.  Not the mean confidence: a pass that drops half the
+ * words of a form is read with a higher mean confidence.  The second
+ * pass runs on a second engine, so a reading that loses costs one pass,
+ * not two.
+ */
+#define AUTO_SCALE_TRY_BELOW	10.0
+#define AUTO_SCALE_MIN_HEIGHT	16.0
+#define AUTO_SCALE_MIN_GAIN		1.05
+#define AUTO_TRIAL_MIN_WORDS	3
+/*
+ * auto, rules: not on a photo, i.e. a page whose paper level varies by more
+ * than AUTO_PHOTO_SPREAD gray levels (a quarter of the range; scans and
+ * flat-lit page photos vary by a few dozen): a photo's texture, a table's
+ * grain or a scene's edges make thin dark runs that meet at corners, and
+ * painting them over only changes what tesseract reads in the texture.
+ */
+#define AUTO_PHOTO_SPREAD	64
 /* border: rows/columns darker than this share of their pixels are border */
 #define BORDER_DARK_SHARE	0.5
 #define BORDER_MAX_SHARE	0.25
@@ -160,7 +194,7 @@ prep_init(Prep *p, PIX *pix)
 	p->orig_h = pixGetHeight(pix);
 	p->applied = NIL;
 	p->decisions = NIL;
-	p->before_orient = NULL;
+	p->trial_saved = NULL;
 }
 
 void
@@ -168,8 +202,8 @@ prep_free(Prep *p)
 {
 	if (p->pix)
 		pixDestroy(&p->pix);
-	if (p->before_orient)
-		pixDestroy(&p->before_orient);
+	if (p->trial_saved)
+		pixDestroy(&p->trial_saved);
 }
 
 /*
@@ -353,6 +387,17 @@ upscale_for(double glyph)
 	if (glyph <= 0 || glyph >= SCALE_BELOW_HEIGHT)
 		return 1.0;
 	return Min(SCALE_MAX, SCALE_TARGET_HEIGHT / glyph);
+}
+
+/*
+ * auto's candidate factor for glyphs of the given height: the smallest
+ * whole factor from 2 that brings them to AUTO_SCALE_MIN_HEIGHT px, at
+ * most SCALE_MAX.
+ */
+static double
+auto_upscale_for(double glyph)
+{
+	return Min(SCALE_MAX, Max(2.0, ceil(AUTO_SCALE_MIN_HEIGHT / glyph)));
 }
 
 static void
@@ -661,13 +706,49 @@ paper_level(PIX *gray, l_uint32 *level)
 }
 
 /*
+ * How far the paper's gray level varies across the page: the 5th to 95th
+ * percentile of leptonica's background map (the local paper level, tiles
+ * of 32 px, text filled in), in gray levels.  A scan or a flat-lit
+ * photo of a page varies by a few dozen levels at most; a scene, a photo
+ * with a table around the page or strong shading by far more.
+ */
+static int
+paper_spread(PIX *gray)
+{
+	PIX		   *map = NULL;
+	NUMA	   *levels;
+	float		lo = 0,
+				hi = 0;
+	int			x,
+				y;
+
+	if (pixGetBackgroundGrayMap(gray, NULL, 32, 32, 60, 40, &map) != 0 || map == NULL)
+		return 0;
+	levels = numaCreate(0);
+	for (y = 0; y < pixGetHeight(map); y++)
+		for (x = 0; x < pixGetWidth(map); x++)
+		{
+			l_uint32	v;
+
+			pixGetPixel(map, x, y, &v);
+			numaAddNumber(levels, v);
+		}
+	numaGetRankValue(levels, 0.05, NULL, 0, &lo);
+	numaGetRankValue(levels, 0.95, NULL, 0, &hi);
+	numaDestroy(&levels);
+	pixDestroy(&map);
+	return (int) (hi - lo);
+}
+
+/*
  * rules: paint ruled lines and box edges with the page's background (its
  * median colour), in the image's own colours; glyph is the median glyph height.
  * tesseract reads a box edge as "|", and after a rotation blurred them it
  * can drop the text between two rules.
  */
 static bool
-step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners)
+step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners,
+		   int *spread)
 {
 	PIX		   *gray = gray_of(p->pix);
 	PIX		   *mask = NULL;
@@ -690,6 +771,13 @@ step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *nco
 	}
 	if (gray && glyph > 0 && paper_level(gray, &gray_bg))
 		mask = rule_mask(gray, gray_bg, glyph * f, tall * f, nvert, nhoriz, ncorners);
+	/* auto: measured only on a page with ruled boxes, where it decides */
+	if (mask && spread)
+	{
+		*spread = paper_spread(gray);
+		if (*spread > AUTO_PHOTO_SPREAD)
+			pixDestroy(&mask);
+	}
 	pixDestroy(&gray);
 	if (mask && f < 1.0)
 	{
@@ -735,6 +823,7 @@ typedef struct PageStats
 	float		skew,
 				skew_conf;
 	int			xres;			/* declared dpi, 0 if none */
+	bool		light_on_dark;	/* measured on the negative: light ink */
 } PageStats;
 
 /*
@@ -789,6 +878,37 @@ count_text_lines(BOXA *glyphs, double glyph, double angle)
 }
 
 /*
+ * A component of bw x bh in a w x h image measured at scale reduce is
+ * glyph-sized: not a speck, and not a page-sized border or picture
+ * (against the longer side: a one-line image is a glyph tall).
+ */
+static bool
+glyph_sized(int bw, int bh, int w, int h, double reduce)
+{
+	return bh >= Max(2, 4 * reduce) && bh < Max(w, h) / 4 && bw < w / 4;
+}
+
+static int
+count_glyph_sized(BOXA *boxa, int w, int h, double reduce)
+{
+	int			i,
+				n = 0;
+
+	for (i = 0; i < boxaGetCount(boxa); i++)
+	{
+		int			bx,
+					by,
+					bw,
+					bh;
+
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		if (glyph_sized(bw, bh, w, h, reduce))
+			n++;
+	}
+	return n;
+}
+
+/*
  * Measures the page on an 8 bpp copy of at most MEASURE_MAX_PIXELS: ink
  * threshold from the page's own gray distribution (a fixed level misses the
  * light ink of a faded thermal receipt, whose glyphs then break into
@@ -804,7 +924,8 @@ measure_page(PIX *pix, PageStats *st)
 			   *glyphs = NULL;
 	NUMA	   *heights = NULL;
 	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
-	l_int32		thresh = 130,
+	l_int32		dark = 0,
+				thresh = 130,
 				fg = 0,
 				bg = 0,
 				xres = 0,
@@ -839,7 +960,34 @@ measure_page(PIX *pix, PageStats *st)
 	pixDestroy(&r);
 	if (bin == NULL)
 		return;
+	/*
+	 * Light text on a dark ground (a banner, a negative): its dark
+	 * components are the letters' counters and the gaps between them, so
+	 * the page looked like tiny type.  The ink is the polarity with more
+	 * glyph-sized components: letters outnumber their counters, and a
+	 * photo's dark table around a light receipt is one large component.
+	 * Only asked where dark pixels are the majority (ink never is).
+	 */
 	boxa = pixConnCompBB(bin, 8);
+	if (pixCountPixels(bin, &dark, NULL) == 0 && dark > (l_int32) ((double) w * h / 2))
+	{
+		PIX		   *neg = pixInvert(NULL, bin);
+		BOXA	   *nboxa = neg ? pixConnCompBB(neg, 8) : NULL;
+
+		if (nboxa && boxa &&
+			count_glyph_sized(nboxa, w, h, st->reduce) > count_glyph_sized(boxa, w, h, st->reduce))
+		{
+			boxaDestroy(&boxa);
+			boxa = nboxa;
+			nboxa = NULL;
+			pixDestroy(&bin);
+			bin = neg;
+			neg = NULL;
+			st->light_on_dark = true;
+		}
+		boxaDestroy(&nboxa);
+		pixDestroy(&neg);
+	}
 	heights = numaCreate(0);
 	glyphs = boxaCreate(0);
 	for (i = 0; boxa && i < boxaGetCount(boxa); i++)
@@ -850,11 +998,7 @@ measure_page(PIX *pix, PageStats *st)
 					bh;
 
 		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-		/*
-		 * glyph-sized: not a speck, and not a page-sized border or picture
-		 * (against the longer side: a one-line image is a glyph tall)
-		 */
-		if (bh >= Max(2, 4 * st->reduce) && bh < Max(w, h) / 4 && bw < w / 4)
+		if (glyph_sized(bw, bh, w, h, st->reduce))
 		{
 			numaAddNumber(heights, bh);
 			boxaAddBox(glyphs, boxaGetBox(boxa, i, L_CLONE), L_INSERT);
@@ -887,6 +1031,43 @@ measure_page(PIX *pix, PageStats *st)
 }
 
 /*
+ * auto's rules step on the image scaled by s since measuring, with its
+ * decision: not on a photo (AUTO_PHOTO_SPREAD), which is measured only on
+ * a page that has ruled boxes, so other pages do not pay for it.
+ */
+static void
+auto_rules(Prep *p, const PageStats *st, double s)
+{
+	int			nv = 0,
+				nh = 0,
+				nc = 0,
+				spread = -1;
+	bool		done = st->glyph > 0 &&
+		step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc, &spread);
+	char	   *why;
+
+	if (st->glyph <= 0)
+		why = pstrdup("too few glyphs to tell rules from text");
+	else if (spread > AUTO_PHOTO_SPREAD)
+		why = psprintf("%d corners where rules meet, but the paper's level varies by %d gray levels > %d: a photo, whose texture makes thin runs that meet like rules; nothing painted",
+					   nc, spread, AUTO_PHOTO_SPREAD);
+	else
+		why = psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
+					   nv, nh,
+					   Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st->glyph * s)),
+						   (int) (RULE_MIN_TALL * st->tall * s)),
+					   RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
+					   done ? psprintf("ruled boxes, paper level within %d gray levels: painted over", spread) :
+					   psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS));
+	decide(p, "rules", done, why,
+		   spread >= 0 ?
+		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d, \"paper_spread\": %d}",
+					st->glyph * s, st->tall * s, nv, nh, nc, spread) :
+		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d}",
+					st->glyph * s, st->tall * s, nv, nh, nc));
+}
+
+/*
  * auto: measure the page once, then remove skew, bring the type to a size
  * tesseract reads well, paint over ruled lines, and (when recognising)
  * turn a page that reads poorly — each only when its measurement says so,
@@ -904,20 +1085,21 @@ step_auto(Prep *p)
 {
 	PageStats	st;
 	OsdResult	osd;
-	double		s = 1.0;
+	double		s = 1.0,
+				up = 0;
 	bool		done;
 	char	   *m;
-	int			nv = 0,
-				nh = 0,
-				nc = 0;
 
 	measure_page(p->pix, &st);
 	m = psprintf("{\"glyphs\": %d, \"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, "
-				 "\"text_lines\": %d, \"ink_threshold\": %d, \"measured_at_scale\": %.3f}",
-				 st.glyphs, st.glyph, st.tall, st.lines, st.ink_threshold, st.reduce);
+				 "\"text_lines\": %d, \"ink_threshold\": %d, \"light_on_dark\": %s, "
+				 "\"measured_at_scale\": %.3f}",
+				 st.glyphs, st.glyph, st.tall, st.lines, st.ink_threshold,
+				 st.light_on_dark ? "true" : "false", st.reduce);
 	decide(p, "measure", true,
-		   psprintf("%d glyphs, median height %.1f px, tallest (90th percentile) %.1f px, %d text lines",
-					st.glyphs, st.glyph, st.tall, st.lines), m);
+		   psprintf("%d glyphs%s, median height %.1f px, tallest (90th percentile) %.1f px, %d text lines",
+					st.glyphs, st.light_on_dark ? " (light on dark)" : "",
+					st.glyph, st.tall, st.lines), m);
 
 	/* deskew */
 	m = psprintf("{\"skew_degrees\": %.2f, \"skew_confidence\": %.2f, \"text_lines\": %d}",
@@ -954,48 +1136,51 @@ step_auto(Prep *p)
 		if (!done)
 			s = 1.0;
 	}
-	else if (upscale_for(st.glyph) > 1.0 && st.xres >= SCALE_AUTO_MAX_DPI)
-		decide(p, "scale", false,
-			   psprintf("glyphs %.1f px < %.1f, but the file declares %d dpi >= %d: small print, not a small image",
-						st.glyph, SCALE_BELOW_HEIGHT, st.xres, SCALE_AUTO_MAX_DPI), m);
-	else if (upscale_for(st.glyph) > 1.0)
+	else if (st.glyph < AUTO_SCALE_TRY_BELOW)
 	{
-		s = upscale_for(st.glyph);
-		done = scale_by(p, s);
-		decide(p, "scale", done,
-			   done ? psprintf("glyphs %.1f px < %.1f: scaled by %.2f to %.0f px",
-							   st.glyph, SCALE_BELOW_HEIGHT, s, SCALE_TARGET_HEIGHT) :
-			   psprintf("glyphs %.1f px < %.1f, but scaling by %.2f would pass the image limits",
-						st.glyph, SCALE_BELOW_HEIGHT, s), m);
-		if (!done)
-			s = 1.0;
+		/* the plan of a trial, or (no recognition) the candidate itself */
+		double		f = auto_upscale_for(st.glyph);
+
+		if (p->defer)
+		{
+			p->scale_pending = f;
+			decide(p, "scale", false,
+				   psprintf("glyphs %.1f px < %.0f: decided when recognising: if the page as it came reads >= %d words, it is read again scaled by %.0f (to >= %.0f px) and kept scaled only if that reads over %.0f %% more characters in words of confidence >= %.0f",
+							st.glyph, AUTO_SCALE_TRY_BELOW, AUTO_TRIAL_MIN_WORDS, f,
+							AUTO_SCALE_MIN_HEIGHT, 100 * (AUTO_SCALE_MIN_GAIN - 1), PREP_SURE_CONF),
+				   psprintf("{\"glyph_height\": %.1f, \"dpi\": %d, \"candidate_factor\": %.0f}",
+							st.glyph, st.xres, f));
+		}
+		else
+			up = f;				/* after rules, as recognition tries it */
 	}
 	else
 		decide(p, "scale", false,
-			   psprintf("glyphs %.1f px within %.1f .. %.0f: left at their size",
-						st.glyph, SCALE_BELOW_HEIGHT, SCALE_DOWN_ABOVE), m);
+			   psprintf("glyphs %.1f px within %.0f .. %.0f: left at their size",
+						st.glyph, AUTO_SCALE_TRY_BELOW, SCALE_DOWN_ABOVE), m);
 
 	/* rules, measured in the (possibly scaled) image's pixels */
-	done = st.glyph > 0 && step_rules(p, st.glyph * s, st.tall * s, &nv, &nh, &nc);
-	m = psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d}",
-				 st.glyph * s, st.tall * s, nv, nh, nc);
-	decide(p, "rules", done,
-		   st.glyph <= 0 ? pstrdup("too few glyphs to tell rules from text") :
-		   psprintf("%d vertical and %d horizontal thin dark runs (vertical ones at least %d px: the longer of %d px, %.0f glyph heights and %.1f tallest-glyph heights) meet at %d corners; %s",
-					nv, nh,
-					Max(Max(RULE_MIN_PX, (int) (RULE_MIN_GLYPHS * st.glyph * s)),
-						(int) (RULE_MIN_TALL * st.tall * s)),
-					RULE_MIN_PX, RULE_MIN_GLYPHS, RULE_MIN_TALL, nc,
-					done ? "ruled boxes: painted over" :
-					psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS)), m);
+	auto_rules(p, &st, s);
+
+	/* up-scaling without recognition: the candidate recognition would try */
+	if (up > 0)
+	{
+		done = scale_by(p, up);
+		decide(p, "scale", done,
+			   psprintf("glyphs %.1f px < %.0f: %s by %.0f (the candidate that recognition keeps only if it reads better)",
+						st.glyph, AUTO_SCALE_TRY_BELOW,
+						done ? "scaled" : "not scaled: the image limits do not allow scaling", up),
+			   psprintf("{\"glyph_height\": %.1f, \"dpi\": %d, \"candidate_factor\": %.0f}",
+						st.glyph, st.xres, up));
+	}
 
 	/* orientation */
-	if (p->defer_orient)
+	if (p->defer)
 	{
 		p->orient_pending = true;
 		decide(p, "orient", false,
 			   psprintf("decided when recognising: OSD only if the first pass finds >= %d words with mean confidence < %d; the page is turned if OSD's confidence >= %.0f and kept turned only if it then reads with higher confidence",
-						AUTO_ORIENT_MIN_WORDS, AUTO_ORIENT_BELOW_CONF, AUTO_ORIENT_CONF),
+						AUTO_TRIAL_MIN_WORDS, AUTO_ORIENT_BELOW_CONF, AUTO_ORIENT_CONF),
 			   pstrdup("{}"));
 	}
 	else
@@ -1013,54 +1198,100 @@ step_auto(Prep *p)
 	}
 }
 
+/* Keeps the current image, map and applied steps, to go back to. */
+static void
+trial_begin(Prep *p, const char *what, bool by_conf)
+{
+	p->trial_what = what;
+	if (p->trial_saved)
+		pixDestroy(&p->trial_saved);
+	p->trial_saved = pixClone(p->pix);
+	p->trial_fwd = p->fwd;
+	p->trial_applied = list_length(p->applied);
+	p->trial_by_conf = by_conf;
+}
+
 /*
- * The deferred half of auto: after a first recognition that found words
- * words with mean confidence mean_conf, turn the page if that was poor and
- * OSD finds it is not upright.  Returns true when the image changed
- * (recognise it again, then call prep_orient_keep_if_better).
+ * The deferred half of auto, after the page as it came was read as first
+ * says: scale it up if auto measured small type (step_auto) and the first
+ * pass found text.  Returns true when the image changed: recognise it
+ * (on a second engine, keeping the first reading), then call
+ * prep_trial_wins.
  */
 bool
-prep_orient_if_needed(Prep *p, int words, double mean_conf)
+prep_try_scale(Prep *p, const PrepScore *first)
+{
+	double		f = p->scale_pending;
+
+	p->scale_pending = 0;
+	if (f <= 0 || first->words < AUTO_TRIAL_MIN_WORDS)
+		return false;
+	trial_begin(p, psprintf("scale x%.0f", f), false);
+	CHECK_FOR_INTERRUPTS();
+	imgtrans_lept_error_clear();
+	if (scale_by(p, f))
+		return true;
+	pixDestroy(&p->trial_saved);
+	return false;
+}
+
+/*
+ * Turn the page if the best reading so far was poor and OSD finds it is
+ * not upright.  Returns true when the image changed, as prep_try_scale.
+ */
+bool
+prep_try_orient(Prep *p, const PrepScore *best)
 {
 	OsdResult	osd;
 
-	if (!p->orient_pending || words < AUTO_ORIENT_MIN_WORDS ||
-		mean_conf >= AUTO_ORIENT_BELOW_CONF)
+	if (!p->orient_pending || best->words < AUTO_TRIAL_MIN_WORDS ||
+		best->mean_conf >= AUTO_ORIENT_BELOW_CONF)
 		return false;
 	p->orient_pending = false;
 	engine_osd(p->pix, &osd);
 	if (!osd.ok || osd.rotate == 0 || osd.orient_conf < AUTO_ORIENT_CONF)
 		return false;
-	p->before_orient = pixClone(p->pix);
-	p->fwd_before_orient = p->fwd;
-	p->conf_before_orient = mean_conf;
+	trial_begin(p, psprintf("turn by %d degrees", osd.rotate), true);
 	step_orient(p, &osd);
 	return true;
 }
 
 /*
- * After the turned page was recognised with mean word confidence
- * mean_conf: keep the turn if it reads better than the page as it came,
- * else go back to that page.  Returns true when it went back (recognise
- * it again).  OSD can be confidently wrong on scripts or pages it was not
- * trained for (Fraktur, a receipt photo); the reading itself is the test.
+ * After the trial image was read as after (the page before the trial as
+ * before): keep the trial if it reads better, else go back to the page
+ * before it.  Returns true when the trial is kept, so the caller keeps its
+ * reading.  A turn wins by a higher mean word confidence (OSD can be
+ * confidently wrong on scripts or pages it was not trained for: Fraktur,
+ * a receipt photo; a page read upside down reads with low confidence
+ * throughout); an up-scale by more characters read with confidence >=
+ * PREP_SURE_CONF (it must find more text, not read less of it better).
  */
 bool
-prep_orient_keep_if_better(Prep *p, double mean_conf)
+prep_trial_wins(Prep *p, const PrepScore *before, const PrepScore *after)
 {
-	if (p->before_orient == NULL)
+	bool		wins;
+
+	if (p->trial_saved == NULL)
 		return false;
-	if (mean_conf > p->conf_before_orient)
+	wins = p->trial_by_conf ? after->mean_conf > before->mean_conf :
+		after->sure_chars > before->sure_chars * AUTO_SCALE_MIN_GAIN;
+	/* what auto tried, for whoever debugs a page (nothing else reports it) */
+	ereport(DEBUG1,
+			(errmsg_internal("imgtrans auto: %s read %d words (mean confidence %.1f, %d sure characters) against %d (%.1f, %d): %s",
+							 p->trial_what, after->words, after->mean_conf, after->sure_chars,
+							 before->words, before->mean_conf, before->sure_chars,
+							 wins ? "kept" : "dropped")));
+	if (wins)
 	{
-		pixDestroy(&p->before_orient);
-		return false;
+		pixDestroy(&p->trial_saved);
+		return true;
 	}
 	pixDestroy(&p->pix);
-	p->pix = p->before_orient;
-	p->before_orient = NULL;
-	p->fwd = p->fwd_before_orient;
-	p->applied = list_delete_last(p->applied);
-	return true;
+	p->pix = p->trial_saved;
+	p->trial_saved = NULL;
+	p->fwd = p->trial_fwd;
+	p->applied = list_truncate(p->applied, p->trial_applied);
+	return false;
 }
 
 static void
@@ -1113,7 +1344,7 @@ run_step(Prep *p, PrepStep step)
 							nc;
 
 				glyph_heights(p->pix, &glyph, &tall);
-				step_rules(p, glyph, tall, &nv, &nh, &nc);
+				step_rules(p, glyph, tall, &nv, &nh, &nc, NULL);
 			}
 			break;
 		case STEP_AUTO:
@@ -1230,7 +1461,7 @@ imgtrans_preprocess_plan_impl(PG_FUNCTION_ARGS)
 			   hdr.orientation == 1 ? pstrdup("no EXIF orientation: the image is shown as stored") :
 			   psprintf("EXIF orientation %d: turned/mirrored on decode as a browser shows it", hdr.orientation),
 			   psprintf("{\"orientation\": %d}", hdr.orientation));
-		p.defer_orient = true;
+		p.defer = true;
 		run_step(&p, STEP_AUTO);
 	}
 	PG_FINALLY();
