@@ -51,6 +51,7 @@
 int			imgtrans_workers = 2;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
+int			imgtrans_max_queued_jobs_per_role = 0;
 bool		imgtrans_workers_preloaded = false;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -81,6 +82,14 @@ define_worker_gucs(void)
 							10000, 0, 3600 * 1000,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	/* superuser only: a role must not raise its own limit (ALTER ROLE ... SET) */
+	DefineCustomIntVariable("imgtrans.max_queued_jobs_per_role",
+							"Most unfinished (queued or running) jobs one role may have; 0: no limit.",
+							"Set per role with ALTER ROLE ... SET (superuser); the job owner's own setting wins.",
+							&imgtrans_max_queued_jobs_per_role,
+							0, 0, INT_MAX,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
 }
 
 static void
@@ -99,7 +108,11 @@ shmem_startup(void)
 	imgtrans_shmem_startup();
 }
 
-/* DROP DATABASE of the workers' database: make them disconnect first. */
+/*
+ * DROP DATABASE of the workers' database: make them disconnect first.
+ * CREATE EXTENSION imgtrans: wake them at commit (a worker waiting for the
+ * extension would otherwise look again only after IDLE_TIMEOUT_MS).
+ */
 static void
 utility_hook(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 			 ProcessUtilityContext context, ParamListInfo params,
@@ -117,6 +130,10 @@ utility_hook(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
 								queryEnv, dest, qc);
+
+	if (IsA(stmt, CreateExtensionStmt) &&
+		strcmp(((CreateExtensionStmt *) stmt)->extname, "imgtrans") == 0)
+		imgtrans_wake_at_commit();
 }
 
 static void
@@ -179,10 +196,12 @@ imgtrans_require_workers(void)
 }
 
 static void
-setup_signals(void)
+setup_signals(bool job_worker)
 {
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
+	if (job_worker)
+		pqsignal(SIGINT, imgtrans_worker_cancel_handler);	/* imgtrans_cancel() */
 	BackgroundWorkerUnblockSignals();
 }
 
@@ -380,7 +399,7 @@ imgtrans_launcher_main(Datum arg)
 	LaunchedWorker workers[IMGTRANS_MAX_WORKERS] = {0};
 	bool		warned = false;
 
-	setup_signals();
+	setup_signals(false);
 	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
 	pgstat_report_appname("imgtrans launcher");
 
@@ -426,7 +445,10 @@ worker_tick(void)
 	}
 	imgtrans_recover_orphans();
 	if (imgtrans_run_next_job(&wait_ms) != 0)
+	{
+		QueryCancelPending = false; /* a cancel of the job that has ended */
 		return 0;
+	}
 	imgtrans_slot_set(0, "waiting for jobs");
 	return wait_ms;
 }
@@ -438,7 +460,7 @@ imgtrans_worker_main(Datum arg)
 	WorkerStart ws;
 	MemoryContext loop_context;
 
-	setup_signals();
+	setup_signals(true);
 	memcpy(&ws, MyBgworkerEntry->bgw_extra, sizeof(ws));
 	BackgroundWorkerInitializeConnectionByOid(ws.dboid, InvalidOid, 0);
 	pgstat_report_appname("imgtrans worker");
@@ -463,6 +485,8 @@ imgtrans_worker_main(Datum arg)
 			FlushErrorState();
 			AbortCurrentTransaction();
 			LockReleaseSession(USER_LOCKMETHOD);
+			imgtrans_slot_set(0, "pausing after an error");
+			QueryCancelPending = false;
 			timeout = ERROR_PAUSE_MS;
 		}
 		PG_END_TRY();
