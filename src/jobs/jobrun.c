@@ -673,12 +673,7 @@ finish_job(Job *job, const char *err)
 	/* at least what a provider's 429 asked for (Retry-After) */
 	sql_arg(&a, INT4OID, Int32GetDatum(err ? imgtrans_translate_retry_after_ms(true) : 0), false);
 	if (imgtrans_sql(finish_sql, &a) != 1)
-	{
-		ereport(LOG,
-				(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
-						job->id)));
-		return false;
-	}
+		return false;			/* the caller discards it */
 	status = sql_string(0, 1);
 	if (strcmp(status, "queued") != 0)
 		imgtrans_notify_job_ended(job->id);

@@ -45,6 +45,7 @@
 
 #define IDLE_TIMEOUT_MS 10000		/* longest sleep of launcher and workers */
 #define ERROR_PAUSE_MS 1000			/* pause after an unexpected error */
+#define RECHECK_MS 100				/* a second look for the extension after a wake-up */
 #define DROPDB_PAUSE_MS 15000		/* no workers while DROP DATABASE runs */
 #define START_TIMEOUT_MS IDLE_TIMEOUT_MS	/* a worker not in its slot by then is lost */
 
@@ -205,11 +206,13 @@ setup_signals(bool job_worker)
 	BackgroundWorkerUnblockSignals();
 }
 
-static void
+/* Sleeps until the latch is set or timeout_ms; true if the latch was set. */
+static bool
 wait_latch(long timeout_ms)
 {
-	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					 Max(timeout_ms, 1), PG_WAIT_EXTENSION);
+	int			rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							   Max(timeout_ms, 1), PG_WAIT_EXTENSION);
+
 	ResetLatch(MyLatch);
 	CHECK_FOR_INTERRUPTS();
 	if (ConfigReloadPending)
@@ -217,6 +220,7 @@ wait_latch(long timeout_ms)
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
 	}
+	return (rc & WL_LATCH_SET) != 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -423,7 +427,7 @@ imgtrans_launcher_main(Datum arg)
 			timeout = ERROR_PAUSE_MS;
 		}
 		PG_END_TRY();
-		wait_latch(Min(timeout, IDLE_TIMEOUT_MS));
+		(void) wait_latch(Min(timeout, IDLE_TIMEOUT_MS));
 	}
 }
 
@@ -432,16 +436,23 @@ imgtrans_launcher_main(Datum arg)
  * ------------------------------------------------------------------------
  */
 
-/* One pass: run a job if the extension is there; returns the sleep, or 0. */
+/*
+ * One pass: run a job if the extension is there; returns the sleep, or 0.
+ * woken: the last sleep ended because the latch was set.
+ */
 static long
-worker_tick(void)
+worker_tick(bool woken)
 {
 	long		wait_ms = IDLE_TIMEOUT_MS;
 
 	if (!imgtrans_extension_ready())
 	{
 		imgtrans_slot_set(0, "waiting for CREATE EXTENSION imgtrans");
-		return IDLE_TIMEOUT_MS;
+		/*
+		 * Woken by the commit of CREATE EXTENSION, whose catalog
+		 * invalidations are sent only after the wake-up: look again soon.
+		 */
+		return woken ? RECHECK_MS : IDLE_TIMEOUT_MS;
 	}
 	imgtrans_recover_orphans();
 	if (imgtrans_run_next_job(&wait_ms) != 0)
@@ -459,6 +470,7 @@ imgtrans_worker_main(Datum arg)
 	int			slot = DatumGetInt32(arg);
 	WorkerStart ws;
 	MemoryContext loop_context;
+	bool		woken = false;
 
 	setup_signals(true);
 	memcpy(&ws, MyBgworkerEntry->bgw_extra, sizeof(ws));
@@ -476,7 +488,7 @@ imgtrans_worker_main(Datum arg)
 		MemoryContextSwitchTo(loop_context);
 		PG_TRY();
 		{
-			timeout = worker_tick();
+			timeout = worker_tick(woken);
 		}
 		PG_CATCH();
 		{
@@ -492,8 +504,9 @@ imgtrans_worker_main(Datum arg)
 		PG_END_TRY();
 		MemoryContextSwitchTo(TopMemoryContext);
 		MemoryContextReset(loop_context);
+		woken = false;
 		if (timeout > 0)
-			wait_latch(timeout);
+			woken = wait_latch(timeout);
 		else
 			CHECK_FOR_INTERRUPTS();
 	}
