@@ -55,44 +55,6 @@ $$;
 COMMENT ON FUNCTION imgtrans_set_provider_limits(text, float8, int) IS
     'Sets a translation provider''s shared request limits (superuser only): requests per second and requests at once, for all sessions and workers together; NULL: no limit';
 
--- imgtrans_add_provider takes the limits as options too: the 0.6.0 function
--- becomes an internal step, the options it does not know are taken off first
-ALTER FUNCTION imgtrans_add_provider(text, text, text, text, jsonb) RENAME TO add_provider_0_6;
-ALTER FUNCTION add_provider_0_6(text, text, text, text, jsonb) SET SCHEMA imgtrans;
-REVOKE ALL ON FUNCTION imgtrans.add_provider_0_6(text, text, text, text, jsonb) FROM PUBLIC;
-COMMENT ON FUNCTION imgtrans.add_provider_0_6(text, text, text, text, jsonb) IS
-    'Internal: imgtrans_add_provider without the rate-limit options';
-
-CREATE FUNCTION imgtrans_add_provider(name text, kind text, url text, api_key text DEFAULT NULL,
-                                      options jsonb DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    rps float8;
-    conc int;
-BEGIN
-    IF options IS NOT NULL AND jsonb_typeof(options) = 'object' THEN
-        BEGIN
-            rps := (options->>'requests_per_second')::float8;
-            conc := (options->>'max_concurrent')::int;
-        EXCEPTION WHEN data_exception THEN
-            RAISE EXCEPTION 'invalid provider options'
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'requests_per_second is a number, max_concurrent an integer.';
-        END;
-        options := options - 'requests_per_second' - 'max_concurrent';
-    END IF;
-    PERFORM imgtrans.add_provider_0_6(name, kind, url, api_key, options);
-    IF rps IS NOT NULL OR conc IS NOT NULL THEN
-        PERFORM @extschema@.imgtrans_set_provider_limits(name, rps, conc);
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION imgtrans_add_provider(text, text, text, text, jsonb) IS
-    'Adds a translation provider (superuser only). kind: apertium, libretranslate, deepl or google; options: {"timeout_ms": int, "max_batch": int, "max_chars": int, "default": bool, "requests_per_second": number, "max_concurrent": int}. The first provider added is the default';
-
 -- fair scheduling between roles (the claim in src/jobs/jobrun.c) and the
 -- per-role queue limit (imgtrans.max_queued_jobs_per_role)
 CREATE INDEX jobs_owner_queue_idx ON imgtrans.jobs (owner, priority DESC, id) WHERE status = 'queued';

@@ -27,6 +27,13 @@ the provider misbehave, in its own error format:
   before the key, so the tests see their key scrubbed in every encoding.
 Wrong API keys get the provider's 403/400, with the key echoed in the
 message (real providers do not; it lets the tests check it is scrubbed).
+
+Rate limits (issue 16), seen from the provider's side:
+  __429once__ the first request holding this text gets a 429 with
+  Retry-After: 1, the next ones translate; __hold__ answers after 0.3 s.
+  GET /stats: {"requests": [[start, end], ...] (time.time() of every
+  translate request), "peak": most requests in flight at once};
+  GET /stats/reset empties both.
 """
 import json
 import re
@@ -40,6 +47,9 @@ from urllib.parse import parse_qs, urlsplit
 KEYS = {"deepl": "deepl-test-key", "google": "google-test-key", "libre": "libre-test-key"}
 FAILURES_FILE = None
 FAIL_LOCK = threading.Lock()
+STATS_LOCK = threading.Lock()
+STATS = {"requests": [], "peak": 0, "in_flight": 0}
+SEEN_ONCE = set()
 
 
 class Reject(Exception):
@@ -111,6 +121,21 @@ class Handler(BaseHTTPRequestHandler):
         self.raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         route = ROUTES.get((self.command, url.path))
+        counted = route is not None and url.path.endswith("translate")
+        if counted:
+            start = time.time()
+            with STATS_LOCK:
+                STATS["in_flight"] += 1
+                STATS["peak"] = max(STATS["peak"], STATS["in_flight"])
+        try:
+            self.answer(route, url)
+        finally:
+            if counted:
+                with STATS_LOCK:
+                    STATS["in_flight"] -= 1
+                    STATS["requests"].append([start, time.time()])
+
+    def answer(self, route, url):
         try:
             if route is None:
                 raise Answer(404, {"message": "Not Found", "error": "Not Found"})
@@ -137,6 +162,14 @@ class Handler(BaseHTTPRequestHandler):
             if tag in joined:
                 raise Answer(status, error(status, "stub says %d" % status),
                              {"Retry-After": "7"} if status == 429 else None)
+        if "__429once__" in joined:
+            with STATS_LOCK:
+                first = joined not in SEEN_ONCE
+                SEEN_ONCE.add(joined)
+            if first:
+                raise Answer(429, error(429, "stub says 429 once"), {"Retry-After": "1"})
+        if "__hold__" in joined:
+            time.sleep(0.3)
         if "__redirect__" in joined:
             raise Answer(302, b"", {"Location": "http://127.0.0.1:1/elsewhere"})
         if "__slow__" in joined:
@@ -281,7 +314,20 @@ def libre_languages(h, url):
                  {"code": "es", "name": "Spanish", "targets": ["en", "es"]}])
 
 
+def stats(h, url):
+    with STATS_LOCK:
+        h.send(200, {"requests": STATS["requests"], "peak": STATS["peak"]})
+
+
+def stats_reset(h, url):
+    with STATS_LOCK:
+        STATS["requests"], STATS["peak"] = [], 0
+    h.send(200, {"reset": True})
+
+
 ROUTES = {
+    ("GET", "/stats"): stats,
+    ("GET", "/stats/reset"): stats_reset,
     ("POST", "/deepl/v2/translate"): deepl_translate,
     ("GET", "/deepl/v2/languages"): deepl_languages,
     ("POST", "/google/language/translate/v2"): google_translate,

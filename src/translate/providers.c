@@ -470,8 +470,9 @@ send_limited(const Provider *p, HttpRequest *req, HttpResponse *resp)
 		if (wait_ms >= left)
 			ereport(ERROR,
 					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-					 errmsg("translation provider \"%s\" asks to wait %d s before the next request (HTTP 429), longer than the statement has left (%ld ms)",
-							p->name, resp->retry_after, Max(left, 0)),
+					 errmsg("translation provider \"%s\" asks to wait %d s before the next request (HTTP 429), longer than the statement has left",
+							p->name, resp->retry_after),
+					 errdetail("The statement has %ld ms left.", Max(left, 0)),
 					 errhint("Try again in %d s, or allow the statement more time (statement_timeout, or the provider's timeout_ms without one); background jobs wait by themselves.",
 							 resp->retry_after)));
 		ereport(DEBUG1,
