@@ -33,7 +33,8 @@ Rate limits (issue 16), seen from the provider's side:
   Retry-After: 1, the next ones translate; __hold__ answers after 0.3 s.
   GET /stats: {"requests": [[start, end], ...] (time.time() of every
   translate request), "peak": most requests in flight at once};
-  GET /stats/reset empties both.
+  GET /stats/reset empties both.  Any path under /r429/ (e.g.
+  /r429/deepl/v2/translate) is answered 429 with Retry-After: 3.
 """
 import json
 import re
@@ -120,6 +121,9 @@ class Handler(BaseHTTPRequestHandler):
         # read the whole body first, so any answer leaves the connection usable
         self.raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
+        if url.path.startswith("/r429/"):
+            self.send(429, {"message": "stub says 429 always"}, headers={"Retry-After": "3"})
+            return
         route = ROUTES.get((self.command, url.path))
         counted = route is not None and url.path.endswith("translate")
         if counted:
