@@ -94,6 +94,7 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
+        self.done_counting()    # the client cannot have the answer before its body is written
         try:
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -125,19 +126,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send(429, {"message": "stub says 429 always"}, headers={"Retry-After": "3"})
             return
         route = ROUTES.get((self.command, url.path))
-        counted = route is not None and url.path.endswith("translate")
-        if counted:
-            start = time.time()
+        self.counting = route is not None and url.path.endswith("translate")
+        if self.counting:
+            self.started = time.time()
             with STATS_LOCK:
                 STATS["in_flight"] += 1
                 STATS["peak"] = max(STATS["peak"], STATS["in_flight"])
         try:
             self.answer(route, url)
         finally:
-            if counted:
-                with STATS_LOCK:
-                    STATS["in_flight"] -= 1
-                    STATS["requests"].append([start, time.time()])
+            self.done_counting()
+
+    def done_counting(self):
+        """a counted request ends (once) just before its answer's body goes out"""
+        if getattr(self, "counting", False):
+            self.counting = False
+            with STATS_LOCK:
+                STATS["in_flight"] -= 1
+                STATS["requests"].append([self.started, time.time()])
 
     def answer(self, route, url):
         try:
