@@ -33,7 +33,8 @@ Rate limits (issue 16), seen from the provider's side:
   Retry-After: 1, the next ones translate; __hold__ answers after 0.3 s.
   GET /stats: {"requests": [[start, end], ...] (time.time() of every
   translate request), "peak": most requests in flight at once};
-  GET /stats/reset empties both.  Any path under /r429/ (e.g.
+  GET /stats/reset empties both and forgets the requests still in flight
+  (e.g. a __slow__ one whose client gave up).  Any path under /r429/ (e.g.
   /r429/deepl/v2/translate) is answered 429 with Retry-After: 3.
 """
 import json
@@ -49,7 +50,7 @@ KEYS = {"deepl": "deepl-test-key", "google": "google-test-key", "libre": "libre-
 FAILURES_FILE = None
 FAIL_LOCK = threading.Lock()
 STATS_LOCK = threading.Lock()
-STATS = {"requests": [], "peak": 0, "in_flight": 0}
+STATS = {"requests": [], "peak": 0, "live": set()}  # live: requests in flight since the reset
 SEEN_ONCE = set()
 
 
@@ -129,9 +130,10 @@ class Handler(BaseHTTPRequestHandler):
         self.counting = route is not None and url.path.endswith("translate")
         if self.counting:
             self.started = time.time()
+            self.token = object()
             with STATS_LOCK:
-                STATS["in_flight"] += 1
-                STATS["peak"] = max(STATS["peak"], STATS["in_flight"])
+                STATS["live"].add(self.token)
+                STATS["peak"] = max(STATS["peak"], len(STATS["live"]))
         try:
             self.answer(route, url)
         finally:
@@ -142,8 +144,9 @@ class Handler(BaseHTTPRequestHandler):
         if getattr(self, "counting", False):
             self.counting = False
             with STATS_LOCK:
-                STATS["in_flight"] -= 1
-                STATS["requests"].append([self.started, time.time()])
+                if self.token in STATS["live"]:     # not one from before the last reset
+                    STATS["live"].discard(self.token)
+                    STATS["requests"].append([self.started, time.time()])
 
     def answer(self, route, url):
         try:
@@ -331,7 +334,7 @@ def stats(h, url):
 
 def stats_reset(h, url):
     with STATS_LOCK:
-        STATS["requests"], STATS["peak"] = [], 0
+        STATS["requests"], STATS["peak"], STATS["live"] = [], 0, set()
     h.send(200, {"reset": True})
 
 
