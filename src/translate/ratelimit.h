@@ -2,7 +2,8 @@
  * ratelimit.h
  *	  Per-provider request rate and concurrency limits shared by every
  *	  backend and worker, and the wait a provider's 429 Retry-After asks
- *	  for (ratelimit.c).
+ *	  for (ratelimit.c).  Callers must pair every rate_acquire() with
+ *	  rate_release(), also on ERROR (PG_FINALLY), and never hold two.
  *-------------------------------------------------------------------------
  */
 #ifndef IMGTRANS_RATELIMIT_H

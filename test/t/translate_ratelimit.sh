@@ -7,6 +7,7 @@
 # killed while it holds a request slot does not leak it.  Needs the cluster
 # (imgtrans preloaded) and services from scripts/test.sh.  Bounds are
 # generous: a busy machine can only make requests later, never earlier.
+# Never leaves a client behind: background sessions are killed by PID at exit.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh

@@ -8,6 +8,7 @@
 #     another role's single job by more than a few jobs' time: counted as
 #     the first role's jobs that started between the second role's submit
 #     and the start of its job.
+# Never leaves the 2,000 queued jobs behind: they are cancelled at the end.
 set -uo pipefail
 source "$(dirname "$0")/../workers-lib.sh"
 

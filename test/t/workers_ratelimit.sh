@@ -2,6 +2,7 @@
 # A translation job whose provider answers 429 with Retry-After: 3 backs
 # off at least 3 s (imgtrans.job_retry_delay is 200 ms here), and the
 # worker does not wait the 3 s itself (issue 16).  Uses the provider stub.
+# Never talks to a real provider: the stub listens on 127.0.0.1 only.
 set -uo pipefail
 source "$(dirname "$0")/../workers-lib.sh"
 source "$IMGTRANS_ROOT/scripts/services-translate.sh"

@@ -9,6 +9,7 @@
 #   - imgtrans_cancel() of a running job stops the worker's OCR: the time
 #     from the cancel to the worker's next phase (the slot's own "since"),
 #     the job ends cancelled and nothing of it is kept.
+# Never asserts on wall time seen by psql where a server timestamp can be used.
 set -uo pipefail
 source "$(dirname "$0")/../workers-lib.sh"
 
