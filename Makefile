@@ -38,7 +38,7 @@ EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz
 	test/fuzz/fuzz_transcodec
 
 # translation (issue 4): HTTP providers with libcurl, cache
-OBJS += src/translate/translate.o src/util/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o
+OBJS += src/translate/translate.o src/util/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o src/translate/ratelimit.o
 REGRESS += translate_upgrade translate_apertium translate_stub
 PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
 SHLIB_LINK += $(shell pkg-config --libs libcurl)

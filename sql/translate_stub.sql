@@ -47,8 +47,12 @@ SELECT * FROM imgtrans_provider_languages('stub_libre') ORDER BY 1, 2;
 -- ---------------------------------------------------------------------------
 -- Provider errors: SQLSTATE, provider name and HTTP status; keys scrubbed
 -- ---------------------------------------------------------------------------
+-- a 429 whose Retry-After (7 s) is longer than the call has left (timeout_ms 3 s): an
+-- ERROR at once; providers of their own, as a 429 holds every session off the provider
+SELECT imgtrans_add_provider('stub_' || d || '_429', k, :'stub' || '/' || d, d || '-test-key', '{"timeout_ms": 3000}')
+FROM (VALUES ('deepl', 'deepl'), ('google', 'google'), ('libretranslate', 'libre')) v(k, d);
 SELECT p, tr_err(format($$SELECT imgtrans_translate(ARRAY['ok', '__429__'], 'es', 'en', %L)$$, p)) AS rate_limited
-FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
+FROM unnest(ARRAY['stub_deepl_429', 'stub_google_429', 'stub_libre_429']) p;
 SELECT p, tr_err(format($$SELECT imgtrans_translate('__500__', 'es', 'en', %L)$$, p)) AS server_error
 FROM unnest(ARRAY['stub_deepl', 'stub_google', 'stub_libre']) p;
 SELECT tr_err($$SELECT imgtrans_translate('__456__', 'es', 'en', 'stub_deepl')$$) AS quota;

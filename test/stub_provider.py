@@ -27,6 +27,15 @@ the provider misbehave, in its own error format:
   before the key, so the tests see their key scrubbed in every encoding.
 Wrong API keys get the provider's 403/400, with the key echoed in the
 message (real providers do not; it lets the tests check it is scrubbed).
+
+Rate limits (issue 16), seen from the provider's side:
+  __429once__ the first request holding this text gets a 429 with
+  Retry-After: 1, the next ones translate; __hold__ answers after 0.3 s.
+  GET /stats: {"requests": [[start, end], ...] (time.time() of every
+  translate request), "peak": most requests in flight at once};
+  GET /stats/reset empties both and forgets the requests still in flight
+  (e.g. a __slow__ one whose client gave up).  Any path under /r429/ (e.g.
+  /r429/deepl/v2/translate) is answered 429 with Retry-After: 3.
 """
 import json
 import re
@@ -40,6 +49,9 @@ from urllib.parse import parse_qs, urlsplit
 KEYS = {"deepl": "deepl-test-key", "google": "google-test-key", "libre": "libre-test-key"}
 FAILURES_FILE = None
 FAIL_LOCK = threading.Lock()
+STATS_LOCK = threading.Lock()
+STATS = {"requests": [], "peak": 0, "live": set()}  # live: requests in flight since the reset
+SEEN_ONCE = set()
 
 
 class Reject(Exception):
@@ -83,6 +95,7 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
+        self.done_counting()    # the client cannot have the answer before its body is written
         try:
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -110,7 +123,32 @@ class Handler(BaseHTTPRequestHandler):
         # read the whole body first, so any answer leaves the connection usable
         self.raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
+        if url.path.startswith("/r429/"):
+            self.send(429, {"message": "stub says 429 always"}, headers={"Retry-After": "3"})
+            return
         route = ROUTES.get((self.command, url.path))
+        self.counting = route is not None and url.path.endswith("translate")
+        if self.counting:
+            self.started = time.time()
+            self.token = object()
+            with STATS_LOCK:
+                STATS["live"].add(self.token)
+                STATS["peak"] = max(STATS["peak"], len(STATS["live"]))
+        try:
+            self.answer(route, url)
+        finally:
+            self.done_counting()
+
+    def done_counting(self):
+        """a counted request ends (once) just before its answer's body goes out"""
+        if getattr(self, "counting", False):
+            self.counting = False
+            with STATS_LOCK:
+                if self.token in STATS["live"]:     # not one from before the last reset
+                    STATS["live"].discard(self.token)
+                    STATS["requests"].append([self.started, time.time()])
+
+    def answer(self, route, url):
         try:
             if route is None:
                 raise Answer(404, {"message": "Not Found", "error": "Not Found"})
@@ -137,6 +175,14 @@ class Handler(BaseHTTPRequestHandler):
             if tag in joined:
                 raise Answer(status, error(status, "stub says %d" % status),
                              {"Retry-After": "7"} if status == 429 else None)
+        if "__429once__" in joined:
+            with STATS_LOCK:
+                first = joined not in SEEN_ONCE
+                SEEN_ONCE.add(joined)
+            if first:
+                raise Answer(429, error(429, "stub says 429 once"), {"Retry-After": "1"})
+        if "__hold__" in joined:
+            time.sleep(0.3)
         if "__redirect__" in joined:
             raise Answer(302, b"", {"Location": "http://127.0.0.1:1/elsewhere"})
         if "__slow__" in joined:
@@ -281,7 +327,20 @@ def libre_languages(h, url):
                  {"code": "es", "name": "Spanish", "targets": ["en", "es"]}])
 
 
+def stats(h, url):
+    with STATS_LOCK:
+        h.send(200, {"requests": STATS["requests"], "peak": STATS["peak"]})
+
+
+def stats_reset(h, url):
+    with STATS_LOCK:
+        STATS["requests"], STATS["peak"], STATS["live"] = [], 0, set()
+    h.send(200, {"reset": True})
+
+
 ROUTES = {
+    ("GET", "/stats"): stats,
+    ("GET", "/stats/reset"): stats_reset,
     ("POST", "/deepl/v2/translate"): deepl_translate,
     ("GET", "/deepl/v2/languages"): deepl_languages,
     ("POST", "/google/language/translate/v2"): google_translate,

@@ -60,6 +60,7 @@
 #include "jobs/sqlexec.h"
 #include "jobs/worker.h"
 #include "stats/stats.h"
+#include "translate/translate.h"
 
 #define RECOVER_INTERVAL_MS 5000
 
@@ -94,11 +95,33 @@ typedef struct Job
 
 typedef void (*JobStep) (Job *job);
 
+/*
+ * Fair between roles: the owners with queued jobs (a skip scan of
+ * jobs_owner_queue_idx), those with the fewest running jobs first, then
+ * the one whose last job started longest ago (never: first); then that
+ * owner's first due job by its priority (which orders only that owner's
+ * own jobs) and id.  The nested loop stops at the first owner with a due
+ * job not locked by another worker, so one role's 10,000 queued jobs wait
+ * behind another role's single job, not the other way round.
+ */
 static const char *claim_sql =
 "UPDATE imgtrans.jobs j SET status = 'running', attempts = j.attempts + 1,"
 "  worker_pid = $1, started_at = pg_catalog.clock_timestamp(), finished_at = NULL"
-" FROM (SELECT id FROM imgtrans.jobs WHERE status = 'queued' AND next_attempt_at <= now()"
-"       ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) c"
+" FROM (SELECT n.id FROM"
+"        (WITH RECURSIVE o(owner) AS ("
+"           (SELECT owner FROM imgtrans.jobs WHERE status = 'queued' ORDER BY owner LIMIT 1)"
+"           UNION ALL"
+"           SELECT (SELECT q.owner FROM imgtrans.jobs q WHERE q.status = 'queued'"
+"                     AND q.owner::oid > o.owner::oid ORDER BY q.owner LIMIT 1)"
+"           FROM o WHERE o.owner IS NOT NULL)"
+"         SELECT o.owner FROM o WHERE o.owner IS NOT NULL"
+"         ORDER BY (SELECT count(*) FROM imgtrans.jobs r WHERE r.status = 'running' AND r.owner = o.owner),"
+"                  (SELECT max(s.started_at) FROM imgtrans.jobs s WHERE s.owner = o.owner) NULLS FIRST,"
+"                  o.owner) w,"
+"        LATERAL (SELECT id FROM imgtrans.jobs WHERE status = 'queued' AND owner = w.owner"
+"                   AND next_attempt_at <= now()"
+"                 ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED) n"
+"       LIMIT 1) c"
 " WHERE j.id = c.id"
 " RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
@@ -252,7 +275,7 @@ static const char *finish_sql =
 "  status = CASE WHEN $3 <> 'error' THEN $3"
 "                WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,"
 "  error = $4,"
-"  next_attempt_at = CASE WHEN $3 = 'error' THEN now() + least($5 * 2 ^ least(attempts - 1, 20), 3600000)"
+"  next_attempt_at = CASE WHEN $3 = 'error' THEN now() + greatest(least($5 * 2 ^ least(attempts - 1, 20), 3600000), $7)"
 "                                                        * interval '1 millisecond'"
 "                         ELSE next_attempt_at END,"
 "  finished_at = CASE WHEN $3 = 'error' AND attempts < max_attempts THEN NULL"
@@ -403,7 +426,7 @@ imgtrans_extension_ready(void)
 	return ready;
 }
 
-/* NOTIFY imgtrans_jobs, 'id' (at commit) */
+/* NOTIFY imgtrans_jobs, 'id', and wake imgtrans_wait() for it (at commit) */
 void
 imgtrans_notify_job_ended(int64 id)
 {
@@ -411,6 +434,7 @@ imgtrans_notify_job_ended(int64 id)
 
 	snprintf(payload, sizeof(payload), INT64_FORMAT, id);
 	Async_Notify("imgtrans_jobs", payload);
+	imgtrans_job_ended_at_commit(id);
 }
 
 /* Queues again (or fails) running jobs whose worker is gone. */
@@ -906,13 +930,12 @@ finish_job(Job *job, const char *err)
 	sql_arg_text(&a, err ? err : job->cancel_reason);
 	sql_arg(&a, INT4OID, Int32GetDatum(imgtrans_job_retry_delay), false);
 	sql_arg(&a, INT4OID, Int32GetDatum(job->translate_ms), job->translate_ms < 0);
+	/* at least what a provider's 429 asked for (Retry-After) */
+	sql_arg(&a, INT4OID, Int32GetDatum(err ? imgtrans_translate_retry_after_ms(true) : 0), false);
 	if (imgtrans_sql(finish_sql, &a) != 1)
 	{
 		count_attempt(job, "cancelled");
-		ereport(LOG,
-				(errmsg("imgtrans job " INT64_FORMAT " was cancelled while it ran; its results are discarded",
-						job->id)));
-		return false;
+		return false;			/* the caller discards it */
 	}
 	status = sql_string(0, 1);
 	count_attempt(job, status);
@@ -979,6 +1002,8 @@ run_job(Job *job)
 		}
 		commit = finish_job(job, err);
 		end_xact(caller, commit);
+		if (!commit)
+			discard_pages(job); /* cancelled: its committed pages go too */
 		return;
 	}
 }
@@ -994,6 +1019,7 @@ imgtrans_run_next_job(long *wait_ms)
 
 	if (job == NULL)
 		return 0;
+	(void) imgtrans_translate_retry_after_ms(true);
 	PG_TRY();
 	{
 		run_job(job);

@@ -39,7 +39,9 @@
 #include "translate/translate.h"
 #include "jobs/worker.h"
 
-#define WAIT_POLL_MS 50
+/* imgtrans_wait() is woken at the job's end; this only guards against a lost wake-up */
+#define WAIT_RECHECK_MS 1000
+#define IMGTRANS_QUOTA_LOCK_KEY 1768779121	/* 'imjq' */
 #define JOB_OPTIONS "level, psm, vars, provider, priority, max_attempts"
 
 /* caller $1 may manage the job (row of imgtrans.jobs) */
@@ -82,8 +84,35 @@ static const char *purge_sql =
 "             AND " MAY_MANAGE " RETURNING 1)"
 " SELECT count(*) FROM d";
 
+/* the status, and whether this transaction wrote the row (queued it, or queued it again) */
 static const char *status_sql =
-"SELECT status FROM imgtrans.jobs WHERE id = $1";
+"SELECT status, xmin FROM imgtrans.jobs WHERE id = $1";
+
+/*
+ * The queue limit of role $1: its own imgtrans.max_queued_jobs_per_role
+ * (ALTER ROLE ... [IN DATABASE ...] SET, which only a superuser can do),
+ * else $3, this session's value.  Read from the catalog, as the job's
+ * owner is not always the session's user (SECURITY DEFINER).
+ */
+static const char *quota_limit_sql =
+"SELECT coalesce((SELECT pg_catalog.substr(c, 35)::int"
+"                 FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c"
+"                 WHERE s.setrole = $1 AND s.setdatabase IN (0, $2)"
+"                   AND c OPERATOR(pg_catalog.~) '^imgtrans\\.max_queued_jobs_per_role=[0-9]{1,9}$'"
+"                 ORDER BY s.setdatabase DESC LIMIT 1), $3)";
+
+/*
+ * Unfinished jobs of role $1, counted up to the limit $2, after taking the
+ * role's quota lock (till the end of the transaction), so that concurrent
+ * submits of one role count one after the other.
+ */
+static const char *quota_lock_sql =
+"SELECT pg_catalog.pg_advisory_xact_lock(" CppAsString2(IMGTRANS_QUOTA_LOCK_KEY) ", $1::pg_catalog.int4)";
+
+static const char *quota_count_sql =
+"SELECT count(*) FROM (SELECT FROM imgtrans.jobs"
+"                      WHERE owner = $1::pg_catalog.regrole AND status IN ('queued', 'running')"
+"                      LIMIT $2) q";
 
 typedef struct JobSpec
 {
@@ -250,6 +279,52 @@ check_target(const char *target, Oid fn_oid)
 	imgtrans_require_translation(get_namespace_name(get_func_namespace(fn_oid)));
 }
 
+/*
+ * ERROR 53400 when the current role already has its limit of unfinished
+ * jobs (imgtrans.max_queued_jobs_per_role).  Run as the bootstrap
+ * superuser: the role cannot see, and must not be able to change, what is
+ * counted.
+ */
+static void
+check_queue_quota(void)
+{
+	Oid			role = GetUserId();
+	SqlArgs		a = {0};
+	int			limit;
+	int64		n;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	sql_arg(&a, OIDOID, ObjectIdGetDatum(role), false);
+	sql_arg(&a, OIDOID, ObjectIdGetDatum(MyDatabaseId), false);
+	sql_arg(&a, INT4OID, Int32GetDatum(imgtrans_max_queued_jobs_per_role), false);
+	if (imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, quota_limit_sql, &a) != 1)
+		elog(ERROR, "imgtrans: queue limit lookup failed");
+	limit = DatumGetInt32(sql_value(0, 1, &isnull));
+	if (limit <= 0)
+	{
+		SPI_finish();
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	sql_arg(&a, OIDOID, ObjectIdGetDatum(role), false);
+	(void) imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, quota_lock_sql, &a);
+	sql_arg(&a, INT4OID, Int32GetDatum(limit), false);
+	if (imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, quota_count_sql, &a) != 1)
+		elog(ERROR, "imgtrans: queue count failed");
+	n = DatumGetInt64(sql_value(0, 1, &isnull));
+	SPI_finish();
+	if (n >= limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("role \"%s\" already has %d unfinished imgtrans jobs, its limit",
+						GetUserNameFromId(role, false), limit),
+				 errdetail("imgtrans.max_queued_jobs_per_role counts the role's queued and running jobs."),
+				 errhint("Wait for some of them to finish (imgtrans_wait) or cancel some (imgtrans_cancel); "
+						 "a superuser can raise the limit with ALTER ROLE ... SET imgtrans.max_queued_jobs_per_role.")));
+}
+
 static int64
 insert_job(JobSpec *spec)
 {
@@ -264,6 +339,7 @@ insert_job(JobSpec *spec)
 	sql_arg_text(&a, spec->lang);
 	sql_arg_text(&a, spec->target);
 	sql_arg(&a, JSONBOID, JsonbPGetDatum(spec->options), spec->options == NULL);
+	check_queue_quota();
 	id = DatumGetInt64(privileged_value(insert_sql, &a, 0));
 	imgtrans_wake_at_commit();
 	return id;
@@ -451,7 +527,37 @@ wait_deadline(Interval *timeout)
 
 PG_FUNCTION_INFO_V1(imgtrans_wait);
 
-/* imgtrans_wait(job, timeout): the job's status once it ended or timed out */
+/*
+ * The job's status (into status); true once it has ended.  ERROR if this
+ * transaction queued it (or queued it again): no worker can see it before
+ * the commit, so waiting could only time out.
+ */
+static bool
+job_ended(int64 id, SqlArgs *a, char *status, size_t len)
+{
+	bool		isnull;
+	TransactionId xmin;
+
+	if (imgtrans_sql(status_sql, a) != 1)
+		job_not_found(id);
+	strlcpy(status, sql_string(0, 1), len);
+	xmin = DatumGetTransactionId(sql_value(0, 2, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	if (status_is_final(status))
+		return true;
+	if (TransactionIdIsCurrentTransactionId(xmin))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("imgtrans job " INT64_FORMAT " was queued by the current transaction, so no worker can run it yet", id),
+				 errhint("Commit the transaction that queued the job, then wait for it in a new one.")));
+	return false;
+}
+
+/*
+ * imgtrans_wait(job, timeout): the job's status once it ended or timed
+ * out.  Sleeps on the latch, which the transaction that ends the job sets
+ * at its commit (shmem.c); the status is read again only when woken.
+ */
 Datum
 imgtrans_wait(PG_FUNCTION_ARGS)
 {
@@ -469,19 +575,31 @@ imgtrans_wait(PG_FUNCTION_ARGS)
 	sql_arg(&a, INT8OID, Int64GetDatum(id), false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	for (;;)
+	/* registered before the first look, so an end in between still wakes us */
+	imgtrans_wait_register(id);
+	PG_TRY();
 	{
-		if (imgtrans_sql(status_sql, &a) != 1)
-			job_not_found(id);
-		strlcpy(status, sql_string(0, 1), sizeof(status));
-		SPI_freetuptable(SPI_tuptable);
-		if (status_is_final(status) || GetCurrentTimestamp() >= deadline)
-			break;
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 WAIT_POLL_MS, PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
+		for (;;)
+		{
+			TimestampTz now;
+
+			ResetLatch(MyLatch);
+			if (job_ended(id, &a, status, sizeof(status)))
+				break;
+			now = GetCurrentTimestamp();
+			if (now >= deadline)
+				break;
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 Min(TimestampDifferenceMilliseconds(now, deadline) + 1, WAIT_RECHECK_MS),
+							 PG_WAIT_EXTENSION);
+			CHECK_FOR_INTERRUPTS();
+		}
 	}
+	PG_FINALLY();
+	{
+		imgtrans_wait_unregister();
+	}
+	PG_END_TRY();
 	SPI_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(status));
 }
@@ -525,7 +643,10 @@ imgtrans_cancel(PG_FUNCTION_ARGS)
 
 	cancelled = DatumGetBool(run_privileged(cancel_sql, INT8OID, Int64GetDatum(id), id));
 	if (cancelled)
+	{
 		imgtrans_notify_job_ended(id);
+		imgtrans_cancel_at_commit(id);	/* stop its worker, if it runs */
+	}
 	PG_RETURN_BOOL(cancelled);
 }
 

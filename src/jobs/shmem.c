@@ -6,8 +6,16 @@
  *
  * A backend that queues a job sets every worker's latch when its
  * transaction commits (not before: the job is invisible until then), as
- * pg_net does, so workers need no fast poll.  Nothing here runs SQL or
- * touches a table; the spinlock is held only to copy a few fields.
+ * pg_net does, so workers need no fast poll.  The same goes the other
+ * way: a transaction that ends a job (a worker's, or imgtrans_cancel)
+ * sets, at commit, the latch of every backend waiting in imgtrans_wait()
+ * for that job (a lock-free array, one entry per backend), and a
+ * committed imgtrans_cancel() of a running job sends a query cancel to
+ * every worker whose slot runs that job; the worker's SIGINT handler
+ * accepts it only while its slot still runs that job, so a cancel that
+ * arrives late never stops the next job.  Nothing here runs SQL or
+ * touches a table; the spinlock is held only to copy a few fields, and no
+ * signal is sent while it is held.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -17,6 +25,7 @@
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "port/atomics.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
@@ -27,8 +36,27 @@
 
 ImgtransShared *imgtrans_shared = NULL;
 
+/* a backend in imgtrans_wait(): the job it waits for (0 = none) and its latch */
+typedef struct JobWaiter
+{
+	pg_atomic_uint64 job;
+	Latch	   *latch;
+} JobWaiter;
+
+/* jobs this transaction ends or cancels, acted on at commit */
+#define MAX_PENDING_JOBS 64
+typedef struct PendingJobs
+{
+	int			n;
+	bool		overflow;		/* more than MAX_PENDING_JOBS: act on all */
+	int64		ids[MAX_PENDING_JOBS];
+} PendingJobs;
+
+static JobWaiter *waiters = NULL;	/* MaxBackends entries, by backend id */
 static int	my_slot = -1;
 static bool wake_pending = false;
+static PendingJobs ended = {0};
+static PendingJobs cancelled = {0};
 static bool xact_callback_registered = false;
 
 static Size
@@ -38,10 +66,17 @@ shared_size(void)
 					mul_size(imgtrans_workers, sizeof(WorkerSlot)));
 }
 
+static Size
+waiters_size(void)
+{
+	return mul_size(MaxBackends, sizeof(JobWaiter));
+}
+
 void
 imgtrans_shmem_request(void)
 {
 	RequestAddinShmemSpace(shared_size());
+	RequestAddinShmemSpace(waiters_size());
 }
 
 void
@@ -56,6 +91,17 @@ imgtrans_shmem_startup(void)
 		memset(imgtrans_shared, 0, shared_size());
 		SpinLockInit(&imgtrans_shared->mutex);
 		imgtrans_shared->nslots = imgtrans_workers;
+	}
+	waiters = ShmemInitStruct("imgtrans job waiters", waiters_size(), &found);
+	if (!found)
+	{
+		int			i;
+
+		for (i = 0; i < MaxBackends; i++)
+		{
+			pg_atomic_init_u64(&waiters[i].job, 0);
+			waiters[i].latch = NULL;
+		}
 	}
 	LWLockRelease(AddinShmemInitLock);
 }
@@ -148,7 +194,10 @@ imgtrans_slot_set(int64 job, const char *phase)
 	}
 	s->job = job;
 	if (job == 0)
+	{
 		s->owner = InvalidOid;
+		s->cancel_job = 0;
+	}
 	strlcpy(s->phase, phase, sizeof(s->phase));
 	s->since = GetCurrentTimestamp();
 	SpinLockRelease(&imgtrans_shared->mutex);
@@ -195,30 +244,181 @@ imgtrans_wake_workers(void)
 		SetLatch(latches[i]);
 }
 
+static bool
+pending_has(const PendingJobs *p, int64 job)
+{
+	int			i;
+
+	if (p->overflow)
+		return true;
+	for (i = 0; i < p->n; i++)
+		if (p->ids[i] == job)
+			return true;
+	return false;
+}
+
+/* Sets the latch of every backend waiting for a job in ended. */
+static void
+wake_job_waiters(const PendingJobs *p)
+{
+	int			i;
+
+	if (waiters == NULL)
+		return;
+	for (i = 0; i < MaxBackends; i++)
+	{
+		uint64		job = pg_atomic_read_u64(&waiters[i].job);
+
+		pg_read_barrier();
+		/* a stale latch is harmless: its owner rechecks its job's status */
+		if (job != 0 && waiters[i].latch != NULL && pending_has(p, (int64) job))
+			SetLatch(waiters[i].latch);
+	}
+}
+
+/*
+ * Sends a query cancel to every worker whose slot runs a job in p, after
+ * marking the slot, so that its handler knows the cancel is for the job
+ * it still runs (see imgtrans_worker_cancel_handler).
+ */
+static void
+signal_cancelled_jobs(const PendingJobs *p)
+{
+	pid_t		pids[IMGTRANS_MAX_WORKERS];
+	int			n = 0;
+	int			i;
+
+	if (imgtrans_shared == NULL)
+		return;
+	SpinLockAcquire(&imgtrans_shared->mutex);
+	for (i = 0; i < imgtrans_shared->nslots; i++)
+	{
+		WorkerSlot *s = &imgtrans_shared->slots[i];
+
+		if (s->pid != 0 && s->job != 0 && !p->overflow && pending_has(p, s->job))
+		{
+			s->cancel_job = s->job;
+			pids[n++] = s->pid;
+		}
+	}
+	SpinLockRelease(&imgtrans_shared->mutex);
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGINT);
+}
+
 static void
 wake_xact_callback(XactEvent event, void *arg)
 {
-	if (!wake_pending)
-		return;
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT)
 	{
-		wake_pending = false;
-		imgtrans_wake_workers();
+		if (wake_pending)
+			imgtrans_wake_workers();
+		if (cancelled.n > 0 || cancelled.overflow)
+			signal_cancelled_jobs(&cancelled);
+		if (ended.n > 0 || ended.overflow)
+			wake_job_waiters(&ended);
 	}
-	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
-		wake_pending = false;
+	else if (event != XACT_EVENT_ABORT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	wake_pending = false;
+	memset(&ended, 0, sizeof(ended));
+	memset(&cancelled, 0, sizeof(cancelled));
 }
 
-/* Wakes the workers when the current transaction commits. */
-void
-imgtrans_wake_at_commit(void)
+static void
+register_xact_callback(void)
 {
 	if (!xact_callback_registered)
 	{
 		RegisterXactCallback(wake_xact_callback, NULL);
 		xact_callback_registered = true;
 	}
+}
+
+static void
+pending_add(PendingJobs *p, int64 job)
+{
+	register_xact_callback();
+	if (pending_has(p, job))
+		return;
+	if (p->n == MAX_PENDING_JOBS)
+		p->overflow = true;
+	else
+		p->ids[p->n++] = job;
+}
+
+/* Wakes the workers when the current transaction commits. */
+void
+imgtrans_wake_at_commit(void)
+{
+	register_xact_callback();
 	wake_pending = true;
+}
+
+/* Wakes the backends waiting for job when the current transaction commits. */
+void
+imgtrans_job_ended_at_commit(int64 job)
+{
+	pending_add(&ended, job);
+}
+
+/*
+ * Stops job's OCR (or translation) in every worker that runs it, when the
+ * current transaction, which marked it cancelled, commits.  More than
+ * MAX_PENDING_JOBS in one transaction: those jobs' workers notice at
+ * their next commit instead (the statement finds the job cancelled).
+ */
+void
+imgtrans_cancel_at_commit(int64 job)
+{
+	pending_add(&cancelled, job);
+}
+
+/* This backend waits for job (imgtrans_wait); its latch is set when it ends. */
+void
+imgtrans_wait_register(int64 job)
+{
+	JobWaiter  *w;
+
+	if (waiters == NULL || MyBackendId < 1 || MyBackendId > MaxBackends)
+		return;
+	w = &waiters[MyBackendId - 1];
+	w->latch = MyLatch;
+	pg_write_barrier();
+	pg_atomic_write_u64(&w->job, (uint64) job);
+}
+
+void
+imgtrans_wait_unregister(void)
+{
+	if (waiters == NULL || MyBackendId < 1 || MyBackendId > MaxBackends)
+		return;
+	pg_atomic_write_u64(&waiters[MyBackendId - 1].job, 0);
+}
+
+/*
+ * SIGINT of a job worker: a query cancel, accepted only while the slot
+ * runs the job a committed imgtrans_cancel() named (the slot is this
+ * process's own; a cancel for a job that has ended meanwhile is dropped).
+ * What StatementCancelHandler does otherwise; async-signal-safe.
+ */
+void
+imgtrans_worker_cancel_handler(SIGNAL_ARGS)
+{
+	int			save_errno = errno;
+
+	if (my_slot >= 0 && imgtrans_shared != NULL)
+	{
+		volatile WorkerSlot *s = &imgtrans_shared->slots[my_slot];
+
+		if (s->cancel_job != 0 && s->cancel_job == s->job)
+		{
+			InterruptPending = true;
+			QueryCancelPending = true;
+		}
+	}
+	SetLatch(MyLatch);
+	errno = save_errno;
 }
 
 /*

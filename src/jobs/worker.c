@@ -46,6 +46,7 @@
 
 #define IDLE_TIMEOUT_MS 10000		/* longest sleep of launcher and workers */
 #define ERROR_PAUSE_MS 1000			/* pause after an unexpected error */
+#define RECHECK_MS 100				/* a second look for the extension after a wake-up */
 #define DROPDB_PAUSE_MS 15000		/* no workers while DROP DATABASE runs */
 #define START_TIMEOUT_MS IDLE_TIMEOUT_MS	/* a worker not in its slot by then is lost */
 
@@ -53,6 +54,7 @@ int			imgtrans_workers = 2;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
 char	   *imgtrans_farm = NULL;
+int			imgtrans_max_queued_jobs_per_role = 0;
 bool		imgtrans_workers_preloaded = false;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -90,6 +92,14 @@ define_worker_gucs(void)
 							   "",
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
+	/* superuser only: a role must not raise its own limit (ALTER ROLE ... SET) */
+	DefineCustomIntVariable("imgtrans.max_queued_jobs_per_role",
+							"Most unfinished (queued or running) jobs one role may have; 0: no limit.",
+							"Set per role with ALTER ROLE ... SET (superuser); the job owner's own setting wins.",
+							&imgtrans_max_queued_jobs_per_role,
+							0, 0, INT_MAX,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
 }
 
 static void
@@ -108,7 +118,11 @@ shmem_startup(void)
 	imgtrans_shmem_startup();
 }
 
-/* DROP DATABASE of the workers' database: make them disconnect first. */
+/*
+ * DROP DATABASE of the workers' database: make them disconnect first.
+ * CREATE EXTENSION imgtrans: wake them at commit (a worker waiting for the
+ * extension would otherwise look again only after IDLE_TIMEOUT_MS).
+ */
 static void
 utility_hook(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 			 ProcessUtilityContext context, ParamListInfo params,
@@ -126,6 +140,10 @@ utility_hook(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
 								queryEnv, dest, qc);
+
+	if (IsA(stmt, CreateExtensionStmt) &&
+		strcmp(((CreateExtensionStmt *) stmt)->extname, "imgtrans") == 0)
+		imgtrans_wake_at_commit();
 }
 
 static void
@@ -203,18 +221,22 @@ imgtrans_require_workers(void)
 }
 
 static void
-setup_signals(void)
+setup_signals(bool job_worker)
 {
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
+	if (job_worker)
+		pqsignal(SIGINT, imgtrans_worker_cancel_handler);	/* imgtrans_cancel() */
 	BackgroundWorkerUnblockSignals();
 }
 
-static void
+/* Sleeps until the latch is set or timeout_ms; true if the latch was set. */
+static bool
 wait_latch(long timeout_ms)
 {
-	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					 Max(timeout_ms, 1), PG_WAIT_EXTENSION);
+	int			rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							   Max(timeout_ms, 1), PG_WAIT_EXTENSION);
+
 	ResetLatch(MyLatch);
 	CHECK_FOR_INTERRUPTS();
 	if (ConfigReloadPending)
@@ -222,6 +244,7 @@ wait_latch(long timeout_ms)
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
 	}
+	return (rc & WL_LATCH_SET) != 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -404,7 +427,7 @@ imgtrans_launcher_main(Datum arg)
 	LaunchedWorker workers[IMGTRANS_MAX_WORKERS] = {0};
 	bool		warned = false;
 
-	setup_signals();
+	setup_signals(false);
 	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
 	pgstat_report_appname("imgtrans launcher");
 
@@ -428,7 +451,7 @@ imgtrans_launcher_main(Datum arg)
 			timeout = ERROR_PAUSE_MS;
 		}
 		PG_END_TRY();
-		wait_latch(Min(timeout, IDLE_TIMEOUT_MS));
+		(void) wait_latch(Min(timeout, IDLE_TIMEOUT_MS));
 	}
 }
 
@@ -437,20 +460,30 @@ imgtrans_launcher_main(Datum arg)
  * ------------------------------------------------------------------------
  */
 
-/* One pass: run a job if the extension is there; returns the sleep, or 0. */
+/*
+ * One pass: run a job if the extension is there; returns the sleep, or 0.
+ * woken: the last sleep ended because the latch was set.
+ */
 static long
-worker_tick(void)
+worker_tick(bool woken)
 {
 	long		wait_ms = IDLE_TIMEOUT_MS;
 
 	if (!imgtrans_extension_ready())
 	{
 		imgtrans_slot_set(0, "waiting for CREATE EXTENSION imgtrans");
-		return IDLE_TIMEOUT_MS;
+		/*
+		 * Woken by the commit of CREATE EXTENSION, whose catalog
+		 * invalidations are sent only after the wake-up: look again soon.
+		 */
+		return woken ? RECHECK_MS : IDLE_TIMEOUT_MS;
 	}
 	imgtrans_recover_orphans();
 	if (imgtrans_run_next_job(&wait_ms) != 0 || imgtrans_help_with_page())
+	{
+		QueryCancelPending = false; /* a cancel of the job (or page) that has ended */
 		return 0;
+	}
 	imgtrans_slot_set(0, "waiting for jobs");
 	return wait_ms;
 }
@@ -461,8 +494,9 @@ imgtrans_worker_main(Datum arg)
 	int			slot = DatumGetInt32(arg);
 	WorkerStart ws;
 	MemoryContext loop_context;
+	bool		woken = false;
 
-	setup_signals();
+	setup_signals(true);
 	memcpy(&ws, MyBgworkerEntry->bgw_extra, sizeof(ws));
 	BackgroundWorkerInitializeConnectionByOid(ws.dboid, InvalidOid, 0);
 	pgstat_report_appname("imgtrans worker");
@@ -478,7 +512,7 @@ imgtrans_worker_main(Datum arg)
 		MemoryContextSwitchTo(loop_context);
 		PG_TRY();
 		{
-			timeout = worker_tick();
+			timeout = worker_tick(woken);
 		}
 		PG_CATCH();
 		{
@@ -487,13 +521,16 @@ imgtrans_worker_main(Datum arg)
 			FlushErrorState();
 			AbortCurrentTransaction();
 			LockReleaseSession(USER_LOCKMETHOD);
+			imgtrans_slot_set(0, "pausing after an error");
+			QueryCancelPending = false;
 			timeout = ERROR_PAUSE_MS;
 		}
 		PG_END_TRY();
 		MemoryContextSwitchTo(TopMemoryContext);
 		MemoryContextReset(loop_context);
+		woken = false;
 		if (timeout > 0)
-			wait_latch(timeout);
+			woken = wait_latch(timeout);
 		else
 			CHECK_FOR_INTERRUPTS();
 	}

@@ -38,6 +38,7 @@ extern int	imgtrans_workers;
 extern char *imgtrans_database;
 extern int	imgtrans_job_retry_delay;
 extern char *imgtrans_farm;
+extern int	imgtrans_max_queued_jobs_per_role;
 extern bool imgtrans_workers_preloaded;
 
 typedef struct WorkerSlot
@@ -49,6 +50,7 @@ typedef struct WorkerSlot
 	Oid			owner;			/* the job's owner: who may see it */
 	char		phase[IMGTRANS_PHASE_LEN];
 	TimestampTz since;
+	int64		cancel_job;		/* a committed imgtrans_cancel() of this job signalled us */
 } WorkerSlot;
 
 typedef struct ImgtransShared
@@ -95,6 +97,11 @@ extern void imgtrans_stop_workers(bool terminate, int pause_ms);
 extern uint32 imgtrans_generation(void);
 extern uint32 imgtrans_launcher_state(TimestampTz *paused_until);
 extern pid_t imgtrans_slot_pid(int slot);
+extern void imgtrans_worker_cancel_handler(SIGNAL_ARGS);
+extern void imgtrans_job_ended_at_commit(int64 job);
+extern void imgtrans_cancel_at_commit(int64 job);
+extern void imgtrans_wait_register(int64 job);
+extern void imgtrans_wait_unregister(void);
 
 /* jobrun.c */
 struct RelationData;

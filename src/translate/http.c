@@ -135,9 +135,12 @@ on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 
 		while (i < n && ptr[i] == ' ')
 			i++;
-		while (i < n && ptr[i] >= '0' && ptr[i] <= '9' && secs < 1000000)
-			secs = secs * 10 + (ptr[i++] - '0');
-		t->retry_after = secs;
+		if (i < n && ptr[i] >= '0' && ptr[i] <= '9')	/* delay-seconds, not an HTTP date */
+		{
+			while (i < n && ptr[i] >= '0' && ptr[i] <= '9' && secs < 1000000)
+				secs = secs * 10 + (ptr[i++] - '0');
+			t->retry_after = secs;
+		}
 	}
 	return n;
 }

@@ -36,20 +36,25 @@
  * travel in a header or the body, never in a URL, and are scrubbed from
  * any provider message before it reaches an ERROR, in every encoding they
  * travelled in (tr_scrub).  This file must never
- * send anything except through imgtrans_http_request().
+ * send anything except through imgtrans_http_request(), and never that
+ * except within the provider's rate limits (send_limited).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <limits.h>
 
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 #include "translate/http.h"
 #include "translate/providers.h"
 #include "stats/stats.h"
+#include "translate/ratelimit.h"
 
 #define MAX_ERROR_MESSAGE 300
 
@@ -423,6 +428,60 @@ check_status(const Provider *p, const HttpResponse *r)
 			 hint ? errhint("%s", hint) : 0));
 }
 
+/*
+ * Sends req within the provider's shared limits (ratelimit.c).  A 429
+ * with Retry-After holds every session off the provider for that long;
+ * a direct call waits it out and sends again while its statement has the
+ * time (statement_timeout, else the provider's request timeout for the
+ * whole call), and raises a clear ERROR when it has not.  A job's worker
+ * does not wait: the 429's ERROR leads to a backoff of at least
+ * Retry-After (jobrun.c).
+ */
+static void
+send_limited(const Provider *p, HttpRequest *req, HttpResponse *resp)
+{
+	RateLimits	lim = {p->name, p->requests_per_second, p->max_concurrent};
+	TimestampTz start = GetCurrentTimestamp();
+	long		budget = p->timeout_ms > 0 ? p->timeout_ms : imgtrans_http_timeout_ms;
+
+	for (;;)
+	{
+		long		wait_ms;
+		long		left;
+
+		rate_acquire(&lim);
+		PG_TRY();
+		{
+			imgtrans_http_request(req, resp);
+		}
+		PG_FINALLY();
+		{
+			rate_release();
+		}
+		PG_END_TRY();
+		if (resp->status != 429 || resp->retry_after < 0)
+			return;
+		wait_ms = resp->retry_after * 1000L;
+		rate_hold_off(p->name, (int) Min(wait_ms, INT_MAX));
+		if (IsBackgroundWorker)
+			return;				/* the 429's ERROR; the job backs off */
+		left = rate_statement_ms_left();
+		if (left < 0)
+			left = budget - TimestampDifferenceMilliseconds(start, GetCurrentTimestamp());
+		if (wait_ms >= left)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+					 errmsg("translation provider \"%s\" asks to wait %d s before the next request (HTTP 429), longer than the statement has left",
+							p->name, resp->retry_after),
+					 errdetail("The statement has %ld ms left.", Max(left, 0)),
+					 errhint("Try again in %d s, or allow the statement more time (statement_timeout, or the provider's timeout_ms without one); background jobs wait by themselves.",
+							 resp->retry_after)));
+		ereport(DEBUG1,
+				(errmsg_internal("imgtrans: provider \"%s\" answered 429; retrying after %d s",
+								 p->name, resp->retry_after)));
+	}
+}
+
 /* one request, counted in imgtrans.provider_stats (failed ones by HTTP status) */
 static JsonbContainer *
 request_json(const Provider *p, HttpRequest *req, HttpResponse *resp)
@@ -436,7 +495,7 @@ request_json(const Provider *p, HttpRequest *req, HttpResponse *resp)
 	INSTR_TIME_SET_CURRENT(start);
 	PG_TRY();
 	{
-		imgtrans_http_request(req, resp);
+		send_limited(p, req, resp);
 		check_status(p, resp);
 		root = parse_json(p, resp);
 	}

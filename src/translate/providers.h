@@ -21,6 +21,8 @@ typedef struct Provider
 	int			timeout_ms;		/* 0: imgtrans.http_timeout_ms */
 	int			max_batch;		/* texts per request */
 	int			max_chars;		/* characters per text sent; 0: the kind's default */
+	double		requests_per_second;	/* shared rate limit; 0: none */
+	int			max_concurrent; /* requests at once, all sessions; 0: no limit */
 } Provider;
 
 /* a language pair as the provider names it */

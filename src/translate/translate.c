@@ -31,6 +31,7 @@
 
 #include "translate/http.h"
 #include "translate/providers.h"
+#include "translate/ratelimit.h"
 #include "util/ownerspi.h"
 #include "translate/transcache.h"
 #include "translate/translate.h"
@@ -78,6 +79,7 @@ imgtrans_translate_init(void)
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 	cache_shmem_init();
+	rate_limit_init();
 }
 
 /* ---------------------------------------------------------------------
@@ -97,11 +99,15 @@ spi_int(HeapTuple tup, int col)
 /* largest max_chars a provider may have (a text of 10 MB splits into 10+ pieces) */
 #define MAX_CHARS_LIMIT 1000000
 
-/* the provider's max_chars (column 7, jsonb or NULL); 0 for the kind's default */
+/*
+ * An optional integer column of the provider (col, jsonb or NULL: read
+ * through to_jsonb so that a table from before the column works); 0 when
+ * NULL, ERROR outside 1..max.
+ */
 static int
-provider_max_chars(HeapTuple tup, const char *name)
+provider_int_option(HeapTuple tup, int col, const char *option, const char *name, int max)
 {
-	char	   *v = SPI_getvalue(tup, SPI_tuptable->tupdesc, 7);
+	char	   *v = SPI_getvalue(tup, SPI_tuptable->tupdesc, col);
 	char	   *end;
 	long		n;
 
@@ -109,12 +115,25 @@ provider_max_chars(HeapTuple tup, const char *name)
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > MAX_CHARS_LIMIT)
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_chars of translation provider \"%s\" must be an integer between 1 and %d",
-						name, MAX_CHARS_LIMIT)));
+				 errmsg("%s of translation provider \"%s\" must be an integer between 1 and %d",
+						option, name, max)));
 	return (int) n;
+}
+
+/* the provider's requests_per_second (col, jsonb or NULL); 0: no limit */
+static double
+provider_rate(HeapTuple tup, int col)
+{
+	char	   *v = SPI_getvalue(tup, SPI_tuptable->tupdesc, col);
+	double		d;
+
+	if (v == NULL || strcmp(v, "null") == 0)
+		return 0;
+	d = strtod(v, NULL);
+	return d > 0 ? d : 0;
 }
 
 static Provider *
@@ -131,7 +150,9 @@ provider_from_row(HeapTuple tup)
 	p->api_key = SPI_getvalue(tup, desc, 4);
 	p->timeout_ms = spi_int(tup, 5);
 	p->max_batch = spi_int(tup, 6);
-	p->max_chars = provider_max_chars(tup, p->name);
+	p->max_chars = provider_int_option(tup, 7, "max_chars", p->name, MAX_CHARS_LIMIT);
+	p->max_concurrent = provider_int_option(tup, 8, "max_concurrent", p->name, RATE_MAX_CONCURRENT);
+	p->requests_per_second = provider_rate(tup, 9);
 	if ((int) p->kind < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -177,7 +198,9 @@ find_provider(const char *name, bool with_row, bool *found)
 	if (SPI_execute_plan(with_row
 						 ? imgtrans_spi_plan(&plan,
 											 "SELECT name, kind, url, api_key, timeout_ms, max_batch,"
-											 " pg_catalog.to_jsonb(p) -> 'max_chars'"
+											 " pg_catalog.to_jsonb(p) -> 'max_chars',"
+											 " pg_catalog.to_jsonb(p) -> 'max_concurrent',"
+											 " pg_catalog.to_jsonb(p) -> 'requests_per_second'"
 											 " FROM imgtrans.providers p"
 											 " WHERE CASE WHEN $1 IS NULL THEN is_default ELSE name = $1 END",
 											 1, types)

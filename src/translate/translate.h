@@ -33,4 +33,10 @@ extern void imgtrans_check_provider(const char *name);
 
 extern void imgtrans_translate_init(void);
 
+/*
+ * The longest Retry-After (ms) a provider's 429 asked for since the last
+ * call with reset; a job's backoff is at least that (ratelimit.c).
+ */
+extern int	imgtrans_translate_retry_after_ms(bool reset);
+
 #endif							/* IMGTRANS_TRANSLATE_H */
