@@ -14,7 +14,8 @@
 # from pgbench's per-transaction log), and the errors pgbench counted (must
 # be 0: exit status 1 otherwise); then the workers' side: jobs done during
 # the run, their rate, and queue wait + run time p50/p95 (created_at to
-# finished_at), and the queue left at the end.
+# finished_at), and the queue left at the end; and whether imgtrans.stats
+# (reset after the warm-up) agrees with the driver's counts.
 #
 # What it must never do: touch a cluster other than its own (127.0.0.1, a
 # free port, removed at exit, stopped by PID).  Numbers from a shared
@@ -43,7 +44,8 @@ dir=$(cluster_filedir test/fixtures/hello.png)
 "${PSQL[@]}" -c "CREATE EXTENSION imgtrans" \
   -c "CREATE TABLE load_imgs (name text PRIMARY KEY, img bytea)" \
   -c "INSERT INTO load_imgs VALUES ('hello', pg_read_binary_file('$dir/hello.png'))" \
-  -c "SELECT count(*) FROM imgtrans_ocr((SELECT img FROM load_imgs))" >/dev/null   # warm-up
+  -c "SELECT count(*) FROM imgtrans_ocr((SELECT img FROM load_imgs))" \
+  -c "SELECT imgtrans_stats_reset()" >/dev/null   # warm-up, then statistics from zero
 
 cat >"$WORK/ocr.sql" <<'SQL'
 SELECT count(*) FROM imgtrans_ocr((SELECT img FROM load_imgs WHERE name = 'hello'));
@@ -97,4 +99,20 @@ echo "errors: pgbench exit $rc, failed transactions ${failed:-?}, aborted client
                 FROM imgtrans.jobs WHERE status = 'done' AND finished_at BETWEEN '$start' AND '$end'" \
               -c "SELECT 'queue at the end: ' || string_agg(status || ' ' || n, ', ' ORDER BY status)
                 FROM (SELECT status, count(*) n FROM imgtrans.jobs GROUP BY status) s"
-[ "$rc" = 0 ] && [ "${failed:-0}" = 0 ] && [ "$aborted" = 0 ]
+# the statistics view against the driver: submits exactly; imgtrans_ocr =
+# the driver's calls + the workers' (a job's OCR is counted for its owner),
+# give or take the attempts still running at the end
+read -r n_ocr n_submit < <(cat "$WORK"/load.* | awk '$4 == 0 {o++} $4 == 1 {s++} END {print o + 0, s + 0}')
+read -r s_ocr s_submit s_err w_attempts running < <("${PSQL[@]}" -F ' ' -c "
+  SELECT (SELECT coalesce(sum(calls), 0) FROM imgtrans.stats WHERE function = 'imgtrans_ocr'),
+         (SELECT coalesce(sum(calls), 0) FROM imgtrans.stats WHERE function = 'imgtrans_submit'),
+         (SELECT coalesce(sum(errors), 0) FROM imgtrans.stats),
+         (SELECT coalesce(sum(attempts), 0) FROM imgtrans.job_kind_stats),
+         (SELECT count(*) FROM imgtrans.jobs WHERE status = 'running')")
+echo "imgtrans.stats: imgtrans_submit calls $s_submit (driver $n_submit), imgtrans_ocr calls $s_ocr" \
+     "(driver $n_ocr + workers' attempts $w_attempts, $running running), errors $s_err"
+agree=0
+[ "$s_submit" = "$n_submit" ] && [ "$s_err" = 0 ] \
+  && [ "$s_ocr" -ge $((n_ocr + w_attempts)) ] && [ "$s_ocr" -le $((n_ocr + w_attempts + running + 2)) ] && agree=1
+echo "statistics agree with the driver: $([ $agree = 1 ] && echo yes || echo NO)"
+[ "$rc" = 0 ] && [ "${failed:-0}" = 0 ] && [ "$aborted" = 0 ] && [ "$agree" = 1 ]

@@ -38,6 +38,7 @@
 #include "jobs/sqlexec.h"
 #include "translate/translate.h"
 #include "jobs/worker.h"
+#include "stats/stats.h"
 
 /* imgtrans_wait() is woken at the job's end; this only guards against a lost wake-up */
 #define WAIT_RECHECK_MS 1000
@@ -355,11 +356,11 @@ nonnull_text_arg(FunctionCallInfo fcinfo, int n, const char *name)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_submit);
-
 /* imgtrans_submit(image, lang, target, options) returns the job id */
-Datum
-imgtrans_submit(PG_FUNCTION_ARGS)
+IMGTRANS_COUNTED(imgtrans_submit, "imgtrans_submit", submit_body)
+
+static Datum
+submit_body(PG_FUNCTION_ARGS)
 {
 	JobSpec		spec = {0};
 	char	   *provider = NULL;
@@ -525,7 +526,7 @@ wait_deadline(Interval *timeout)
 	return now + (TimestampTz) us;
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_wait);
+IMGTRANS_COUNTED(imgtrans_wait, "imgtrans_wait", wait_body)
 
 /*
  * The job's status (into status); true once it has ended.  ERROR if this
@@ -558,8 +559,8 @@ job_ended(int64 id, SqlArgs *a, char *status, size_t len)
  * out.  Sleeps on the latch, which the transaction that ends the job sets
  * at its commit (shmem.c); the status is read again only when woken.
  */
-Datum
-imgtrans_wait(PG_FUNCTION_ARGS)
+static Datum
+wait_body(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
 	TimestampTz deadline = wait_deadline(PG_GETARG_INTERVAL_P(1));
@@ -633,10 +634,10 @@ imgtrans_retry_failed(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(n);
 }
 
-PG_FUNCTION_INFO_V1(imgtrans_cancel);
+IMGTRANS_COUNTED(imgtrans_cancel, "imgtrans_cancel", cancel_body)
 
-Datum
-imgtrans_cancel(PG_FUNCTION_ARGS)
+static Datum
+cancel_body(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
 	bool		cancelled;
