@@ -60,13 +60,18 @@ imgtrans_spi_end(RoleScope *scope)
 	role_scope_leave(scope);
 }
 
-/* a prepared statement kept for the life of the backend */
+/*
+ * A prepared statement kept for the life of the backend, with a generic
+ * plan: these are key lookups on the internal tables, planned once rather
+ * than for each call's parameters (custom plans cost a translation cache
+ * hit more time in the planner than in the lookup).
+ */
 SPIPlanPtr
 imgtrans_spi_plan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
 {
 	if (*cache == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
 			elog(ERROR, "imgtrans: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
