@@ -103,4 +103,5 @@ SELECT imgtrans_ocr_text(fx('hello.png'), 'eng', NULL) IS NULL AS null_psm;
 SELECT imgtrans_ocr_text(fx('hello.png'), vars => NULL) AS null_vars_ok;
 
 -- the languages installed with the test packages
-SELECT * FROM imgtrans_languages();
+-- (a developer's machine may have more: only these are checked)
+SELECT * FROM imgtrans_languages() WHERE imgtrans_languages IN ('eng', 'osd', 'rus', 'spa');
