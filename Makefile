@@ -69,6 +69,8 @@ REGRESS += documents documents_errors documents_ocr documents_js
 HEIF = imgtrans_heif
 HEIF_OBJS = src/image/heifdec.o
 EXTRA_CLEAN += $(HEIF)$(DLSUFFIX) $(HEIF_OBJS)
+# source => 'auto' (src/ocr/autolang.c, scripts.c)
+REGRESS += heif autolang
 
 # statistics (issue 16, src/stats)
 REGRESS += stats
