@@ -38,6 +38,12 @@ SELECT count(*) AS provider_added
 FROM (SELECT imgtrans_add_provider('heif_stub', 'libretranslate', :'stub' || '/libre', 'libre-test-key')) s;
 SELECT text, translated FROM imgtrans_translate_image(fx('hello-irot6.heic'), 'es', 'en', provider => 'heif_stub');
 
+-- a background job on a HEIC photo: the worker loads imgtrans_heif.so too
+SELECT imgtrans_submit(fx('hello-irot6.heic')) AS job \gset
+SELECT imgtrans_wait(:job, '2 minutes');
+SELECT string_agg(text, ' ' ORDER BY box_no) AS job_words FROM imgtrans.job_boxes
+WHERE job_id = :job AND level = 'word';
+
 -- bombs: refused from the header, before libheif is given the bytes
 SELECT imgtrans_ocr_text(fx('bomb.heic'));
 SELECT imgtrans_ocr_text(fx('bomb-thumb.heic'));
