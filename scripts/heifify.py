@@ -16,6 +16,14 @@ Usage:
   heifify.py ispe IN OUT W H [K]                 set the K-th ispe (0: the
                                                  first, the primary's with
                                                  heif-enc) to W x H
+  heifify.py grid OUT COLS ROWS W H TILE.heic ...  a grid image as an iPhone
+                                                 writes one: the coded
+                                                 images of the tiles (each
+                                                 a heif-enc output, row by
+                                                 row) as hidden items, a
+                                                 'grid' primary item of
+                                                 W x H (cropped from the
+                                                 tiles) in 'idat'
   heifify.py info FILE ...                       print the boxes
 
 Never run a decoder (heif-convert, ImageMagick) on a file 'ispe' made into a
@@ -24,7 +32,7 @@ bomb.
 import struct
 import sys
 
-CONTAINERS = {b'meta': 4, b'iprp': 0, b'ipco': 0}
+CONTAINERS = {b'meta': 4, b'iprp': 0, b'ipco': 0, b'iinf': 6}
 
 
 def boxes(data, off, end):
@@ -62,44 +70,52 @@ def grow(data, path, at, insert):
     data[at:at] = insert
 
 
-def shift_iloc(data, meta_end, delta):
-    """Moves iloc offsets that point past meta (into mdat) by delta."""
+def iloc_items(data):
+    """The items of iloc: (item, method, base position, base, [(offset position,
+    offset, length)]); a position is where the field is in data."""
     typ, start, size, hdr = find(data, [b'meta', b'iloc'])
     p = start + hdr
     version = data[p]
     p += 4
-    sizes = data[p] >> 4, data[p] & 15, data[p + 1] >> 4, (data[p + 1] & 15) if version else 0
-    off_size, len_size, base_size, idx_size = sizes
+    off_size, len_size = data[p] >> 4, data[p] & 15
+    base_size, idx_size = data[p + 1] >> 4, (data[p + 1] & 15) if version else 0
     p += 2
-    count, p = (struct.unpack('>H', data[p:p + 2])[0], p + 2) if version < 2 else \
-        (struct.unpack('>I', data[p:p + 4])[0], p + 4)
 
     def rd(p, n):
         return int.from_bytes(data[p:p + n], 'big') if n else 0
 
-    def wr(p, n, v):
-        if n:
-            data[p:p + n] = v.to_bytes(n, 'big')
-
+    count, p = (rd(p, 2), p + 2) if version < 2 else (rd(p, 4), p + 4)
+    items = []
     for _ in range(count):
-        p += 2 if version < 2 else 4
+        item, p = (rd(p, 2), p + 2) if version < 2 else (rd(p, 4), p + 4)
         method = 0
         if version in (1, 2):
             method = rd(p, 2) & 15
             p += 2
         p += 2  # data_reference_index
-        base = rd(p, base_size)
-        if method == 0 and base and base >= meta_end:
-            wr(p, base_size, base + delta)
+        base_pos, base = p, rd(p, base_size)
         p += base_size
-        extents = rd(p, 2)
+        extents = []
+        for _ in range(rd(p, 2)):
+            q = p + 2 + idx_size
+            extents.append((q, rd(q, off_size), rd(q + off_size, len_size)))
+            p = q + off_size + len_size - 2
         p += 2
-        for _ in range(extents):
-            p += idx_size
-            off = rd(p, off_size)
-            if method == 0 and not base and off >= meta_end:
-                wr(p, off_size, off + delta)
-            p += off_size + len_size
+        items.append((item, method, base_pos, base, extents, base_size, off_size))
+    return items
+
+
+def shift_iloc(data, meta_end, delta):
+    """Moves iloc offsets that point past meta (into mdat) by delta."""
+    for item, method, base_pos, base, extents, base_size, off_size in iloc_items(data):
+        if method != 0:
+            continue
+        if base and base >= meta_end:
+            data[base_pos:base_pos + base_size] = (base + delta).to_bytes(base_size, 'big')
+        elif not base:
+            for pos, off, length in extents:
+                if off >= meta_end:
+                    data[pos:pos + off_size] = (off + delta).to_bytes(off_size, 'big')
 
 
 def transform(data, specs):
@@ -142,6 +158,67 @@ def set_ispe(data, w, h, k):
     return data
 
 
+def box(typ, body):
+    return struct.pack('>I4s', 8 + len(body), typ) + body
+
+
+def full(typ, version, flags, body):
+    return box(typ, struct.pack('>I', (version << 24) | flags) + body)
+
+
+def tile_parts(path):
+    """(hvcC box, ispe box, coded bytes) of the primary item of a heif-enc file."""
+    data = bytearray(open(path, 'rb').read())
+    ipco = find(data, [b'meta', b'iprp', b'ipco'])
+    props = {b[0]: bytes(data[b[1]:b[1] + b[2]])
+             for b in boxes(data, ipco[1] + 8, ipco[1] + ipco[2])
+             if b[0] in (b'hvcC', b'ispe')}
+    item, method, base_pos, base, extents, _, _ = iloc_items(data)[0]
+    assert method == 0 and len(extents) == 1, 'a tile must be one coded image'
+    off, length = base + extents[0][1], extents[0][2]
+    return props[b'hvcC'], props[b'ispe'], bytes(data[off:off + length])
+
+
+def grid(out, cols, rows, width, height, tiles):
+    parts = [tile_parts(t) for t in tiles]
+    n = len(parts)
+    assert n == cols * rows
+    gid = n + 1
+    hdlr = full(b'hdlr', 0, 0, struct.pack('>I4s12x', 0, b'pict') + b'\0')
+    pitm = full(b'pitm', 0, 0, struct.pack('>H', gid))
+    infes = b''.join(full(b'infe', 2, 1, struct.pack('>HH4s', i + 1, 0, b'hvc1') + b'\0')
+                     for i in range(n))
+    infes += full(b'infe', 2, 0, struct.pack('>HH4s', gid, 0, b'grid') + b'\0')
+    iinf = full(b'iinf', 0, 0, struct.pack('>H', n + 1) + infes)
+    iref = full(b'iref', 0, 0, box(b'dimg', struct.pack('>HH', gid, n) +
+                                   b''.join(struct.pack('>H', i + 1) for i in range(n))))
+    idat = box(b'idat', struct.pack('>BBBBHH', 0, 0, rows - 1, cols - 1, width, height))
+    # properties: each tile's hvcC, the tiles' ispe (all alike), the grid's ispe
+    ipco_body = b''.join(p[0] for p in parts) + parts[0][1] + \
+        full(b'ispe', 0, 0, struct.pack('>II', width, height))
+    ipco = box(b'ipco', ipco_body)
+    entries = b''.join(struct.pack('>HBBB', i + 1, 2, 0x80 | (i + 1), n + 1) for i in range(n))
+    entries += struct.pack('>HBB', gid, 1, n + 2)
+    ipma = full(b'ipma', 0, 0, struct.pack('>I', n + 1) + entries)
+    iprp = box(b'iprp', ipco + ipma)
+    ftyp = box(b'ftyp', b'heic' + struct.pack('>I', 0) + b'mif1heic')
+
+    def meta_with(offsets):
+        locs = b''.join(struct.pack('>HHHHII', i + 1, 0, 0, 1, offsets[i], len(parts[i][2]))
+                        for i in range(n))
+        locs += struct.pack('>HHHHII', gid, 1, 0, 1, 0, 8)  # construction method 1: idat
+        iloc = full(b'iloc', 1, 0, struct.pack('>BBH', 0x44, 0x00, n + 1) + locs)
+        return full(b'meta', 0, 0, hdlr + pitm + iloc + iinf + iref + idat + iprp)
+
+    first = len(ftyp) + len(meta_with([0] * n)) + 8
+    offsets, pos = [], first
+    for p in parts:
+        offsets.append(pos)
+        pos += len(p[2])
+    mdat = box(b'mdat', b''.join(p[2] for p in parts))
+    open(out, 'wb').write(ftyp + meta_with(offsets) + mdat)
+
+
 def info(path):
     data = open(path, 'rb').read()
 
@@ -164,6 +241,9 @@ def main(argv):
     if cmd == 'info':
         for path in argv[2:]:
             info(path)
+        return
+    if cmd == 'grid':
+        grid(argv[2], int(argv[3]), int(argv[4]), int(argv[5]), int(argv[6]), argv[7:])
         return
     data = bytearray(open(argv[2], 'rb').read())
     if cmd == 'transform':

@@ -7,7 +7,8 @@
 -- header only: the size as displayed, the orientation irot/imir make
 SELECT f, (imgtrans_image_info(fx(f))).*
 FROM unnest(ARRAY['hello.heic', 'hello-irot6.heic', 'hello-t5.heic', 'hello-imir4.heic',
-                  'bomb.heic', 'bomb-thumb.heic', 'truncated.heic', 'ru.heic']) AS f;
+                  'hello-grid.heic', 'bomb.heic', 'bomb-thumb.heic', 'bomb-grid.heic',
+                  'truncated.heic', 'ru.heic']) AS f;
 
 -- each reads as the upright line, its word boxes where they are in
 -- hello.png (within 3 px: HEVC blurs edges).  hello-irot6.heic also keeps
@@ -18,6 +19,9 @@ SELECT f, imgtrans_ocr_text(fx(f)) = imgtrans_ocr_text(fx('hello.png')) AS reads
         WHERE w.level = 'word' AND abs(w.x - u.x) <= 3 AND abs(w.y - u.y) <= 3
           AND abs(w.width - u.width) <= 3 AND abs(w.height - u.height) <= 3) AS boxes_as_displayed
 FROM unnest(ARRAY['hello.heic', 'hello-irot6.heic', 'hello-t5.heic', 'hello-imir4.heic']) AS f;
+
+-- a grid of tiles, as an iPhone writes its photos (2x2, cropped to 1056x180)
+SELECT rtrim(imgtrans_ocr_text(fx('hello-grid.heic')), E'\n') AS grid_text;
 
 -- every other function that decodes an image
 SELECT imgtrans_ocr_hocr(fx('hello-irot6.heic')) LIKE '%>imgtrans<%' AS hocr;
@@ -47,6 +51,7 @@ WHERE job_id = :job AND level = 'word';
 -- bombs: refused from the header, before libheif is given the bytes
 SELECT imgtrans_ocr_text(fx('bomb.heic'));
 SELECT imgtrans_ocr_text(fx('bomb-thumb.heic'));
+SELECT imgtrans_ocr_text(fx('bomb-grid.heic'));
 SELECT try($$SELECT imgtrans_render(fx('bomb.heic'), '[]'::jsonb)$$) AS render,
        try($$SELECT imgtrans_preprocess(fx('bomb-thumb.heic'), '{}')$$) AS preprocess,
        try($$SELECT * FROM imgtrans_translate_image(fx('bomb.heic'), 'es', 'en', provider => 'heif_stub')$$) AS translate;
