@@ -4,8 +4,9 @@
  *
  * imgtrans.so never links libheif (it pulls in libde265, libx265, libaom
  * and libdav1d: about 30 MB and tens of milliseconds to load): image.c
- * loads imgtrans_heif.so on the first HEIF image and calls this.  Called
- * only after the header was read and the limits checked.
+ * loads imgtrans_heif.so on the first HEIF image and calls this.  Never
+ * call it before the header was read and the limits checked, and never add
+ * a libheif type here.
  *-------------------------------------------------------------------------
  */
 #ifndef IMGTRANS_HEIFAPI_H

@@ -3,8 +3,8 @@
  *	  Which tesseract language is written in which script, as tesseract's
  *	  OSD names scripts: the table source => 'auto' chooses from.
  *
- * Plain C (no PostgreSQL), so the unit tests link it.  Nothing here looks
- * at the disk: autolang.c intersects this table with what is installed.
+ * Plain C (no PostgreSQL), so the unit tests link it.  Never looks at the
+ * disk: autolang.c intersects this table with what is installed.
  *-------------------------------------------------------------------------
  */
 #ifndef IMGTRANS_SCRIPTS_H
