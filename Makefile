@@ -12,8 +12,8 @@ EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
 	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/stats/stats.o \
-	src/image/image.o src/image/imgheader.o \
-	src/ocr/boxes.o src/ocr/languages.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
+	src/image/image.o src/image/imgheader.o src/image/heifheader.o \
+	src/ocr/boxes.o src/ocr/languages.o src/ocr/autolang.o src/ocr/scripts.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/jobs.o src/jobs/sqlexec.o \
 	src/jobs/sourcekey.o src/jobs/results.o
 DATA = $(wildcard sql/imgtrans--*.sql) $(wildcard sql/imgtrans_farm--*.sql)
@@ -63,6 +63,15 @@ PDF = imgtrans_pdf
 PDF_OBJS = src/document/pdf.o
 REGRESS += documents documents_errors documents_ocr documents_js
 
+# HEIF/HEIC photos (issue 18): libheif (and the codecs it pulls in) only in
+# imgtrans_heif.so, loaded on the first HEIF image; the header is read in
+# imgtrans.so (src/image/heifheader.c) before it is loaded.
+HEIF = imgtrans_heif
+HEIF_OBJS = src/image/heifdec.o
+EXTRA_CLEAN += $(HEIF)$(DLSUFFIX) $(HEIF_OBJS)
+# source => 'auto' (src/ocr/autolang.c, scripts.c)
+REGRESS += heif autolang
+
 # statistics (issue 16, src/stats)
 REGRESS += stats
 EXTRA_CLEAN += $(PDF)$(DLSUFFIX) $(PDF_OBJS) test/document/test_document
@@ -81,33 +90,42 @@ ALL_DEPS = $(wildcard src/*.d src/*/*.d)
 -include $(ALL_DEPS)
 EXTRA_CLEAN += src/*.d src/*/*.d
 
-all: $(ENGINE)$(DLSUFFIX) $(PDF)$(DLSUFFIX)
+all: $(ENGINE)$(DLSUFFIX) $(PDF)$(DLSUFFIX) $(HEIF)$(DLSUFFIX)
+
+$(HEIF)$(DLSUFFIX): $(HEIF_OBJS)
+	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(HEIF_OBJS) $(LDFLAGS) \
+		$(shell pkg-config --libs libheif lept)
 
 $(ENGINE)$(DLSUFFIX): $(ENGINE_OBJS)
 	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(ENGINE_OBJS) $(LDFLAGS) \
 		$(shell pkg-config --libs tesseract lept) -lgomp -lm
 
 src/document/pdf.o: override CPPFLAGS += $(shell pkg-config --cflags poppler-glib cairo)
+src/image/heifdec.o: override CPPFLAGS += $(shell pkg-config --cflags libheif)
 
 $(PDF)$(DLSUFFIX): $(PDF_OBJS)
 	$(CC) $(CFLAGS) $(CFLAGS_SL) -shared -o $@ $(PDF_OBJS) $(LDFLAGS) \
 		$(shell pkg-config --libs poppler-glib cairo lept)
 
-install: install-engine install-pdf
+install: install-engine install-pdf install-heif
+install-heif: $(HEIF)$(DLSUFFIX)
+	$(INSTALL_SHLIB) $(HEIF)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(HEIF)$(DLSUFFIX)'
 install-pdf: $(PDF)$(DLSUFFIX)
 	$(INSTALL_SHLIB) $(PDF)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(PDF)$(DLSUFFIX)'
 install-engine: $(ENGINE)$(DLSUFFIX)
 	$(INSTALL_SHLIB) $(ENGINE)$(DLSUFFIX) '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
-uninstall: uninstall-engine uninstall-pdf
+uninstall: uninstall-engine uninstall-pdf uninstall-heif
+uninstall-heif:
+	rm -f '$(DESTDIR)$(pkglibdir)/$(HEIF)$(DLSUFFIX)'
 uninstall-pdf:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(PDF)$(DLSUFFIX)'
 uninstall-engine:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
 # cmocka unit tests of the plain-C parts (no server needed)
-UNIT_SRCS = test/unit_tests.c src/image/imgheader.c src/ocr/ocrargs.c src/ocr/transform.c
-test/unit_tests: $(UNIT_SRCS) src/image/imgheader.h src/ocr/ocrargs.h src/ocr/transform.h
+UNIT_SRCS = test/unit_tests.c src/image/imgheader.c src/image/heifheader.c src/ocr/ocrargs.c src/ocr/scripts.c src/ocr/transform.c
+test/unit_tests: $(UNIT_SRCS) src/image/imgheader.h src/ocr/ocrargs.h src/ocr/scripts.h src/ocr/transform.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
 TRANSLATE_UNIT_SRCS = test/translate/test_translate.c src/translate/transcodec.c
@@ -135,8 +153,9 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined,unsigned-integer-overflow \
 	-fno-sanitize-recover=all
-test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/image/imgheader.c src/image/imgheader.h
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/image/imgheader.c
+test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/image/imgheader.c src/image/heifheader.c src/image/imgheader.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_imgheader.c src/image/imgheader.c \
+		src/image/heifheader.c
 
 test/fuzz/fuzz_transcodec: test/fuzz/fuzz_transcodec.c src/translate/transcodec.c src/translate/transcodec.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_transcodec.c src/translate/transcodec.c
@@ -151,4 +170,4 @@ fuzz-run: fuzz
 	cd test/fuzz && ./fuzz_transcodec -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 corpus-transcodec
 
-.PHONY: install-engine uninstall-engine install-pdf uninstall-pdf unittest fuzz fuzz-run
+.PHONY: install-engine uninstall-engine install-pdf uninstall-pdf install-heif uninstall-heif unittest fuzz fuzz-run

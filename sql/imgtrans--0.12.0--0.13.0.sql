@@ -229,3 +229,26 @@ COMMENT ON FUNCTION imgtrans_set_provider_limits(text, float8, int) IS
 CREATE INDEX jobs_owner_queue_idx ON imgtrans.jobs (owner, priority DESC, id) WHERE status = 'queued';
 CREATE INDEX jobs_owner_started_idx ON imgtrans.jobs (owner, started_at);
 CREATE INDEX jobs_owner_running_idx ON imgtrans.jobs (owner) WHERE status = 'running';
+
+-- ---------------------------------------------------------------------------
+-- Scripts and iPhone photos (issue 18): HEIF/HEIC images decode everywhere
+-- (no SQL change: imgtrans_heif.so is loaded by imgtrans.so); OSD on a page
+-- of a document, which source => 'auto' of imgtrans_translate_image uses to
+-- choose the OCR language from the script (imgtrans.auto_languages).
+-- ---------------------------------------------------------------------------
+
+DROP FUNCTION imgtrans_osd(bytea);
+CREATE FUNCTION imgtrans_osd(image bytea, page int DEFAULT 1, dpi int DEFAULT NULL,
+    OUT orientation int, OUT rotate int, OUT orientation_conf real,
+    OUT script text, OUT script_conf real)
+RETURNS record
+AS 'MODULE_PATHNAME', 'imgtrans_osd'
+LANGUAGE C STABLE PARALLEL SAFE COST 10000;
+COMMENT ON FUNCTION imgtrans_osd(bytea, int, int) IS
+    'Page orientation (0/90/180/270), the clockwise rotation that makes it upright, and the script, by tesseract OSD, of an image or of page page of a PDF or TIFF (dpi: PDF resolution, NULL for imgtrans.pdf_dpi); all NULL when there is too little text to decide; NULL image or page gives NULL';
+
+COMMENT ON FUNCTION imgtrans_translate_image(bytea, text, text, text, text, text[], int, int) IS
+    'Recognises the paragraphs (level para, lines joined with spaces) or lines of an image, or of page page of a PDF or TIFF (dpi: PDF resolution, NULL for imgtrans.pdf_dpi), in the source language, after optional preprocessing, and translates them all in one batched provider call through the cache; one imgtrans_translated_box row per element with text, in the original image''s (the page''s) coordinates, page_num the page. source auto: the one installed language (of imgtrans.auto_languages, if set) written in the script OSD sees on the page, else an ERROR naming the candidates. NULL image, target, source, level or page gives no rows';
+
+COMMENT ON FUNCTION imgtrans_image_info(bytea) IS
+    'Format (png, jpeg, tiff, webp, heif, gif, bmp, pnm, jp2), size as displayed, bits per pixel, resolution (ppi, NULL if not recorded) and orientation (EXIF Orientation 1-8, 1 if none; for HEIF its irot/imir transforms as that value, never its Exif item), read from the header without decoding pixels';

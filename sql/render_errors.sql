@@ -43,7 +43,7 @@ SELECT try($$SET imgtrans.font_path = '/tmp/x.ttf'$$);
 RESET ROLE;
 DROP ROLE render_user;
 -- imgtrans_translate_image: arguments checked before any OCR; NULLs give no rows
-SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', 'auto')$$);
+-- (source => 'auto' chooses from the page's script: sql/autolang.sql)
 SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', level => 'word')$$);
 SELECT try($$SELECT * FROM imgtrans_translate_image(fx('bomb.png'), 'es')$$);
 SELECT try($$SELECT * FROM imgtrans_translate_image(fx('doc.png'), 'es', provider => 'no_such_provider')$$);

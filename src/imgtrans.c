@@ -87,6 +87,14 @@ define_gucs(void)
 							64 * 1024 * 1024, 1, INT_MAX,
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+	DefineCustomStringVariable("imgtrans.auto_languages",
+							   "Languages source => 'auto' may choose from, joined with '+' (e.g. 'eng+rus').",
+							   "Empty means every installed language.  auto chooses the one of them "
+							   "written in the script OSD sees, and refuses when several are.",
+							   &imgtrans_auto_languages,
+							   "",
+							   PGC_USERSET, 0,
+							   imgtrans_check_auto_languages, NULL, NULL);
 	DefineCustomStringVariable("imgtrans.extra_tesseract_vars",
 							   "Tesseract variables callers may set in vars, besides the built-in allow-list.",
 							   "A comma-separated list of names.  Tesseract has variables that write files, "

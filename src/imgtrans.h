@@ -60,5 +60,13 @@ extern bool imgtrans_check_extra_vars(char **newval, void **extra, GucSource sou
 extern void imgtrans_check_lang(const char *lang);
 extern char *imgtrans_traineddata_path(const char *lang);
 extern char *imgtrans_installed_languages(void);
+extern char **imgtrans_language_list(int *n);
+
+/* source => 'auto' (src/ocr/autolang.c) */
+extern char *imgtrans_auto_languages;
+extern bool imgtrans_check_auto_languages(char **newval, void **extra, GucSource source);
+extern const char *imgtrans_lang_for_script(const char *osd_script);
+extern const char *imgtrans_lang_translation_code(const char *lang);
+extern const char *imgtrans_auto_ocr_lang(Oid fn_oid, Datum image, int page, int dpi);
 
 #endif							/* IMGTRANS_H */

@@ -1,6 +1,7 @@
 /*
  * test/unit_tests.c: cmocka unit tests of imgtrans's plain-C parts
- * (header parsing in src/image/imgheader.c, argument checks in src/ocr/ocrargs.c).
+ * (header parsing in src/image/imgheader.c and heifheader.c, argument checks in
+ * src/ocr/ocrargs.c, the script table of source => 'auto' in src/ocr/scripts.c).
  * They need no server; `make unittest` builds and runs them.
  */
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 
 #include "image/imgheader.h"
 #include "ocr/ocrargs.h"
+#include "ocr/scripts.h"
 #include "ocr/transform.h"
 
 #include <math.h>
@@ -416,6 +418,198 @@ test_exif_orientation(void **state)
 	assert_int_equal(img_exif_orientation(buf, n, IMG_GIF), 1);
 }
 
+/* Appends a box of type with body[0..n) at buf+pos; returns the new pos. */
+static size_t
+put_box(uint8_t *buf, size_t pos, const char *type, const uint8_t *body, size_t n)
+{
+	put_be32(buf + pos, (uint32_t) (8 + n));
+	memcpy(buf + pos + 4, type, 4);
+	if (n)
+		memcpy(buf + pos + 8, body, n);
+	return pos + 8 + n;
+}
+
+/*
+ * A HEIF header as heif-enc lays it out: ftyp, then meta with pitm (item 1)
+ * and iprp (ipco: the primary's ispe, its transforms "r<angle>"/"m<axis>" in
+ * order, a thumbnail's ispe if thumb_w; ipma of the given version and
+ * flags).  No mdat: the header reader never looks there.
+ */
+static size_t
+make_heif(uint8_t *buf, uint32_t w, uint32_t h, const char *transforms,
+		  uint32_t thumb_w, uint32_t thumb_h, int ipma_version, int wide)
+{
+	uint8_t		ipco[512],
+				ipma[128],
+				iprp[700],
+				meta[800],
+				b[16];
+	size_t		nco = 0,
+				nma = 0,
+				npr = 0,
+				nme = 0,
+				pos = 0;
+	int			nprop = 0,
+				i;
+	uint8_t		assoc[32];
+	int			nassoc = 0;
+
+	memset(b, 0, sizeof(b));
+	put_be32(b + 4, w);
+	put_be32(b + 8, h);
+	nco = put_box(ipco, nco, "ispe", b, 12);
+	assoc[nassoc++] = ++nprop;
+	for (i = 0; transforms[i]; i += 2)
+	{
+		b[0] = (uint8_t) (transforms[i + 1] - '0');
+		nco = put_box(ipco, nco, transforms[i] == 'r' ? "irot" : "imir", b, 1);
+		assoc[nassoc++] = ++nprop;
+	}
+	if (thumb_w)
+	{
+		memset(b, 0, sizeof(b));
+		put_be32(b + 4, thumb_w);
+		put_be32(b + 8, thumb_h);
+		nco = put_box(ipco, nco, "ispe", b, 12);
+		++nprop;
+	}
+	/* ipma: version, flags, entry count, then item 1 (and item 2) */
+	memset(ipma, 0, sizeof(ipma));
+	ipma[0] = (uint8_t) ipma_version;
+	ipma[3] = (uint8_t) wide;
+	put_be32(ipma + 4, thumb_w ? 2 : 1);
+	nma = 8;
+	for (int item = 1; item <= (thumb_w ? 2 : 1); item++)
+	{
+		int			n = item == 1 ? nassoc : 1;
+
+		if (ipma_version < 1)
+		{
+			ipma[nma++] = 0;
+			ipma[nma++] = (uint8_t) item;
+		}
+		else
+		{
+			put_be32(ipma + nma, (uint32_t) item);
+			nma += 4;
+		}
+		ipma[nma++] = (uint8_t) n;
+		for (i = 0; i < n; i++)
+		{
+			uint8_t		idx = item == 1 ? assoc[i] : (uint8_t) nprop;
+
+			if (wide)
+			{
+				ipma[nma++] = 0x80;
+				ipma[nma++] = idx;
+			}
+			else
+				ipma[nma++] = 0x80 | idx;
+		}
+	}
+	npr = put_box(iprp, npr, "ipco", ipco, nco);
+	npr = put_box(iprp, npr, "ipma", ipma, nma);
+	memset(meta, 0, 4);			/* FullBox version and flags */
+	nme = 4;
+	memcpy(b, "\0\0\0\0\0\1", 6);	/* pitm version 0, item 1 */
+	nme = put_box(meta, nme, "pitm", b, 6);
+	nme = put_box(meta, nme, "iprp", iprp, npr);
+	pos = put_box(buf, pos, "ftyp", (const uint8_t *) "heic\0\0\0\0mif1heic", 16);
+	return put_box(buf, pos, "meta", meta, nme);
+}
+
+static void
+test_heif_header(void **state)
+{
+	static const struct
+	{
+		const char *transforms;
+		int			orientation;
+	}			cases[] = {
+		{"", 1}, {"r0", 1}, {"r1", 8}, {"r2", 3}, {"r3", 6}, {"m0", 2}, {"m1", 4},
+		{"r3m0", 5}, {"r1m0", 7}, {"m0r3", 7}, {"r1r1", 3}, {"m0m0", 1}, {"r2m1", 2},
+	};
+	uint8_t		buf[1024];
+	ImgHeader	h;
+	size_t		n,
+				cut,
+				i;
+
+	n = make_heif(buf, 528, 90, "", 0, 0, 0, 0);
+	assert_int_equal(img_sniff_format(buf, n), IMG_HEIF);
+	assert_string_equal(img_format_name(IMG_HEIF), "heif");
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 528);
+	assert_int_equal(h.height, 90);
+	assert_int_equal(h.orientation, 1);
+	assert_int_equal(h.part_width, 0);
+	/* transforms in association order, as one EXIF orientation */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		n = make_heif(buf, 90, 528, cases[i].transforms, 0, 0, 0, 0);
+		assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+		assert_int_equal(h.orientation, cases[i].orientation);
+		assert_int_equal(h.width, 90);	/* as stored: image.c turns it */
+	}
+	/* 32-bit item ids and 15-bit property indices */
+	n = make_heif(buf, 90, 528, "r3", 0, 0, 1, 1);
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.orientation, 6);
+	/* a thumbnail (or tile) is reported as the largest part */
+	n = make_heif(buf, 528, 90, "", 60000, 60000, 0, 0);
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 528);
+	assert_int_equal(h.part_width, 60000);
+	assert_int_equal(h.part_height, 60000);
+	/* the largest sides a 32-bit field holds: no overflow */
+	n = make_heif(buf, 0xffffffff, 0xffffffff, "", 0xffffffff, 0xffffffff, 0, 0);
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+	assert_true(img_pixels_exceed(h.part_width, h.part_height, INT32_MAX));
+	/* every cut of the header is refused, never read past */
+	n = make_heif(buf, 90, 528, "r3m0", 64, 64, 0, 0);
+	for (cut = 0; cut < n; cut++)
+		assert_int_not_equal(img_parse_heif(buf, cut, &h), IMGHDR_OK);
+	assert_int_equal(img_parse_heif(buf, 100, &h), IMGHDR_TRUNCATED);
+	/* a zero side, or no ispe for the primary item */
+	n = make_heif(buf, 0, 90, "", 0, 0, 0, 0);
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_INVALID);
+	n = make_heif(buf, 528, 90, "", 0, 0, 0, 0);
+	memcpy(buf + n - 12 - 8 - 20 + 4, "xxxx", 4);	/* ispe's type */
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_INVALID);
+	/* another ISOBMFF brand is not HEIF */
+	memcpy(buf + 8, "qt  ", 4);
+	assert_int_equal(img_sniff_format(buf, n), IMG_UNKNOWN);
+}
+
+static void
+test_scripts(void **state)
+{
+	char		buf[256];
+
+	assert_string_equal(ocr_lang_script("eng"), "Latin");
+	assert_string_equal(ocr_lang_script("rus"), "Cyrillic");
+	assert_string_equal(ocr_lang_script("chi_sim"), "Han");
+	assert_string_equal(ocr_lang_script("jpn"), "Japanese");
+	assert_null(ocr_lang_script("osd"));
+	assert_null(ocr_lang_script("jpn_vert"));
+	assert_null(ocr_lang_script("klingon"));
+	assert_string_equal(ocr_script_canonical("Katakana"), "Japanese");
+	assert_string_equal(ocr_script_canonical("Hiragana"), "Japanese");
+	assert_string_equal(ocr_script_canonical("Hangul"), "Korean");
+	assert_string_equal(ocr_script_canonical("Cyrillic"), "Cyrillic");
+	assert_null(ocr_script_canonical("Common"));
+	assert_null(ocr_script_canonical("Klingon"));
+	ocr_script_packages("Han", 6, buf, sizeof(buf));
+	assert_string_equal(buf, "tesseract-ocr-chi-sim, tesseract-ocr-chi-tra");
+	ocr_script_packages("Cyrillic", 2, buf, sizeof(buf));
+	assert_string_equal(buf, "tesseract-ocr-rus, tesseract-ocr-ukr");
+	/* a short buffer holds whole names only */
+	ocr_script_packages("Cyrillic", 6, buf, 30);
+	assert_string_equal(buf, "tesseract-ocr-rus");
+	ocr_script_packages("Klingon", 6, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
 int
 main(void)
 {
@@ -427,6 +621,8 @@ main(void)
 		cmocka_unit_test(test_bmp_header),
 		cmocka_unit_test(test_tiff_resolution),
 		cmocka_unit_test(test_exif_orientation),
+		cmocka_unit_test(test_heif_header),
+		cmocka_unit_test(test_scripts),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),
 		cmocka_unit_test(test_lang),

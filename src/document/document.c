@@ -226,18 +226,21 @@ open_image(ImgDoc *doc)
 {
 	ImgHeader	hdr;
 	DocPage    *p;
+	bool		turned;
 
 	imgtrans_read_header(doc->data, &hdr);
+	/* the size as displayed, as imgtrans_decode() hands the page out */
+	turned = hdr.orientation >= 5;
 	doc->image_format = hdr.format;
 	doc->npages = 1;
 	doc->pages = p = palloc0(sizeof(DocPage));
-	p->width = hdr.width;
-	p->height = hdr.height;
+	p->width = turned ? hdr.height : hdr.width;
+	p->height = turned ? hdr.width : hdr.height;
 	if (hdr.xres > 0 && hdr.yres > 0)
 	{
-		p->dpi = hdr.xres;
-		p->width_pt = raster_points(hdr.width, hdr.xres);
-		p->height_pt = raster_points(hdr.height, hdr.yres);
+		p->dpi = turned ? hdr.yres : hdr.xres;
+		p->width_pt = raster_points(p->width, turned ? hdr.yres : hdr.xres);
+		p->height_pt = raster_points(p->height, turned ? hdr.xres : hdr.yres);
 	}
 }
 

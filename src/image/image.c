@@ -11,7 +11,10 @@
  * The decoded image is turned and mirrored as its EXIF Orientation says,
  * so every caller (OCR, preprocessing, rendering) sees the image the way a
  * browser shows it, and boxes are in those coordinates.  Never call a
- * leptonica reader anywhere else.
+ * leptonica reader anywhere else.  HEIF (HEIC, AVIF) is decoded by
+ * imgtrans_heif.so (libheif), loaded on the first HEIF image; its header
+ * is read here (heifheader.c) like every other, and its irot/imir
+ * transforms are applied here like an EXIF orientation, exactly once.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -21,6 +24,7 @@
 #include "utils/builtins.h"
 
 #include "imgtrans.h"
+#include "image/heifapi.h"
 #include "image/lept.h"
 #include "stats/stats.h"
 
@@ -116,7 +120,7 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("image is empty"),
-				 errhint("Pass the bytes of a PNG, JPEG, TIFF, WebP, GIF, BMP or PNM file.")));
+				 errhint("Pass the bytes of a PNG, JPEG, TIFF, WebP, HEIC, GIF, BMP or PNM file.")));
 	if (len > (size_t) imgtrans_max_image_bytes)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -134,7 +138,7 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("data is not an image in a supported format"),
-					 errdetail("The first bytes match none of PNG, JPEG, TIFF, WebP, GIF, BMP, PNM or JPEG 2000."),
+					 errdetail("The first bytes match none of PNG, JPEG, TIFF, WebP, HEIF, GIF, BMP, PNM or JPEG 2000."),
 					 errhint("Pass the bytes of an image file, e.g. pg_read_binary_file() or a bytea column.")));
 			break;
 		case IMG_PNG:
@@ -146,13 +150,18 @@ imgtrans_read_header(const bytea *image, ImgHeader *hdr)
 		case IMG_BMP:
 			status = img_parse_bmp(data, len, hdr);
 			break;
+		case IMG_HEIF:
+			/* orientation from its irot/imir boxes, never from Exif */
+			status = img_parse_heif(data, len, hdr);
+			break;
 		default:
 			status = read_header_lept(data, len, hdr);
 			break;
 	}
 	if (status != IMGHDR_OK)
 		report_bad_header(status, format);
-	hdr->orientation = img_exif_orientation(data, len, format);
+	if (format != IMG_HEIF)
+		hdr->orientation = img_exif_orientation(data, len, format);
 }
 
 /*
@@ -215,6 +224,36 @@ imgtrans_check_limits(int64 width, int64 height)
 }
 
 /*
+ * A HEIF file decodes its grid tiles (and may hold thumbnails) one by one,
+ * each as large as its own header says: none may exceed the limits either.
+ */
+static void
+check_heif_parts(const ImgHeader *hdr)
+{
+	if (hdr->part_width <= 0)
+		return;
+	if (img_pixels_exceed(hdr->part_width, hdr->part_height, imgtrans_max_image_pixels) ||
+		hdr->part_width > TESSERACT_MAX_SIDE || hdr->part_height > TESSERACT_MAX_SIDE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("heif image declares a part (grid tile or thumbnail) of %lld x %lld pixels, over imgtrans.max_image_pixels (%d) or %d pixels a side",
+						(long long) hdr->part_width, (long long) hdr->part_height,
+						imgtrans_max_image_pixels, TESSERACT_MAX_SIDE),
+				 errhint("Convert the image to JPEG or PNG at a smaller size, or ask a superuser to raise imgtrans.max_image_pixels.")));
+}
+
+/* The HEIF decoder of imgtrans_heif.so, loaded on the first HEIF image. */
+static PIX *
+heif_decode(const uint8_t *data, size_t len)
+{
+	static HeifDecodeFn fn = NULL;
+
+	if (fn == NULL)
+		fn = (HeifDecodeFn) load_external_function(HEIF_LIBRARY, HEIF_DECODE_SYMBOL, true, NULL);
+	return fn(data, len);
+}
+
+/*
  * Decodes an image after the header checks.  The caller owns the result
  * and must pixDestroy() it on every path.
  */
@@ -229,10 +268,13 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 
 	imgtrans_read_header(image, hdr);
 	imgtrans_check_limits(hdr->width, hdr->height);
+	check_heif_parts(hdr);
 
 	imgtrans_lept_error_clear();
-	/* leptonica 1.82 refuses damaged JPEG data unless told otherwise */
-	pix = pixReadMem(data, len);
+	if (hdr->format == IMG_HEIF)
+		pix = heif_decode(data, len);	/* stored orientation; ERROR if it fails */
+	else
+		pix = pixReadMem(data, len);
 	if (pix == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

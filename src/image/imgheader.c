@@ -12,12 +12,7 @@
 
 #include <string.h>
 
-static uint32_t
-rd_be32(const uint8_t *p)
-{
-	return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) |
-		((uint32_t) p[2] << 8) | (uint32_t) p[3];
-}
+#define rd_be32 img_rd_be32
 
 static uint32_t
 rd_le32(const uint8_t *p)
@@ -59,6 +54,9 @@ img_sniff_format(const uint8_t *data, size_t len)
 	if (has_prefix(data, len, "\0\0\0\x0cjP  \r\n\x87\n", 12) ||
 		has_prefix(data, len, "\xff\x4f\xff\x51", 4))
 		return IMG_JP2;
+	/* ISOBMFF: a first box 'ftyp' whose major brand is a HEIF one */
+	if (len >= 12 && memcmp(data + 4, "ftyp", 4) == 0 && img_is_heif_brand(data + 8))
+		return IMG_HEIF;
 	return IMG_UNKNOWN;
 }
 
@@ -83,6 +81,8 @@ img_format_name(ImgFormat format)
 			return "pnm";
 		case IMG_JP2:
 			return "jp2";
+		case IMG_HEIF:
+			return "heif";
 		case IMG_UNKNOWN:
 			break;
 	}

@@ -24,7 +24,8 @@ typedef enum ImgFormat
 	IMG_GIF,
 	IMG_BMP,
 	IMG_PNM,
-	IMG_JP2
+	IMG_JP2,
+	IMG_HEIF					/* HEIC, AVIF: ISOBMFF 'ftyp' with a HEIF brand */
 } ImgFormat;
 
 typedef struct ImgHeader
@@ -35,7 +36,11 @@ typedef struct ImgHeader
 	int			depth;			/* bits per pixel, 0 if unknown */
 	int			xres;			/* pixels per inch, 0 if not recorded */
 	int			yres;
-	int			orientation;	/* EXIF Orientation 1..8; 1 when absent */
+	int			orientation;	/* EXIF Orientation 1..8; 1 when absent (HEIF:
+								 * its irot/imir transforms as that value) */
+	int64_t		part_width;		/* HEIF: the largest other image the file
+								 * declares (grid tile, thumbnail, alpha); */
+	int64_t		part_height;	/* 0 when none */
 } ImgHeader;
 
 typedef enum ImgHeaderStatus
@@ -52,6 +57,16 @@ extern const char *img_format_name(ImgFormat format);
 extern ImgHeaderStatus img_parse_png(const uint8_t *data, size_t len, ImgHeader *hdr);
 extern ImgHeaderStatus img_parse_gif(const uint8_t *data, size_t len, ImgHeader *hdr);
 extern ImgHeaderStatus img_parse_bmp(const uint8_t *data, size_t len, ImgHeader *hdr);
+/* heifheader.c: the primary image's ispe, irot and imir, from the boxes */
+extern ImgHeaderStatus img_parse_heif(const uint8_t *data, size_t len, ImgHeader *hdr);
+extern bool img_is_heif_brand(const uint8_t *brand);
+
+static inline uint32_t
+img_rd_be32(const uint8_t *p)
+{
+	return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) |
+		((uint32_t) p[2] << 8) | (uint32_t) p[3];
+}
 
 /* Overflow-safe width * height > max_pixels, for any header's sizes. */
 extern bool img_pixels_exceed(int64_t width, int64_t height, int64_t max_pixels);

@@ -29,8 +29,8 @@ cmp_cstring(const void *a, const void *b)
 }
 
 /* Sorted palloc'd names of *.traineddata files; *n gets the count. */
-static char **
-list_languages(int *n)
+char	  **
+imgtrans_language_list(int *n)
 {
 	const char *dir = imgtrans_tessdata_path();
 	DIR		   *d = AllocateDir(dir);
@@ -71,7 +71,7 @@ imgtrans_installed_languages(void)
 	StringInfoData buf;
 	int			n,
 				i;
-	char	  **names = list_languages(&n);
+	char	  **names = imgtrans_language_list(&n);
 
 	initStringInfo(&buf);
 	for (i = 0; i < n; i++)
@@ -128,7 +128,7 @@ imgtrans_languages(PG_FUNCTION_ARGS)
 	char	  **names;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	names = list_languages(&n);
+	names = imgtrans_language_list(&n);
 	for (i = 0; i < n; i++)
 	{
 		Datum		value = CStringGetTextDatum(names[i]);

@@ -24,6 +24,7 @@
 #include "utils/lsyscache.h"
 
 #include "document/document.h"
+#include "imgtrans.h"
 #include "ocr/boxes.h"
 #include "translate/transcodec.h"
 #include "translate/translate.h"
@@ -41,17 +42,17 @@ typedef struct OcrRows
 	HeapTuple  *rows;
 } OcrRows;
 
-/* Tesseract language for the source language of the translation. */
+/*
+ * Tesseract language for the source language of the translation; NULL for
+ * 'auto', which src/ocr/autolang.c answers from the image.
+ */
 static const char *
 ocr_lang(const char *source)
 {
 	const char *iso3;
 
 	if (pg_strcasecmp(source, "auto") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("source => 'auto' cannot be used with imgtrans_translate_image"),
-				 errhint("OCR needs the language of the image: pass it as source, e.g. 'eng' or 'spa'.")));
+		return NULL;
 	if (strlen(source) == 2 && (iso3 = tr_iso1_to_iso3(source)) != NULL)
 		return iso3;
 	return source;
@@ -173,6 +174,12 @@ translate_image(PG_FUNCTION_ARGS)
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	level = check_level(text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	lang = ocr_lang(source);
+	if (lang == NULL)
+	{
+		/* OSD's script decides; the provider is told the chosen language */
+		lang = imgtrans_auto_ocr_lang(fcinfo->flinfo->fn_oid, PG_GETARG_DATUM(0), page, dpi);
+		source = imgtrans_lang_translation_code(lang);
+	}
 	/* provider, source and target: an ERROR now rather than after the OCR */
 	imgtrans_translate_batch(provider, source, target, 0, NULL, NULL);
 

@@ -1,6 +1,7 @@
 /*
- * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/image/imgheader.c, the
- * plain-C format sniffing and PNG/GIF/BMP/TIFF header readers that see every
+ * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/image/imgheader.c and
+ * heifheader.c, the plain-C format sniffing and PNG/GIF/BMP/TIFF/HEIF header
+ * readers that see every
  * untrusted upload before leptonica does.  Built with ASan and UBSan
  * (`make fuzz`), so an out-of-bounds read, a signed overflow or a shift past
  * the width is a finding, not just a crash.  See test/fuzz/README.md.
@@ -28,10 +29,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void) img_parse_png(data, size, &hdr);
 	(void) img_parse_gif(data, size, &hdr);
 	(void) img_parse_bmp(data, size, &hdr);
+	/* HEIF: its orientation must be one of the eight, its part sides sane */
+	if (img_parse_heif(data, size, &hdr) == IMGHDR_OK &&
+		(hdr.orientation < 1 || hdr.orientation > 8 || hdr.part_width < 0 ||
+		 hdr.part_height < 0))
+		abort();
 	hdr.xres = hdr.yres = 0;
 	img_tiff_resolution(data, size, &hdr);
 	/* the EXIF Orientation readers, each whatever the bytes are */
-	for (i = IMG_UNKNOWN; i <= IMG_JP2; i++)
+	for (i = IMG_UNKNOWN; i <= IMG_HEIF; i++)
 	{
 		int			o = img_exif_orientation(data, size, (ImgFormat) i);
 
@@ -49,6 +55,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case IMG_BMP:
 			status = img_parse_bmp(data, size, &hdr);
+			break;
+		case IMG_HEIF:
+			status = img_parse_heif(data, size, &hdr);
 			break;
 		default:
 			break;

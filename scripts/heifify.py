@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""heifify.py - edit the boxes of a HEIF file that heif-enc wrote, for test fixtures.
+
+What it is for: libheif's heif-enc (Debian 12, libheif-examples) writes no
+transformative properties and never a bomb, so the HEIF fixtures that need
+them are made from its output by editing the ISOBMFF boxes here (standard
+library only).  It never decodes or re-encodes pixels: the coded image in
+'mdat' is copied byte for byte, only 'meta' changes (and the 'iloc' offsets
+that point past it).
+
+Usage:
+  heifify.py transform IN OUT irot:N|imir:N ...   append irot (N*90 degrees
+                                                 counter-clockwise) / imir
+                                                 (axis N) properties to the
+                                                 primary item, in order
+  heifify.py ispe IN OUT W H [K]                 set the K-th ispe (0: the
+                                                 first, the primary's with
+                                                 heif-enc) to W x H
+  heifify.py grid OUT COLS ROWS W H TILE.heic ...  a grid image as an iPhone
+                                                 writes one: the coded
+                                                 images of the tiles (each
+                                                 a heif-enc output, row by
+                                                 row) as hidden items, a
+                                                 'grid' primary item of
+                                                 W x H (cropped from the
+                                                 tiles) in 'idat'
+  heifify.py info FILE ...                       print the boxes
+
+Never run a decoder (heif-convert, ImageMagick) on a file 'ispe' made into a
+bomb.
+"""
+import struct
+import sys
+
+CONTAINERS = {b'meta': 4, b'iprp': 0, b'ipco': 0, b'iinf': 6}
+
+
+def boxes(data, off, end):
+    """(type, start, size, header length) of each box in data[off:end]."""
+    out = []
+    while off < end:
+        size, typ = struct.unpack('>I4s', data[off:off + 8])
+        hdr = 8
+        if size == 1:
+            size = struct.unpack('>Q', data[off + 8:off + 16])[0]
+            hdr = 16
+        elif size == 0:
+            size = end - off
+        out.append((typ, off, size, hdr))
+        off += size
+    return out
+
+
+def find(data, path):
+    """The box at a path of types, e.g. [b'meta', b'iprp', b'ipco']."""
+    off, end, box = 0, len(data), None
+    for typ in path:
+        box = next(b for b in boxes(data, off, end) if b[0] == typ)
+        off = box[1] + box[3] + CONTAINERS.get(typ, 0)
+        end = box[1] + box[2]
+    return box
+
+
+def grow(data, path, at, insert):
+    """Inserts bytes at offset at, inside the boxes of path, fixing sizes."""
+    for i in range(len(path)):
+        typ, start, size, hdr = find(data, path[:i + 1])
+        assert hdr == 8, 'large boxes not handled'
+        data[start:start + 4] = struct.pack('>I', size + len(insert))
+    data[at:at] = insert
+
+
+def iloc_items(data):
+    """The items of iloc: (item, method, base position, base, [(offset position,
+    offset, length)]); a position is where the field is in data."""
+    typ, start, size, hdr = find(data, [b'meta', b'iloc'])
+    p = start + hdr
+    version = data[p]
+    p += 4
+    off_size, len_size = data[p] >> 4, data[p] & 15
+    base_size, idx_size = data[p + 1] >> 4, (data[p + 1] & 15) if version else 0
+    p += 2
+
+    def rd(p, n):
+        return int.from_bytes(data[p:p + n], 'big') if n else 0
+
+    count, p = (rd(p, 2), p + 2) if version < 2 else (rd(p, 4), p + 4)
+    items = []
+    for _ in range(count):
+        item, p = (rd(p, 2), p + 2) if version < 2 else (rd(p, 4), p + 4)
+        method = 0
+        if version in (1, 2):
+            method = rd(p, 2) & 15
+            p += 2
+        p += 2  # data_reference_index
+        base_pos, base = p, rd(p, base_size)
+        p += base_size
+        extents = []
+        for _ in range(rd(p, 2)):
+            q = p + 2 + idx_size
+            extents.append((q, rd(q, off_size), rd(q + off_size, len_size)))
+            p = q + off_size + len_size - 2
+        p += 2
+        items.append((item, method, base_pos, base, extents, base_size, off_size))
+    return items
+
+
+def shift_iloc(data, meta_end, delta):
+    """Moves iloc offsets that point past meta (into mdat) by delta."""
+    for item, method, base_pos, base, extents, base_size, off_size in iloc_items(data):
+        if method != 0:
+            continue
+        if base and base >= meta_end:
+            data[base_pos:base_pos + base_size] = (base + delta).to_bytes(base_size, 'big')
+        elif not base:
+            for pos, off, length in extents:
+                if off >= meta_end:
+                    data[pos:pos + off_size] = (off + delta).to_bytes(off_size, 'big')
+
+
+def transform(data, specs):
+    props = b''
+    for spec in specs:
+        kind, n = spec.split(':')
+        assert kind in ('irot', 'imir')
+        props += struct.pack('>I4sB', 9, kind.encode(), int(n))
+    meta = find(data, [b'meta'])
+    meta_end = meta[1] + meta[2]
+    ipco = find(data, [b'meta', b'iprp', b'ipco'])
+    nprops = len(boxes(data, ipco[1] + 8, ipco[1] + ipco[2]))
+    grow(data, [b'meta', b'iprp', b'ipco'], ipco[1] + ipco[2], props)
+    # the primary item's ipma entry (heif-enc: version 0, 8-bit indices)
+    pitm = find(data, [b'meta', b'pitm'])
+    primary = struct.unpack('>H', data[pitm[1] + 12:pitm[1] + 14])[0]
+    ipma = find(data, [b'meta', b'iprp', b'ipma'])
+    p = ipma[1] + 8
+    assert data[p] == 0 and not data[p + 3] & 1, 'ipma version/flags not handled'
+    entries = struct.unpack('>I', data[p + 4:p + 8])[0]
+    p += 8
+    for _ in range(entries):
+        item, n = struct.unpack('>HB', data[p:p + 3])
+        if item == primary:
+            new = bytes(0x80 | (nprops + 1 + i) for i in range(len(specs)))
+            grow(data, [b'meta', b'iprp', b'ipma'], p + 3 + n, new)
+            data[p + 2] = n + len(specs)
+            break
+        p += 3 + n
+    added = len(props) + len(specs)
+    shift_iloc(data, meta_end, added)
+    return data
+
+
+def set_ispe(data, w, h, k):
+    ipco = find(data, [b'meta', b'iprp', b'ipco'])
+    ispes = [b for b in boxes(data, ipco[1] + 8, ipco[1] + ipco[2]) if b[0] == b'ispe']
+    start = ispes[k][1]
+    data[start + 12:start + 20] = struct.pack('>II', w, h)
+    return data
+
+
+def box(typ, body):
+    return struct.pack('>I4s', 8 + len(body), typ) + body
+
+
+def full(typ, version, flags, body):
+    return box(typ, struct.pack('>I', (version << 24) | flags) + body)
+
+
+def tile_parts(path):
+    """(hvcC box, ispe box, coded bytes) of the primary item of a heif-enc file."""
+    data = bytearray(open(path, 'rb').read())
+    ipco = find(data, [b'meta', b'iprp', b'ipco'])
+    props = {b[0]: bytes(data[b[1]:b[1] + b[2]])
+             for b in boxes(data, ipco[1] + 8, ipco[1] + ipco[2])
+             if b[0] in (b'hvcC', b'ispe')}
+    item, method, base_pos, base, extents, _, _ = iloc_items(data)[0]
+    assert method == 0 and len(extents) == 1, 'a tile must be one coded image'
+    off, length = base + extents[0][1], extents[0][2]
+    return props[b'hvcC'], props[b'ispe'], bytes(data[off:off + length])
+
+
+def grid(out, cols, rows, width, height, tiles):
+    parts = [tile_parts(t) for t in tiles]
+    n = len(parts)
+    assert n == cols * rows
+    gid = n + 1
+    hdlr = full(b'hdlr', 0, 0, struct.pack('>I4s12x', 0, b'pict') + b'\0')
+    pitm = full(b'pitm', 0, 0, struct.pack('>H', gid))
+    infes = b''.join(full(b'infe', 2, 1, struct.pack('>HH4s', i + 1, 0, b'hvc1') + b'\0')
+                     for i in range(n))
+    infes += full(b'infe', 2, 0, struct.pack('>HH4s', gid, 0, b'grid') + b'\0')
+    iinf = full(b'iinf', 0, 0, struct.pack('>H', n + 1) + infes)
+    iref = full(b'iref', 0, 0, box(b'dimg', struct.pack('>HH', gid, n) +
+                                   b''.join(struct.pack('>H', i + 1) for i in range(n))))
+    idat = box(b'idat', struct.pack('>BBBBHH', 0, 0, rows - 1, cols - 1, width, height))
+    # properties: each tile's hvcC, the tiles' ispe (all alike), the grid's ispe
+    ipco_body = b''.join(p[0] for p in parts) + parts[0][1] + \
+        full(b'ispe', 0, 0, struct.pack('>II', width, height))
+    ipco = box(b'ipco', ipco_body)
+    entries = b''.join(struct.pack('>HBBB', i + 1, 2, 0x80 | (i + 1), n + 1) for i in range(n))
+    entries += struct.pack('>HBB', gid, 1, n + 2)
+    ipma = full(b'ipma', 0, 0, struct.pack('>I', n + 1) + entries)
+    iprp = box(b'iprp', ipco + ipma)
+    ftyp = box(b'ftyp', b'heic' + struct.pack('>I', 0) + b'mif1heic')
+
+    def meta_with(offsets):
+        locs = b''.join(struct.pack('>HHHHII', i + 1, 0, 0, 1, offsets[i], len(parts[i][2]))
+                        for i in range(n))
+        locs += struct.pack('>HHHHII', gid, 1, 0, 1, 0, 8)  # construction method 1: idat
+        iloc = full(b'iloc', 1, 0, struct.pack('>BBH', 0x44, 0x00, n + 1) + locs)
+        return full(b'meta', 0, 0, hdlr + pitm + iloc + iinf + iref + idat + iprp)
+
+    first = len(ftyp) + len(meta_with([0] * n)) + 8
+    offsets, pos = [], first
+    for p in parts:
+        offsets.append(pos)
+        pos += len(p[2])
+    mdat = box(b'mdat', b''.join(p[2] for p in parts))
+    open(out, 'wb').write(ftyp + meta_with(offsets) + mdat)
+
+
+def info(path):
+    data = open(path, 'rb').read()
+
+    def show(off, end, depth):
+        for typ, start, size, hdr in boxes(data, off, end):
+            extra = ''
+            if typ == b'ispe':
+                extra = ' %dx%d' % struct.unpack('>II', data[start + 12:start + 20])
+            elif typ in (b'irot', b'imir'):
+                extra = ' %d' % data[start + 8]
+            print('%s%s %d%s' % ('  ' * depth, typ.decode('latin1'), size, extra))
+            if typ in CONTAINERS:
+                show(start + hdr + CONTAINERS[typ], start + size, depth + 1)
+    print(path)
+    show(0, len(data), 1)
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == 'info':
+        for path in argv[2:]:
+            info(path)
+        return
+    if cmd == 'grid':
+        grid(argv[2], int(argv[3]), int(argv[4]), int(argv[5]), int(argv[6]), argv[7:])
+        return
+    data = bytearray(open(argv[2], 'rb').read())
+    if cmd == 'transform':
+        data = transform(data, argv[4:])
+    elif cmd == 'ispe':
+        data = set_ispe(data, int(argv[4]), int(argv[5]), int(argv[6]) if len(argv) > 6 else 0)
+    else:
+        sys.exit(__doc__)
+    open(argv[3], 'wb').write(bytes(data))
+
+
+if __name__ == '__main__':
+    main(sys.argv)
