@@ -170,3 +170,18 @@ COMMENT ON FUNCTION imgtrans.queue_workers() IS
 REVOKE EXECUTE ON FUNCTION imgtrans.queue_depth(), imgtrans.queue_workers() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION imgtrans.queue_depth(), imgtrans.queue_workers()
     TO pg_read_all_stats, imgtrans_admin;
+
+-- ===========================================================================
+-- Every script in imgtrans_render (issue 18, "Lens in every script"): font
+-- fallback through fontconfig, shaping and bidi with raqm (HarfBuzz,
+-- FriBiDi); the design is in src/render/README.md.
+-- ===========================================================================
+
+CREATE FUNCTION imgtrans_render_glyphs(txt text,
+    OUT glyph_no int, OUT char_no int, OUT chr text, OUT glyph int, OUT font text,
+    OUT x_advance float8, OUT rtl boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'imgtrans_render_glyphs'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION imgtrans_render_glyphs(text) IS
+    'The glyphs imgtrans_render draws for a text as one line, in visual order: the character each starts with (char_no counts from 1), glyph index (never 0, .notdef), font, advance in ems, and whether the text is right-to-left';

@@ -145,6 +145,13 @@ no_break_after(uint32_t cp)
 	return false;
 }
 
+/* Breaks between characters: CJK, except Hangul (Korean breaks at spaces). */
+static bool
+breaks_around(uint32_t cp)
+{
+	return tl_is_cjk(cp) && !(cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
 void
 tl_mark_breaks(const uint32_t *cps, int n, uint8_t *flags)
 {
@@ -157,7 +164,7 @@ tl_mark_breaks(const uint32_t *cps, int n, uint8_t *flags)
 
 		if (tl_is_space(prev) || tl_is_space(cur))
 			continue;
-		if ((tl_is_cjk(prev) || tl_is_cjk(cur)) &&
+		if ((breaks_around(prev) || breaks_around(cur)) &&
 			!no_break_before(cur) && !no_break_after(prev))
 			flags[i] |= TL_BREAK;
 	}

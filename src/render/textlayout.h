@@ -67,7 +67,8 @@ extern int	tl_utf8_decode(const char *s, size_t len, uint32_t *out);
 
 /*
  * Adds TL_BREAK where the script allows a line break without a space:
- * between CJK characters (kana, Han, Hangul, fullwidth forms), except
+ * between CJK characters (kana, Han, fullwidth forms; Korean breaks at
+ * spaces, between words), except
  * before closing punctuation, small kana and the prolonged sound mark, and
  * after opening punctuation (the usual kinsoku rules).  Breaks at spaces
  * need no flag; Thai word breaks come from the caller (libthai).
