@@ -153,3 +153,9 @@ fuzz-run: fuzz
 		-print_final_stats=1 corpus-transcodec
 
 .PHONY: install-engine uninstall-engine install-pdf uninstall-pdf unittest fuzz fuzz-run
+
+# libraqm against HarfBuzz directly, per script (not a test; README "Scripts")
+bench/shape_bench: bench/shape_bench.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ bench/shape_bench.c \
+		$(shell pkg-config --cflags --libs raqm harfbuzz fontconfig freetype2)
+EXTRA_CLEAN += bench/shape_bench

@@ -15,8 +15,11 @@
 # of each (engine and font loading are not timed).  Prints the median ms of
 # ROUNDS rounds per image and the ratio translate/ocr (target <= 0.25).
 # Then MEMORY_CALLS render calls in one session, a fifth of them failing
-# (bad box, missing font) inside a plpgsql EXCEPTION block, with the
-# backend's RssAnon after the warm-up and at the end: a leak would show.
+# (bad box, missing font) inside a plpgsql EXCEPTION block, the others
+# drawing doc.png's paragraphs in turn in Latin, Japanese, Chinese, Korean,
+# Arabic, Hindi, Russian, Thai and a mixed text (new texts every call, so
+# shaping and font fallback run, not only the cache), with the backend's
+# RssAnon and VmRSS after the warm-up and at the end: a leak would show.
 #
 # Knobs: ROUNDS (default 5), MEMORY_CALLS (1000), OCR_DEV (the shared dev
 # set, default ../shared/ocr-dev: its pages are used when present).
@@ -96,17 +99,25 @@ FROM (SELECT name, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE
              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE what = 'translate')::numeric AS tr
       FROM t GROUP BY name) s;
 
-\echo '== memory:' :calls 'render calls, every fifth failing (bad box or missing font), RssAnon of this backend'
+\echo '== memory:' :calls 'render calls in mixed scripts, every fifth failing (bad box or missing font), RssAnon and VmRSS of this backend'
 CREATE FUNCTION pg_temp.rss() RETURNS text LANGUAGE sql AS $$
-  SELECT regexp_replace(l, '\s+', ' ', 'g')
+  SELECT string_agg(regexp_replace(l, '\s+', ' ', 'g'), ', ')
   FROM regexp_split_to_table(pg_read_file('/proc/' || pg_backend_pid() || '/status'), E'\n') l
-  WHERE l LIKE 'RssAnon%' $$;
+  WHERE l LIKE 'RssAnon%' OR l LIKE 'VmRSS%' $$;
 CREATE FUNCTION pg_temp.churn(n int) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE doc bytea := (SELECT data FROM img WHERE name = 'doc.png');
         bx jsonb := (SELECT paras FROM boxes WHERE name = 'doc.png');
+        texts text[] := ARRAY['The weather is good today.', '今日は天気が良いです。私たちは古い町まで歩きます。',
+          '今天天气很好。我们走到老城买面包。', '오늘은 날씨가 좋습니다. 우리는 걸어갑니다.',
+          'الطقس جميل اليوم. نمشي إلى المدينة القديمة.', 'आज मौसम अच्छा है। हम पुराने शहर तक चलते हैं।',
+          'Сегодня хорошая погода. Мы идём в старый город.', 'วันนี้อากาศดีมาก เราเดินไปเมืองเก่า',
+          'Menu 菜单 메뉴 قائمة मेनू Меню 123'];
         failed int := 0;
 BEGIN
   FOR k IN 1..n LOOP
+    bx := (SELECT jsonb_agg(jsonb_set(b, '{translated}',
+             to_jsonb(texts[1 + (k + i) % 9] || ' ' || k)))
+           FROM jsonb_array_elements((SELECT paras FROM boxes WHERE name = 'doc.png')) WITH ORDINALITY e(b, i));
     BEGIN
       IF k % 10 = 0 THEN
         PERFORM imgtrans_render(doc, bx || '[{"x": 1}]'::jsonb);          -- bad box
