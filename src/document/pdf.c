@@ -265,21 +265,53 @@ pdf_words(void *doc, int page, int *nwords)
 	return words;
 }
 
+/* A font of the document is not embedded (poppler loads a system font file). */
+static bool
+uses_system_fonts(PopplerDocument *doc)
+{
+	PopplerFontInfo *info = poppler_font_info_new(doc);
+	PopplerFontsIter *iter = NULL;
+	bool		found = false;
+
+	if (poppler_font_info_scan(info, poppler_document_get_n_pages(doc), &iter) && iter)
+	{
+		do
+		{
+			if (!poppler_fonts_iter_is_embedded(iter))
+				found = true;
+		} while (!found && poppler_fonts_iter_next(iter));
+	}
+	if (iter)
+		poppler_fonts_iter_free(iter);
+	poppler_font_info_free(info);
+	return found;
+}
+
 /*
  * Closes the document, then empties cairo's process-wide font caches: a
  * document's embedded fonts otherwise stay in them after it is gone (up to
  * 256 scaled fonts, each holding its document's font data), so a backend
- * grew by ~20 MB over its first few hundred documents.  Safe here because
- * no cairo object outlives a call into this module (pdf_render destroys
- * its surface and context), and nothing else in the backend uses cairo.
+ * grew by ~20 MB over its first few hundred documents.  Safe because no
+ * cairo object outlives a call into this module (pdf_render destroys its
+ * surface and context) and nothing else in the backend uses cairo -- except
+ * poppler's own process-wide cache of system font files (a PDF font that is
+ * not embedded, e.g. js.pdf's Helvetica): their cairo faces stay alive, and
+ * cairo_debug_reset_static_data() would abort the backend on its assertion
+ * "unscaled->face == NULL".  So once a backend has drawn with a system font
+ * it never resets again (those fonts are few and shared, not per document).
  */
+static bool system_fonts_seen = false;
+
 static void
 pdf_close(void *doc)
 {
 	if (doc != NULL)
 	{
+		if (!system_fonts_seen && uses_system_fonts((PopplerDocument *) doc))
+			system_fonts_seen = true;
 		g_object_unref((PopplerDocument *) doc);
-		cairo_debug_reset_static_data();
+		if (!system_fonts_seen)
+			cairo_debug_reset_static_data();
 	}
 }
 
