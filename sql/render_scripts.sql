@@ -3,7 +3,9 @@
 -- trip per script (render translated boxes onto doc.png, OCR them back in that
 -- language, character similarity >= 0.85); no .notdef in a mixed image; odd
 -- strings; a clear ERROR for a character no font has.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
+RESET client_min_messages;
 -- character similarity of got to want, white space ignored (CJK OCR adds some)
 CREATE FUNCTION char_sim(got text, want text) RETURNS numeric LANGUAGE sql IMMUTABLE
 AS $$ SELECT 1 - levenshtein(regexp_replace(coalesce(got, ''), '\s+', '', 'g'),

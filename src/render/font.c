@@ -6,7 +6,7 @@
  * Per backend: one FT_Library, one FcConfig (the system's configuration,
  * read once), fontconfig's sorted sans-serif list per script language
  * (ja, ko, zh-cn, ar, he, hi, th, and none), a cache of which font of such
- * a list has a code point, and at most MAX_FACES FreeType faces.  A face is
+ * a list has a code point, and at most FONT_MAX_SLOTS FreeType faces.  A face is
  * evicted least recently used, never while the text in hand uses it; an
  * eviction bumps the generation, which empties shape.c's cache of glyph
  * runs (they name faces by slot).  Fonts are only ever opened from
@@ -33,7 +33,6 @@
 #include "render/font.h"
 #include "render/ft.h"
 
-#define MAX_FACES		16		/* faces kept per backend */
 #define CP_CACHE		4096	/* (code point, language) -> font, direct-mapped */
 #define MAX_LINE_PITCH	1.3		/* ems; Noto's line gap is generous */
 
@@ -64,7 +63,7 @@ typedef struct CpChoice
 static FT_Library ft_library = NULL;
 static FcConfig *fc_config = NULL;
 static FcFontSet *fc_sorted[SL_COUNT];
-static FaceSlot slots[MAX_FACES];
+static FaceSlot slots[FONT_MAX_SLOTS];
 static uint64 text_stamp = 0;
 static uint32 generation = 1;
 static char *override_path = NULL;	/* imgtrans.font_path as loaded */
@@ -201,7 +200,7 @@ slot_to_fill(void)
 	int			best = -1,
 				i;
 
-	for (i = 0; i < MAX_FACES; i++)
+	for (i = 0; i < FONT_MAX_SLOTS; i++)
 	{
 		if (slots[i].face == NULL)
 			return i;
@@ -213,7 +212,7 @@ slot_to_fill(void)
 	if (best < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a text needs more than %d fonts", MAX_FACES),
+				 errmsg("a text needs more than %d fonts", FONT_MAX_SLOTS),
 				 errhint("Split the text into boxes of fewer scripts.")));
 	slot_free(&slots[best]);
 	generation++;
@@ -230,7 +229,7 @@ face_slot(const char *file, int index, bool user_file)
 	char	   *name;
 	int			i;
 
-	for (i = 0; i < MAX_FACES; i++)
+	for (i = 0; i < FONT_MAX_SLOTS; i++)
 		if (slots[i].face && slots[i].index == index && strcmp(slots[i].file, file) == 0)
 		{
 			slots[i].stamp = text_stamp;

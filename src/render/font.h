@@ -21,6 +21,9 @@
 #define FONT_REF_PX		1000
 #define FONT_UNITS_PER_EM (FONT_REF_PX * 64)
 
+/* Faces kept per backend: slots are 0 .. FONT_MAX_SLOTS - 1. */
+#define FONT_MAX_SLOTS	16
+
 /* Receives one glyph: coverage rows (0..255), top-left at (left, top). */
 typedef void (*GlyphSink) (void *ctx, const unsigned char *coverage,
 						   int rows, int width, int pitch, int left, int top);

@@ -3,7 +3,7 @@
  *	  The one place imgtrans includes FreeType.
  *
  * Include after postgres.h.  Only src/render/font.c (the faces) and
- * src/render/shape.c (raqm takes FT_Face) need it: the rest of the renderer
+ * src/render/shape.c (HarfBuzz reads the font's tables through FT_Face) need it: the rest of the renderer
  * sees fonts through font.h and shape.h.
  *-------------------------------------------------------------------------
  */

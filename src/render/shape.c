@@ -1,31 +1,36 @@
 /*-------------------------------------------------------------------------
  * shape.c
- *	  Complex text layout: libraqm (HarfBuzz shaping, FriBiDi reordering,
- *	  script runs) over the faces font.c chose, a per-backend cache of the
- *	  results, line-break opportunities for Thai (libthai), and the SQL
- *	  debugging view imgtrans_render_glyphs().
+ *	  Complex text layout: FriBiDi (bidi levels), HarfBuzz (shaping each run
+ *	  of one level, script and face), visual reordering of the runs; over the
+ *	  faces font.c chose; a per-backend cache of the results; line-break
+ *	  opportunities for Thai (libthai); the SQL view imgtrans_render_glyphs().
  *
- * Why raqm and not HarfBuzz + FriBiDi by hand: raqm does exactly the
- * itemization imgtrans needs (bidi levels, script runs, font runs, one
- * hb_shape per run, visual reordering) in one call, as Pillow uses it, and
- * measured as fast (bench/shape_bench.c, README "Scripts").
+ * Why HarfBuzz + FriBiDi and not libraqm (which wraps the same two, as
+ * Pillow uses it): raqm 0.7 makes a new hb_font, so parses the font's
+ * tables again, on every layout: measured (bench/shape_bench.c) 3x slower
+ * for Hindi and Thai, 8-12x for Latin, Cyrillic and Arabic, 50x for
+ * Chinese and 300x (5 ms a call) for Japanese than hb_shape with a font
+ * made once.  Here one hb_font per face slot lives as long as the face, at
+ * a scale of FONT_UNITS_PER_EM (HarfBuzz's own metrics, no hinting, no
+ * FreeType size involved), and the runs are itemized as raqm does.
  *
  * The cache: glyph runs keyed by the code points and the direction, in one
  * memory context, at most SHAPE_CACHE_BYTES (then emptied whole), and
- * emptied when font.c's generation changes (a slot may name another face).
- * Texts repeat across the fitting of a box and across calls on the same
- * boxes, so shaping happens once per text.
+ * emptied with the hb_fonts when font.c's generation changes (a slot may
+ * name another face).  Texts repeat across the fitting of a box and across
+ * calls on the same boxes, so shaping happens once per text.
  *
- * Never: ereport while a raqm object is alive outside PG_TRY (it is
- * destroyed in PG_FINALLY), keep a pointer to a FreeType face beyond a
- * call (glyphs keep the slot), or draw glyph 0 (.notdef): a visible
- * character shaped to it is an ERROR.
+ * Never: ereport while a HarfBuzz object is unowned (the one hb_buffer and
+ * the hb_fonts are static, reused and destroyed only here), keep a
+ * pointer to a FreeType face beyond a call (glyphs keep the slot), or draw
+ * glyph 0 (.notdef): a visible character shaped to it is an ERROR.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <raqm.h>
 #include <fribidi.h>
+#include <hb.h>
+#include <hb-ft.h>
 #include <thai/thbrk.h>
 #include <thai/thwbrk.h>
 
@@ -54,8 +59,24 @@ typedef struct ShapeEntry
 static MemoryContext shape_cxt = NULL;
 static ShapeEntry *buckets[SHAPE_BUCKETS];
 static uint32 cache_generation = 0;
+static hb_font_t *hb_fonts[FONT_MAX_SLOTS];	/* per font slot, this generation */
+static hb_buffer_t *hb_buf = NULL;
 static ThBrk *thai_brk = NULL;
 static bool thai_tried = false;
+
+/* HarfBuzz fonts go when a slot may hold another face (font.c evicted one). */
+static void
+drop_hb_fonts(void)
+{
+	int			i;
+
+	for (i = 0; i < FONT_MAX_SLOTS; i++)
+	{
+		if (hb_fonts[i])
+			hb_font_destroy(hb_fonts[i]);
+		hb_fonts[i] = NULL;
+	}
+}
 
 static void
 cache_reset(void)
@@ -66,6 +87,7 @@ cache_reset(void)
 	else
 		MemoryContextReset(shape_cxt);
 	memset(buckets, 0, sizeof(buckets));
+	drop_hb_fonts();
 	cache_generation = imgtrans_font_generation();
 }
 
@@ -86,39 +108,120 @@ imgtrans_shape_direction(const uint32_t *cps, int n)
 	return SHAPE_LTR;
 }
 
-/* Copies raqm's glyphs into a cache entry; ERRORs on a .notdef. */
-static void
-copy_glyphs(ShapeEntry *e, raqm_glyph_t *g, size_t len, const int16 *slots)
+/* The HarfBuzz font of a slot, made on first use in this generation. */
+static hb_font_t *
+slot_font(int slot)
 {
-	size_t		k;
+	if (hb_fonts[slot] == NULL)
+	{
+		FT_Face		face = imgtrans_font_face(slot, FONT_REF_PX);
+		hb_face_t  *hface;
 
-	e->run.glyphs = palloc(sizeof(ShapedGlyph) * Max(len, 1));
-	e->run.nglyphs = (int) len;
-	e->run.width = 0;
+		if (face == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not size font \"%s\"", imgtrans_font_name(slot))));
+		hface = hb_ft_face_create_referenced(face);
+		hb_fonts[slot] = hb_font_create(hface);
+		hb_face_destroy(hface);
+		/* HarfBuzz's own metrics at 1 em = FONT_UNITS_PER_EM */
+		hb_font_set_scale(hb_fonts[slot], FONT_UNITS_PER_EM, FONT_UNITS_PER_EM);
+	}
+	return hb_fonts[slot];
+}
+
+/* Scripts per code point, Common and Inherited taking their neighbours'. */
+static void
+resolve_scripts(const uint32 *cps, int n, hb_script_t *scripts)
+{
+	hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+	hb_script_t last = HB_SCRIPT_INVALID;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		hb_script_t sc = hb_unicode_script(uf, cps[i]);
+
+		if (sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_INHERITED || sc == HB_SCRIPT_UNKNOWN)
+			sc = last;
+		scripts[i] = sc;
+		if (sc != HB_SCRIPT_INVALID)
+			last = sc;
+	}
+	/* leading Common characters: the first real script's */
+	for (i = n - 1, last = HB_SCRIPT_COMMON; i >= 0; i--)
+	{
+		if (scripts[i] == HB_SCRIPT_INVALID)
+			scripts[i] = last;
+		last = scripts[i];
+	}
+}
+
+/* A run of one bidi level, script and face: [start, end). */
+typedef struct Run
+{
+	int			start;
+	int			end;
+	int			level;
+} Run;
+
+/* Rule L2 of UAX #9: reverse every sequence of runs at each level and up. */
+static void
+reorder_runs(const Run *runs, int nruns, int *order)
+{
+	int			max_level = 0,
+				min_odd = 255,
+				lev,
+				i;
+
+	for (i = 0; i < nruns; i++)
+	{
+		order[i] = i;
+		max_level = Max(max_level, runs[i].level);
+		if (runs[i].level % 2 == 1)
+			min_odd = Min(min_odd, runs[i].level);
+	}
+	for (lev = max_level; lev >= min_odd; lev--)
+		for (i = 0; i < nruns; i++)
+		{
+			int			j = i,
+						a,
+						b;
+
+			while (j < nruns && runs[order[j]].level >= lev)
+				j++;
+			for (a = i, b = j - 1; a < b; a++, b--)
+			{
+				int			t = order[a];
+
+				order[a] = order[b];
+				order[b] = t;
+			}
+			i = j;
+		}
+}
+
+/* Appends hb_buf's glyphs (a shaped run) to e, checking for .notdef. */
+static void
+append_glyphs(ShapeEntry *e, const int16 *slots, int slot)
+{
+	unsigned int len = 0,
+				k;
+	hb_glyph_info_t *info = hb_buffer_get_glyph_infos(hb_buf, &len);
+	hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(hb_buf, &len);
+
 	for (k = 0; k < len; k++)
 	{
-		ShapedGlyph *o = &e->run.glyphs[k];
-		int			c = Min((int) g[k].cluster, e->n - 1);
+		ShapedGlyph *o = &e->run.glyphs[e->run.nglyphs++];
+		int			c = Min((int) info[k].cluster, e->n - 1);
 
-		o->glyph = g[k].index;
-		o->slot = slots[c];
-		o->x_advance = g[k].x_advance;
-		o->x_offset = g[k].x_offset;
-		o->y_offset = g[k].y_offset;
+		o->glyph = info[k].codepoint;
+		o->slot = slot;
+		o->x_advance = pos[k].x_advance;
+		o->x_offset = pos[k].x_offset;
+		o->y_offset = pos[k].y_offset;
 		o->cluster = c;
-		/* the glyph's face is the one raqm was given for its cluster */
-		if (g[k].ftface != imgtrans_font_face(slots[c], FONT_REF_PX))
-		{
-			int			s;
-
-			for (s = 0; s < e->n; s++)
-				if (g[k].ftface == imgtrans_font_face(slots[s], FONT_REF_PX))
-				{
-					o->slot = slots[s];
-					break;
-				}
-		}
-		e->run.width += g[k].x_advance;
+		e->run.width += pos[k].x_advance;
 		if (o->glyph == 0 && !imgtrans_font_invisible(e->cps[c]))
 		{
 			char		utf8[8] = {0};
@@ -127,62 +230,83 @@ copy_glyphs(ShapeEntry *e, raqm_glyph_t *g, size_t len, const int16 *slots)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_FILE),
 					 errmsg("font \"%s\" shaped U+%04X \"%s\" to no glyph",
-							imgtrans_font_name(o->slot), e->cps[c], utf8),
+							imgtrans_font_name(slot), e->cps[c], utf8),
 					 errdetail("imgtrans draws no .notdef boxes."),
 					 errhint("Install the Debian packages fonts-noto-core and fonts-noto-cjk, or ask a superuser to set imgtrans.font_path to a font that has the character.")));
 		}
 	}
 }
 
-/* Shapes with raqm into e (in shape_cxt); raqm is freed on every path. */
+/*
+ * Shapes e->cps into e->run: bidi levels (FriBiDi), runs of one level,
+ * script and face, each shaped with its context (Arabic joins across a
+ * change of font), the runs put in visual order.
+ */
 static void
 shape_into(ShapeEntry *e)
 {
-	int16	   *slots = palloc(sizeof(int16) * e->n);
-	raqm_t	   *rq;
-	int			i,
-				start;
+	int			n = e->n;
+	int16	   *slots = palloc(sizeof(int16) * n);
+	FriBidiCharType *types = palloc(sizeof(FriBidiCharType) * n);
+	FriBidiBracketType *btypes = palloc(sizeof(FriBidiBracketType) * n);
+	FriBidiLevel *levels = palloc(sizeof(FriBidiLevel) * n);
+	hb_script_t *scripts = palloc(sizeof(hb_script_t) * n);
+	Run		   *runs = palloc(sizeof(Run) * n);
+	int		   *order = palloc(sizeof(int) * n);
+	FriBidiParType par = e->dir == SHAPE_RTL ? FRIBIDI_PAR_RTL :
+		e->dir == SHAPE_LTR ? FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
+	int			nruns = 0,
+				i,
+				r;
 
-	imgtrans_font_assign(e->cps, e->n, slots);
-	for (i = 0; i < e->n; i++)
-		if (imgtrans_font_face(slots[i], FONT_REF_PX) == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not size font \"%s\"", imgtrans_font_name(slots[i]))));
-	rq = raqm_create();
-	if (rq == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	PG_TRY();
+	imgtrans_font_assign(e->cps, n, slots);
+	if (cache_generation != imgtrans_font_generation())
+		drop_hb_fonts();		/* imgtrans_shape() empties the cache after */
+	fribidi_get_bidi_types(e->cps, n, types);
+	fribidi_get_bracket_types(e->cps, n, types, btypes);
+	if (fribidi_get_par_embedding_levels_ex(types, btypes, n, &par, levels) == 0)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in FriBiDi")));
+	resolve_scripts(e->cps, n, scripts);
+	for (i = 0; i < n; i++)
 	{
-		bool		ok;
-		size_t		len = 0;
-		raqm_glyph_t *g;
+		if (i == 0 || levels[i] != levels[i - 1] || scripts[i] != scripts[i - 1] ||
+			slots[i] != slots[i - 1])
+		{
+			runs[nruns].start = i;
+			runs[nruns].level = levels[i];
+			nruns++;
+		}
+		runs[nruns - 1].end = i + 1;
+	}
+	reorder_runs(runs, nruns, order);
+	if (hb_buf == NULL)
+		hb_buf = hb_buffer_create();
+	/* HarfBuzz gives at most a few glyphs per character; grown if not */
+	e->run.glyphs = palloc(sizeof(ShapedGlyph) * (n + 8));
+	for (r = 0; r < nruns; r++)
+	{
+		const Run  *run = &runs[order[r]];
+		int			slot = slots[run->start];
+		hb_font_t  *font = slot_font(slot);
 
-		ok = raqm_set_text(rq, e->cps, e->n) &&
-			raqm_set_par_direction(rq, e->dir == SHAPE_RTL ? RAQM_DIRECTION_RTL :
-								   e->dir == SHAPE_LTR ? RAQM_DIRECTION_LTR :
-								   RAQM_DIRECTION_DEFAULT) &&
-			raqm_set_freetype_load_flags(rq, FT_LOAD_NO_HINTING);
-		for (start = 0, i = 1; ok && i <= e->n; i++)
-			if (i == e->n || slots[i] != slots[start])
-			{
-				ok = raqm_set_freetype_face_range(rq, imgtrans_font_face(slots[start], FONT_REF_PX),
-												  start, i - start);
-				start = i;
-			}
-		ok = ok && raqm_layout(rq);
-		g = ok ? raqm_get_glyphs(rq, &len) : NULL;
-		if (g == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not lay out a text of %d characters", e->n)));
-		copy_glyphs(e, g, len, slots);
+		hb_buffer_clear_contents(hb_buf);
+		hb_buffer_add_codepoints(hb_buf, e->cps, n, run->start, run->end - run->start);
+		hb_buffer_set_direction(hb_buf, run->level % 2 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+		hb_buffer_set_script(hb_buf, scripts[run->start]);
+		hb_buffer_set_language(hb_buf, hb_language_get_default());
+		hb_shape(font, hb_buf, NULL, 0);
+		if (!hb_buffer_allocation_successful(hb_buf))
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in HarfBuzz")));
+		e->run.glyphs = repalloc(e->run.glyphs, sizeof(ShapedGlyph) *
+								 (e->run.nglyphs + hb_buffer_get_length(hb_buf) + 1));
+		append_glyphs(e, slots, slot);
 	}
-	PG_FINALLY();
-	{
-		raqm_destroy(rq);
-	}
-	PG_END_TRY();
+	pfree(order);
+	pfree(runs);
+	pfree(scripts);
+	pfree(levels);
+	pfree(btypes);
+	pfree(types);
 	pfree(slots);
 }
 

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  * shape.h
- *	  Complex text layout for the renderer: shaping (HarfBuzz), bidi
- *	  (FriBiDi) and script itemization through libraqm, cached per text.
+ *	  Complex text layout for the renderer: bidi (FriBiDi), runs by level,
+ *	  script and font, shaping (HarfBuzz), cached per text.
  *
  * Positions are in font.h's units (1/64 px at FONT_REF_PX); glyphs name
  * their face by font slot.  A ShapedRun is owned by the cache and stays
