@@ -203,7 +203,7 @@ reorder_runs(const Run *runs, int nruns, int *order)
 
 /* Appends hb_buf's glyphs (a shaped run) to e, checking for .notdef. */
 static void
-append_glyphs(ShapeEntry *e, const int16 *slots, int slot)
+append_glyphs(ShapeEntry *e, int slot)
 {
 	unsigned int len = 0,
 				k;
@@ -299,7 +299,7 @@ shape_into(ShapeEntry *e)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in HarfBuzz")));
 		e->run.glyphs = repalloc(e->run.glyphs, sizeof(ShapedGlyph) *
 								 (e->run.nglyphs + hb_buffer_get_length(hb_buf) + 1));
-		append_glyphs(e, slots, slot);
+		append_glyphs(e, slot);
 	}
 	pfree(order);
 	pfree(runs);
