@@ -44,15 +44,17 @@ PG_CPPFLAGS += $(shell pkg-config --cflags libcurl)
 SHLIB_LINK += $(shell pkg-config --libs libcurl)
 EXTRA_CLEAN += test/translate/test_translate
 
-# image translation (issue 6): rendering with leptonica and FreeType
-FONT_PATH ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-OBJS += src/render/boxlist.o src/render/font.o src/render/render.o src/render/textlayout.o src/render/transimage.o
-REGRESS += render render_errors
+# image translation (issue 6): rendering with leptonica and FreeType;
+# every script (issue 18): fontconfig fallback, HarfBuzz + FriBiDi, libthai
+# (libraqm only for bench/shape_bench, which measured why not raqm)
+OBJS += src/render/boxlist.o src/render/font.o src/render/render.o src/render/shape.o \
+	src/render/textlayout.o src/render/transimage.o
+REGRESS += render render_errors render_scripts
 
 # results keyed by the user's row, search, OCR cache (issue 15)
 REGRESS += results ocr_cache
-PG_CPPFLAGS += $(shell pkg-config --cflags freetype2) -DIMGTRANS_FONT_DEFAULT='"$(FONT_PATH)"'
-SHLIB_LINK += $(shell pkg-config --libs freetype2) -lm
+PG_CPPFLAGS += $(shell pkg-config --cflags freetype2 harfbuzz fribidi fontconfig libthai)
+SHLIB_LINK += $(shell pkg-config --libs freetype2 harfbuzz fribidi fontconfig libthai) -lm
 EXTRA_CLEAN += test/render/test_textlayout
 
 # documents (issue 14): PDFs and multi-page TIFFs as pages, see src/document/README.md.
@@ -171,3 +173,9 @@ fuzz-run: fuzz
 		-print_final_stats=1 corpus-transcodec
 
 .PHONY: install-engine uninstall-engine install-pdf uninstall-pdf install-heif uninstall-heif unittest fuzz fuzz-run
+
+# libraqm against HarfBuzz directly, per script (not a test; README "Scripts")
+bench/shape_bench: bench/shape_bench.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ bench/shape_bench.c \
+		$(shell pkg-config --cflags --libs raqm harfbuzz fribidi fontconfig freetype2)
+EXTRA_CLEAN += bench/shape_bench

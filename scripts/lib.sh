@@ -26,8 +26,11 @@ IMGTRANS_PACKAGES="postgresql-15 postgresql-server-dev-15 libtesseract-dev tesse
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd libleptonica-dev libcmocka-dev
   libcurl4-openssl-dev pkg-config make gcc python3 imagemagick apertium-apy apertium-eng-spa
   python3-streamparser python3-chardet openssl fonts-dejavu-core libfreetype-dev
-  libpoppler-glib-dev libcairo2-dev libheif-dev libheif-examples tesseract-ocr-rus poppler-utils img2pdf python3-reportlab postgresql-15-plproxy
-  prometheus-postgres-exporter curl pgpool2"
+  libpoppler-glib-dev libcairo2-dev libheif-dev libheif-examples poppler-utils img2pdf python3-reportlab
+  postgresql-15-plproxy prometheus-postgres-exporter curl pgpool2
+  libraqm-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev libthai-dev fonts-noto-core
+  fonts-noto-cjk fonts-symbola tesseract-ocr-jpn tesseract-ocr-chi-sim tesseract-ocr-kor
+  tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-rus"
 
 log() { printf '== %s\n' "$*" >&2; }
 

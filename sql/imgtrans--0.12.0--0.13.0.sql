@@ -252,3 +252,18 @@ COMMENT ON FUNCTION imgtrans_translate_image(bytea, text, text, text, text, text
 
 COMMENT ON FUNCTION imgtrans_image_info(bytea) IS
     'Format (png, jpeg, tiff, webp, heif, gif, bmp, pnm, jp2), size as displayed, bits per pixel, resolution (ppi, NULL if not recorded) and orientation (EXIF Orientation 1-8, 1 if none; for HEIF its irot/imir transforms as that value, never its Exif item), read from the header without decoding pixels';
+
+-- ===========================================================================
+-- Every script in imgtrans_render (issue 18, "Lens in every script"): font
+-- fallback through fontconfig, shaping and bidi with HarfBuzz and
+-- FriBiDi; the design is in src/render/README.md.
+-- ===========================================================================
+
+CREATE FUNCTION imgtrans_render_glyphs(txt text,
+    OUT glyph_no int, OUT char_no int, OUT chr text, OUT glyph int, OUT font text,
+    OUT x_advance float8, OUT rtl boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'imgtrans_render_glyphs'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION imgtrans_render_glyphs(text) IS
+    'The glyphs imgtrans_render draws for a text as one line, in visual order: the character each starts with (char_no counts from 1), glyph index (never 0, .notdef), font, advance in ems, and whether the text is right-to-left';

@@ -102,8 +102,8 @@ SELECT ocr_text(imgtrans_render(fx('sign.png'), array_agg(t)), 'spa') AS sign
 FROM imgtrans_translate_image(fx('sign.png'), 'es', provider => 'render_apy') t;
 SELECT (imgtrans_image_info(imgtrans_render(fx('sign.png'), NULL::jsonb, 'erase', 'jpeg'))).*;
 
--- Unicode: accents, ß, CJK and emoji (DejaVu Sans has no CJK: drawn as its .notdef box);
--- tesseract's spa model reads ß as B
+-- Unicode: accents, ß, CJK and emoji (each from a font that has it, render_scripts.sql);
+-- tesseract's spa model reads ß as B or f
 SELECT length(imgtrans_render(fx('hello.png'),
          '[{"x": 16, "y": 16, "width": 496, "height": 58, "translated": "Grüße ñandú 日本語 😀"}]'::jsonb)) > 0 AS unicode_ok;
 SELECT ocr_text(imgtrans_render(fx('hello.png'),

@@ -104,10 +104,11 @@ define_gucs(void)
 							   PGC_SUSET, GUC_LIST_INPUT,
 							   imgtrans_check_extra_vars, NULL, NULL);
 	DefineCustomStringVariable("imgtrans.font_path",
-							   "Font file (TrueType or OpenType) imgtrans_render() draws text with.",
-							   "Empty means " IMGTRANS_FONT_DEFAULT ".",
+							   "Font file (TrueType or OpenType) imgtrans_render() tries first for every character.",
+							   "Empty means the system's fonts through fontconfig (sans-serif, by script); "
+							   "characters the file lacks come from those too.",
 							   &imgtrans_font_path,
-							   IMGTRANS_FONT_DEFAULT,
+							   "",
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("imgtrans");

@@ -17,9 +17,6 @@
 #include "utils/jsonb.h"
 #include "image/imgheader.h"
 
-#ifndef IMGTRANS_FONT_DEFAULT
-#define IMGTRANS_FONT_DEFAULT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#endif
 
 /* tesseract's TBOX uses int16 coordinates */
 #define TESSERACT_MAX_SIDE 32767

@@ -36,6 +36,7 @@
 
 #include "document/document.h"
 #include "render/font.h"
+#include "render/shape.h"
 #include "imgtrans.h"
 #include "image/lept.h"
 #include "render/render.h"
@@ -418,10 +419,12 @@ blend_glyph(void *ctx, const unsigned char *cov, int rows, int width,
 }
 
 /*
- * Fits the box's text into it and draws it, vertically centred; text that
- * does not fit even at MIN_TEXT_PX is clipped to the erased area.  Text
- * that fits is not clipped: accents and descenders may reach a little past
- * the em box the layout measures.
+ * Fits the box's text into it and draws it, vertically centred: shaped
+ * (shape.c), wrapped by script (textlayout.c), left-aligned, or
+ * right-aligned when the text is right-to-left (Arabic, Hebrew: its first
+ * strong character).  Text that does not fit even at MIN_TEXT_PX is
+ * clipped to the erased area.  Text that fits is not clipped: accents and
+ * descenders may reach a little past the em box the layout measures.
  */
 static void
 draw_text(PIX *pix, const Paint *p)
@@ -429,10 +432,14 @@ draw_text(PIX *pix, const Paint *p)
 	const char *text = p->box->text;
 	const TlFont *font;
 	uint32_t   *cps;
+	int32_t    *widths;
+	uint8_t    *flags;
+	TlText		t;
 	TlLine	   *lines;
 	TlLayout	lay;
 	Blend		bl = {pix, p->ink, {0, 0, pixGetWidth(pix), pixGetHeight(pix)}};
 	double		ascent;
+	ShapeDir	dir;
 	int			n,
 				top,
 				i;
@@ -443,9 +450,16 @@ draw_text(PIX *pix, const Paint *p)
 	ascent = 1.0 - imgtrans_font_descent();
 	cps = palloc(sizeof(uint32_t) * (strlen(text) + 1));
 	n = tl_utf8_decode(text, strlen(text), cps);
+	widths = palloc(sizeof(int32_t) * (n + 1));
+	flags = palloc(n + 1);
+	imgtrans_shape_measure(cps, n, widths, flags);
+	dir = imgtrans_shape_direction(cps, n);
+	t.cps = cps;
+	t.widths = widths;
+	t.flags = flags;
+	t.n = n;
 	lines = palloc(sizeof(TlLine) * (n + 1));
-	lay = tl_fit(cps, n, font, p->x1 - p->x0, p->y1 - p->y0, MIN_TEXT_PX,
-				 p->max_px, lines);
+	lay = tl_fit(&t, font, p->x1 - p->x0, p->y1 - p->y0, MIN_TEXT_PX, p->max_px, lines);
 	top = p->y0;
 	if (lay.fits)
 		top += (p->y1 - p->y0 - tl_block_height(font, lay.px, lay.nlines)) / 2;
@@ -454,11 +468,17 @@ draw_text(PIX *pix, const Paint *p)
 	for (i = 0; i < lay.nlines; i++)
 	{
 		int			baseline = top + (int) lrint((i * font->line_pitch + ascent) * lay.px);
+		const ShapedRun *run = imgtrans_shape(cps + lines[i].start,
+											  lines[i].end - lines[i].start, dir);
+		int			x = p->x0;
 
-		imgtrans_font_draw(cps + lines[i].start, lines[i].end - lines[i].start,
-						   lay.px, p->x0, baseline, blend_glyph, &bl);
+		if (dir == SHAPE_RTL)
+			x = p->x1 - tl_units_to_px(font, run->width, lay.px);
+		imgtrans_shape_draw(run, lay.px, x, baseline, blend_glyph, &bl);
 	}
 	pfree(lines);
+	pfree(flags);
+	pfree(widths);
 	pfree(cps);
 }
 

@@ -3,10 +3,11 @@
  *	  Word wrap and font-size fitting of one text into one box.
  *
  * Plain C: no PostgreSQL, FreeType or leptonica here (test/render/test_textlayout.c
- * links this file alone).  Widths come from the caller's glyph-advance
- * callback in font units and scale linearly with the em size, which is how
- * the renderer draws (unhinted advances), so a line measured here is the
- * line drawn.  Greedy wrapping gives the fewest lines for a width, and the
+ * links this file alone).  Widths come shaped from the caller (shape.c,
+ * per cluster, in font units) and scale linearly with the em size, which is
+ * how the renderer draws (unhinted advances), so a line measured here is
+ * the line drawn.  Lines break at spaces, at '\n', and where TL_BREAK says
+ * (CJK with kinsoku here, Thai from the caller), never inside a cluster.  Greedy wrapping gives the fewest lines for a width, and the
  * line count only grows as the size grows, so the fitting size is found by
  * binary search.  Never allocates.
  *-------------------------------------------------------------------------
@@ -14,6 +15,7 @@
 #include "render/textlayout.h"
 
 #include <math.h>
+#include <string.h>
 
 #define REPLACEMENT_CHAR 0xFFFD
 
@@ -87,14 +89,85 @@ tl_is_space(uint32_t cp)
 }
 
 /* Scripts written without spaces: a line may break before or after each. */
-static bool
-is_cjk(uint32_t cp)
+bool
+tl_is_cjk(uint32_t cp)
 {
 	return (cp >= 0x2E80 && cp <= 0x9FFF) ||	/* radicals .. unified ideographs */
 		(cp >= 0xAC00 && cp <= 0xD7AF) ||	/* Hangul syllables */
 		(cp >= 0xF900 && cp <= 0xFAFF) ||	/* compatibility ideographs */
 		(cp >= 0xFF00 && cp <= 0xFFEF) ||	/* fullwidth forms */
 		(cp >= 0x20000 && cp <= 0x3FFFF);	/* supplementary ideographs */
+}
+
+/* Kinsoku: never at the start of a line (closing marks, small kana). */
+static bool
+no_break_before(uint32_t cp)
+{
+	static const char ascii[] = ",.!?:;)]}%";
+	static const uint32_t cjk[] = {
+		0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011,
+		0x3015, 0x3017, 0x3019, 0x301B, 0x301C, 0x301F, 0x303B, 0x309D,
+		0x309E, 0x30A0, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0x2019, 0x201D,
+		0x2010, 0x2013, 0x2026, 0x2025, 0xFF01, 0xFF09, 0xFF0C, 0xFF0E,
+		0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF5E, 0xFF61, 0xFF63,
+		0xFF64, 0xFF65, 0xFF70, 0xFF9E, 0xFF9F};
+	/* small kana */
+	static const uint32_t small[] = {
+		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+		0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
+		0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6};
+	size_t		i;
+
+	if (cp < 0x80)
+		return cp != 0 && strchr(ascii, (int) cp) != NULL;
+	for (i = 0; i < sizeof(cjk) / sizeof(cjk[0]); i++)
+		if (cjk[i] == cp)
+			return true;
+	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++)
+		if (small[i] == cp)
+			return true;
+	return cp >= 0x31F0 && cp <= 0x31FF;	/* katakana phonetic extensions */
+}
+
+/* Kinsoku: never at the end of a line (opening marks). */
+static bool
+no_break_after(uint32_t cp)
+{
+	static const uint32_t open[] = {
+		'(', '[', '{', 0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E,
+		0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B,
+		0xFF5B, 0xFF5F, 0xFF62};
+	size_t		i;
+
+	for (i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+		if (open[i] == cp)
+			return true;
+	return false;
+}
+
+/* Breaks between characters: CJK, except Hangul (Korean breaks at spaces). */
+static bool
+breaks_around(uint32_t cp)
+{
+	return tl_is_cjk(cp) && !(cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
+void
+tl_mark_breaks(const uint32_t *cps, int n, uint8_t *flags)
+{
+	int			i;
+
+	for (i = 1; i < n; i++)
+	{
+		uint32_t	prev = cps[i - 1],
+					cur = cps[i];
+
+		if (tl_is_space(prev) || tl_is_space(cur))
+			continue;
+		if ((breaks_around(prev) || breaks_around(cur)) &&
+			!no_break_before(cur) && !no_break_after(prev))
+			flags[i] |= TL_BREAK;
+	}
 }
 
 int
@@ -113,30 +186,37 @@ tl_block_height(const TlFont *font, int px, int nlines)
 	return (int) ceil(((nlines - 1) * font->line_pitch + 1.0) * px);
 }
 
-/* End of the word starting at i: one CJK character, or up to a break. */
-static int
-word_end(const uint32_t *cps, int n, int i)
+/* A break (other than at a space) is allowed before i. */
+static bool
+break_before(const TlText *t, int i)
 {
-	if (is_cjk(cps[i]))
-		return i + 1;
-	while (i < n && !tl_is_space(cps[i]) && !is_cjk(cps[i]))
+	return (t->flags[i] & (TL_BREAK | TL_CLUSTER)) == (TL_BREAK | TL_CLUSTER);
+}
+
+/* End of the word starting at i: up to a space or a break opportunity. */
+static int
+word_end(const TlText *t, int n, int i)
+{
+	i++;
+	while (i < n && !tl_is_space(t->cps[i]) && !break_before(t, i))
 		i++;
 	return i;
 }
 
 static int64_t
-span_width(const uint32_t *cps, int from, int to, const TlFont *font)
+span_width(const TlText *t, int from, int to)
 {
 	int64_t		w = 0;
 
 	for (; from < to; from++)
-		w += font->advance(font->ctx, cps[from]);
+		w += t->widths[from];
 	return w;
 }
 
 /* State of the wrap in progress. */
 typedef struct Wrap
 {
+	const TlText *t;
 	const TlFont *font;
 	int			px;
 	int			max_width;
@@ -172,37 +252,41 @@ open_line(Wrap *w, int start)
 	w->open = true;
 }
 
-/* Places the characters of a too-wide word one by one, breaking between. */
+/* Places the clusters of a too-wide word one by one, breaking between. */
 static void
-place_split(Wrap *w, const uint32_t *cps, int from, int to)
+place_split(Wrap *w, int from, int to)
 {
-	int			i;
+	int			i = from;
 
-	for (i = from; i < to; i++)
+	while (i < to)
 	{
-		int32_t		adv = w->font->advance(w->font->ctx, cps[i]);
+		int			end = i + 1;
+		int64_t		adv;
 
+		while (end < to && !(w->t->flags[end] & TL_CLUSTER))
+			end++;
+		adv = span_width(w->t, i, end);
 		if (w->cur.end > w->cur.start && !fits_width(w, w->cur.width + adv))
 		{
 			close_line(w);
 			open_line(w, i);
 		}
-		w->cur.end = i + 1;
+		w->cur.end = end;
 		w->cur.width += adv;
+		i = end;
 	}
 	w->flags |= TL_SPLIT;
 }
 
 /* Places word [from, to) after the gap [gap_from, from) of the open line. */
 static void
-place_word(Wrap *w, const uint32_t *cps, int gap_from, int from, int to,
-		   bool allow_split)
+place_word(Wrap *w, int gap_from, int from, int to, bool allow_split)
 {
-	int64_t		word = span_width(cps, from, to, w->font);
+	int64_t		word = span_width(w->t, from, to);
 
 	if (w->cur.end > w->cur.start)
 	{
-		int64_t		joined = w->cur.width + span_width(cps, gap_from, from, w->font) + word;
+		int64_t		joined = w->cur.width + span_width(w->t, gap_from, from) + word;
 
 		if (fits_width(w, joined))
 		{
@@ -216,7 +300,7 @@ place_word(Wrap *w, const uint32_t *cps, int gap_from, int from, int to,
 		open_line(w, from);
 	if (!fits_width(w, word) && allow_split)
 	{
-		place_split(w, cps, from, to);
+		place_split(w, from, to);
 		return;
 	}
 	if (!fits_width(w, word))
@@ -226,10 +310,12 @@ place_word(Wrap *w, const uint32_t *cps, int gap_from, int from, int to,
 }
 
 int
-tl_wrap(const uint32_t *cps, int n, const TlFont *font, int px,
+tl_wrap(const TlText *t, const TlFont *font, int px,
 		int max_width, bool allow_split, TlLine *lines, int *flags)
 {
-	Wrap		w = {font, px, max_width, lines, 0, {0, 0, 0}, false, 0};
+	Wrap		w = {t, font, px, max_width, lines, 0, {0, 0, 0}, false, 0};
+	const uint32_t *cps = t->cps;
+	int			n = t->n;
 	int			first = 0;
 	int			i;
 
@@ -253,8 +339,8 @@ tl_wrap(const uint32_t *cps, int n, const TlFont *font, int px,
 			open_line(&w, ++i);
 			continue;
 		}
-		end = word_end(cps, n, i);
-		place_word(&w, cps, gap, i, end, allow_split);
+		end = word_end(t, n, i);
+		place_word(&w, gap, i, end, allow_split);
 		i = end;
 	}
 	close_line(&w);
@@ -265,11 +351,11 @@ tl_wrap(const uint32_t *cps, int n, const TlFont *font, int px,
 
 /* Wraps at px and says whether the result fits the box. */
 static bool
-fits_box(const uint32_t *cps, int n, const TlFont *font, int px, int box_w,
+fits_box(const TlText *t, const TlFont *font, int px, int box_w,
 		 int box_h, bool allow_split, TlLine *lines, TlLayout *out)
 {
 	int			flags;
-	int			nlines = tl_wrap(cps, n, font, px, box_w, allow_split, lines, &flags);
+	int			nlines = tl_wrap(t, font, px, box_w, allow_split, lines, &flags);
 
 	out->px = px;
 	out->nlines = nlines;
@@ -283,7 +369,7 @@ fits_box(const uint32_t *cps, int n, const TlFont *font, int px, int box_w,
 
 /* Largest size in [lo, hi] that fits, or 0. */
 static int
-search_size(const uint32_t *cps, int n, const TlFont *font, int box_w,
+search_size(const TlText *t, const TlFont *font, int box_w,
 			int box_h, int lo, int hi, bool allow_split, TlLine *lines)
 {
 	TlLayout	scratch;
@@ -293,7 +379,7 @@ search_size(const uint32_t *cps, int n, const TlFont *font, int box_w,
 	{
 		int			mid = lo + (hi - lo) / 2;
 
-		if (fits_box(cps, n, font, mid, box_w, box_h, allow_split, lines, &scratch))
+		if (fits_box(t, font, mid, box_w, box_h, allow_split, lines, &scratch))
 		{
 			best = mid;
 			lo = mid + 1;
@@ -305,7 +391,7 @@ search_size(const uint32_t *cps, int n, const TlFont *font, int box_w,
 }
 
 TlLayout
-tl_fit(const uint32_t *cps, int n, const TlFont *font, int box_w, int box_h,
+tl_fit(const TlText *t, const TlFont *font, int box_w, int box_h,
 	   int min_px, int max_px, TlLine *lines)
 {
 	TlLayout	out;
@@ -316,16 +402,16 @@ tl_fit(const uint32_t *cps, int n, const TlFont *font, int box_w, int box_h,
 		min_px = 1;
 	if (max_px < min_px)
 		max_px = min_px;
-	px = search_size(cps, n, font, box_w, box_h, min_px, max_px, false, lines);
+	px = search_size(t, font, box_w, box_h, min_px, max_px, false, lines);
 	if (px == 0)
 	{
 		allow_split = true;
-		px = search_size(cps, n, font, box_w, box_h, min_px, max_px, true, lines);
+		px = search_size(t, font, box_w, box_h, min_px, max_px, true, lines);
 	}
 	out.fits = px != 0;
 	if (px == 0)
 		px = min_px;
 	/* redo the wrap at the chosen size: lines holds the last one tried */
-	fits_box(cps, n, font, px, box_w, box_h, allow_split, lines, &out);
+	fits_box(t, font, px, box_w, box_h, allow_split, lines, &out);
 	return out;
 }

@@ -3,9 +3,12 @@
  *	  Word wrap and font-size fitting of one text into one box.
  *
  * Plain C with no PostgreSQL, FreeType or leptonica dependency, so that
- * test/render/test_textlayout.c can unit-test it with a made-up font.  The font is
- * seen only through a glyph-advance callback in font units; every size is
- * a pixel size of the em.  Nothing here allocates: callers pass buffers.
+ * test/render/test_textlayout.c can unit-test it with made-up widths.  The
+ * text arrives shaped (shape.c): a width per code point in font units (a
+ * cluster's whole width on its first code point, 0 on the others) and flags
+ * saying where clusters start and where a line may break.  Every size is a
+ * pixel size of the em.  Never splits a cluster; nothing here allocates:
+ * callers pass buffers.
  *-------------------------------------------------------------------------
  */
 #ifndef IMGTRANS_TEXTLAYOUT_H
@@ -15,15 +18,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the layout needs to know about a font. */
+/* What the layout needs to know about the fonts. */
 typedef struct TlFont
 {
-	/* horizontal advance of a code point, in font units */
-	int32_t		(*advance) (void *ctx, uint32_t cp);
-	void	   *ctx;
-	int			units_per_em;
+	int			units_per_em;	/* width units per em */
 	double		line_pitch;		/* baseline to baseline, in ems (>= 1) */
 } TlFont;
+
+/* TlText.flags bits, one byte per code point */
+#define TL_CLUSTER	1			/* a cluster (grapheme, ligature) starts here */
+#define TL_BREAK	2			/* a line may break before this code point */
+
+/* A shaped text: code points, their widths and flags. */
+typedef struct TlText
+{
+	const uint32_t *cps;
+	const int32_t *widths;		/* font units; a cluster's on its first cp */
+	const uint8_t *flags;		/* TL_CLUSTER | TL_BREAK */
+	int			n;
+} TlText;
 
 /* One laid-out line: code points [start, end), trailing spaces excluded. */
 typedef struct TlLine
@@ -53,18 +66,32 @@ extern int	tl_utf8_decode(const char *s, size_t len, uint32_t *out);
 #define TL_OVERFLOW	2			/* a line is wider than max_width */
 
 /*
- * Greedy wrap of cps[0..n) at em size px into lines no wider than
- * max_width pixels.  Leading and trailing white space is dropped.  Breaks
- * at spaces, around CJK characters and at '\n'; a word wider than a line
- * is split between characters only when allow_split, else it overflows
- * its own line.  lines needs room for n + 1 entries.  Returns the number
- * of lines and sets *flags (if not NULL) to TL_SPLIT | TL_OVERFLOW bits.
+ * Adds TL_BREAK where the script allows a line break without a space:
+ * between CJK characters (kana, Han, fullwidth forms; Korean breaks at
+ * spaces, between words), except
+ * before closing punctuation, small kana and the prolonged sound mark, and
+ * after opening punctuation (the usual kinsoku rules).  Breaks at spaces
+ * need no flag; Thai word breaks come from the caller (libthai).
  */
-extern int	tl_wrap(const uint32_t *cps, int n, const TlFont *font, int px,
+extern void tl_mark_breaks(const uint32_t *cps, int n, uint8_t *flags);
+
+/*
+ * Greedy wrap of t at em size px into lines no wider than max_width
+ * pixels.  Leading and trailing white space is dropped.  Breaks at spaces,
+ * at '\n' and before code points flagged TL_BREAK that start a cluster; a
+ * word wider than a line is split between clusters only when allow_split,
+ * else it overflows its own line.  lines needs room for n + 1 entries.
+ * Returns the number of lines and sets *flags (if not NULL) to
+ * TL_SPLIT | TL_OVERFLOW bits.
+ */
+extern int	tl_wrap(const TlText *t, const TlFont *font, int px,
 					int max_width, bool allow_split, TlLine *lines, int *flags);
 
 /* White space for layout: breaks lines and is not drawn. */
 extern bool tl_is_space(uint32_t cp);
+
+/* Han, kana, Hangul, CJK punctuation and fullwidth forms. */
+extern bool tl_is_cjk(uint32_t cp);
 
 /* Height in pixels of nlines lines at em size px: (n - 1) pitches + 1 em. */
 extern int	tl_block_height(const TlFont *font, int px, int nlines);
@@ -75,7 +102,7 @@ extern int	tl_block_height(const TlFont *font, int px, int nlines);
  * lines (room for n + 1) receives the wrap at that size.  If nothing fits,
  * the layout is at min_px with fits = false (the caller clips).
  */
-extern TlLayout tl_fit(const uint32_t *cps, int n, const TlFont *font,
+extern TlLayout tl_fit(const TlText *t, const TlFont *font,
 					   int box_w, int box_h, int min_px, int max_px,
 					   TlLine *lines);
 

@@ -24,7 +24,7 @@ fake_advance(void *ctx, uint32_t cp)
 	return 500;
 }
 
-static const TlFont font = {fake_advance, NULL, 1000, 1.25};
+static const TlFont font = {1000, 1.25};
 
 static int
 decode(const char *s, uint32_t *cps)
@@ -32,14 +32,42 @@ decode(const char *s, uint32_t *cps)
 	return tl_utf8_decode(s, strlen(s), cps);
 }
 
+/* A shaped text made up from s: every code point its own cluster. */
+typedef struct Fake
+{
+	uint32_t	cps[256];
+	int32_t		widths[256];
+	uint8_t		flags[256];
+	TlText		t;
+} Fake;
+
+static const TlText *
+fake_text(Fake *f, const char *s)
+{
+	int			i;
+
+	f->t.n = decode(s, f->cps);
+	for (i = 0; i < f->t.n; i++)
+	{
+		f->widths[i] = fake_advance(NULL, f->cps[i]);
+		f->flags[i] = TL_CLUSTER;
+	}
+	tl_mark_breaks(f->cps, f->t.n, f->flags);
+	f->t.cps = f->cps;
+	f->t.widths = f->widths;
+	f->t.flags = f->flags;
+	return &f->t;
+}
+
 /* Wraps s at px into max_width and returns line i as UTF-8-free ASCII. */
 static int
 wrap_ascii(const char *s, int px, int max_width, bool split, char out[][64], int *flags)
 {
-	uint32_t	cps[256];
+	static Fake f;
 	TlLine		lines[257];
-	int			n = decode(s, cps);
-	int			nl = tl_wrap(cps, n, &font, px, max_width, split, lines, flags);
+	const TlText *t = fake_text(&f, s);
+	uint32_t   *cps = f.cps;
+	int			nl = tl_wrap(t, &font, px, max_width, split, lines, flags);
 	int			i,
 				j;
 
@@ -140,13 +168,13 @@ test_wrap_long_word(void **state)
 static void
 test_wrap_cjk(void **state)
 {
-	uint32_t	cps[32];
+	static Fake f;
 	TlLine		lines[33];
-	int			n = decode("日本語のテキスト", cps);
+	const TlText *t = fake_text(&f, "日本語のテキスト");
 	int			flags;
 
 	/* px 10: each CJK character 10 px; breaks between any two */
-	assert_int_equal(tl_wrap(cps, n, &font, 10, 30, false, lines, &flags), 3);
+	assert_int_equal(tl_wrap(t, &font, 10, 30, false, lines, &flags), 3);
 	assert_int_equal(flags, 0);
 	assert_int_equal(lines[0].start, 0);
 	assert_int_equal(lines[0].end, 3);
@@ -154,30 +182,102 @@ test_wrap_cjk(void **state)
 	assert_int_equal(tl_units_to_px(&font, lines[0].width, 10), 30);
 }
 
+/* Kinsoku: no line starts with 。or a small kana, none ends with 「 */
+static void
+test_wrap_kinsoku(void **state)
+{
+	static Fake f;
+	TlLine		lines[33];
+	const TlText *t = fake_text(&f, "日本「語」。ちょっと");
+	int			nl,
+				i;
+
+	/* 10 px a character, 20 px lines: pairs, moved to keep the rules */
+	nl = tl_wrap(t, &font, 10, 20, false, lines, NULL);
+	for (i = 0; i < nl; i++)
+	{
+		uint32_t	first = f.cps[lines[i].start];
+		uint32_t	last = f.cps[lines[i].end - 1];
+
+		assert_true(first != 0x3002 && first != 0x300D && first != 0x3087 && first != 0x3063);
+		assert_true(last != 0x300C);
+	}
+	/* 「語」。 cannot be broken: it overflows 20 px on a line of its own */
+	assert_int_equal(nl, 4);
+	assert_int_equal(lines[1].start, 2);
+	assert_int_equal(lines[1].end, 6);
+	/* ちょっ stays together (no line starts with a small kana) */
+	assert_int_equal(lines[2].end - lines[2].start, 3);
+	assert_int_equal(lines[3].end - lines[3].start, 1);
+}
+
+/*
+ * Clusters: a base with two combining marks and a ZWJ sequence are single
+ * clusters (the caller's flags), so a split of a long word keeps them whole;
+ * caller-given breaks (Thai words) are used without spaces.
+ */
+static void
+test_wrap_clusters(void **state)
+{
+	static Fake f;
+	TlLine		lines[33];
+	const TlText *t;
+	int			nl,
+				i,
+				flags;
+
+	t = fake_text(&f, "abcdefgh");
+	/* "a" + 2 marks, then "b", "c" as one 1500-unit cluster each ... */
+	for (i = 0; i < 8; i++)
+		f.flags[i] = (i % 3 == 0) ? TL_CLUSTER : 0;
+	nl = tl_wrap(t, &font, 20, 25, true, lines, &flags);
+	assert_int_equal(flags, TL_SPLIT | TL_OVERFLOW);
+	for (i = 0; i < nl; i++)
+		assert_true(lines[i].start % 3 == 0);
+	assert_int_equal(nl, 3);
+	/* breaks given by the caller: "abcd|efgh" at 20 px */
+	t = fake_text(&f, "abcdefgh");
+	f.flags[4] |= TL_BREAK;
+	nl = tl_wrap(t, &font, 10, 20, false, lines, &flags);
+	assert_int_equal(nl, 2);
+	assert_int_equal(lines[1].start, 4);
+	assert_int_equal(flags, 0);
+	/* a break inside a cluster is not taken */
+	f.flags[4] = TL_BREAK;
+	nl = tl_wrap(t, &font, 10, 20, false, lines, &flags);
+	assert_int_equal(nl, 1);
+	/* odd input: only marks, only a ZWJ, nothing */
+	t = fake_text(&f, "\xCC\x81\xCC\x81");
+	f.flags[1] = 0;
+	assert_int_equal(tl_wrap(t, &font, 10, 5, true, lines, &flags), 1);
+	t = fake_text(&f, "\xE2\x80\x8D");
+	assert_int_equal(tl_wrap(t, &font, 10, 5, true, lines, &flags), 1);
+}
+
 static void
 test_fit_size(void **state)
 {
-	uint32_t	cps[64];
+	static Fake f;
 	TlLine		lines[65];
-	int			n = decode("aaaa bbbb", cps);
+	const TlText *t = fake_text(&f, "aaaa bbbb");
 	TlLayout	lay;
 
 	/*
 	 * One line is 4.25 ems wide, two lines are 2 ems wide and 2.25 ems
 	 * high.  Box 100 x 20: one line, the height limits the size to 20.
 	 */
-	lay = tl_fit(cps, n, &font, 100, 20, 4, 40, lines);
+	lay = tl_fit(t, &font, 100, 20, 4, 40, lines);
 	assert_true(lay.fits);
 	assert_int_equal(lay.px, 20);
 	assert_int_equal(lay.nlines, 1);
 	/* box 100 x 60: two lines at 26 (58.5 px high); 27 needs 61 */
-	lay = tl_fit(cps, n, &font, 100, 60, 4, 40, lines);
+	lay = tl_fit(t, &font, 100, 60, 4, 40, lines);
 	assert_true(lay.fits);
 	assert_int_equal(lay.px, 26);
 	assert_int_equal(lay.nlines, 2);
 	assert_int_equal(lines[1].start, 5);
 	/* max_px caps the size; at 12 one line is 51 px wide */
-	lay = tl_fit(cps, n, &font, 100, 60, 4, 12, lines);
+	lay = tl_fit(t, &font, 100, 60, 4, 12, lines);
 	assert_int_equal(lay.px, 12);
 	assert_int_equal(lay.nlines, 1);
 	assert_false(lay.broken_words);
@@ -186,28 +286,28 @@ test_fit_size(void **state)
 static void
 test_fit_overflow(void **state)
 {
-	uint32_t	cps[64];
+	static Fake f;
 	TlLine		lines[65];
-	int			n = decode("abcdefghij", cps);
+	const TlText *t = fake_text(&f, "abcdefghij");
 	TlLayout	lay;
 
 	/* 5 ems wide: fits 20 px whole at px 4 */
-	lay = tl_fit(cps, n, &font, 20, 30, 4, 40, lines);
+	lay = tl_fit(t, &font, 20, 30, 4, 40, lines);
 	assert_true(lay.fits);
 	assert_false(lay.broken_words);
 	assert_int_equal(lay.px, 4);
 	/* but not 15 px: split, 4 letters a line at px 7, 3 lines = 25 px high */
-	lay = tl_fit(cps, n, &font, 15, 30, 4, 40, lines);
+	lay = tl_fit(t, &font, 15, 30, 4, 40, lines);
 	assert_true(lay.fits);
 	assert_true(lay.broken_words);
 	assert_int_equal(lay.px, 7);
 	assert_int_equal(lay.nlines, 3);
 	/* nothing fits a 2 x 2 box: min size, fits = false */
-	lay = tl_fit(cps, n, &font, 2, 2, 4, 40, lines);
+	lay = tl_fit(t, &font, 2, 2, 4, 40, lines);
 	assert_false(lay.fits);
 	assert_int_equal(lay.px, 4);
 	/* empty text fits at the largest size */
-	lay = tl_fit(cps, 0, &font, 10, 10, 4, 40, lines);
+	lay = tl_fit(fake_text(&f, ""), &font, 10, 10, 4, 40, lines);
 	assert_true(lay.fits);
 	assert_int_equal(lay.nlines, 0);
 }
@@ -229,6 +329,8 @@ main(void)
 		cmocka_unit_test(test_wrap_newlines),
 		cmocka_unit_test(test_wrap_long_word),
 		cmocka_unit_test(test_wrap_cjk),
+		cmocka_unit_test(test_wrap_kinsoku),
+		cmocka_unit_test(test_wrap_clusters),
 		cmocka_unit_test(test_fit_size),
 		cmocka_unit_test(test_fit_overflow),
 		cmocka_unit_test(test_block_height),

@@ -10,8 +10,12 @@ set -uo pipefail
 source "$(dirname "$0")/../tap.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
+# the font list (poppler_font_info_*, poppler_fonts_iter_*) only names fonts and says whether each is
+# embedded: pdf.c asks it whether cairo's caches may be reset (pdf_close)
 ALLOWED="poppler_document_get_n_pages poppler_document_get_page poppler_document_new_from_bytes
-poppler_page_get_size poppler_page_get_text poppler_page_get_text_layout poppler_page_render"
+poppler_page_get_size poppler_page_get_text poppler_page_get_text_layout poppler_page_render
+poppler_font_info_new poppler_font_info_scan poppler_font_info_free poppler_fonts_iter_is_embedded
+poppler_fonts_iter_next poppler_fonts_iter_free"
 
 # check_calls FILE...: prints the poppler_* identifiers not in ALLOWED
 check_calls() {
