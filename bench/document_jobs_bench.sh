@@ -18,7 +18,7 @@
 # pages were shared among workers, and the ground-truth words found in the
 # job's boxes per configuration (they must not change with the workers).
 #
-# Needs: ocrmypdf img2pdf imagemagick (BENCH_PACKAGES, installed when run as
+# Needs: ocrmypdf img2pdf imagemagick (SCAN10_PACKAGES, installed when run as
 # root and missing).  Knobs: OCR_DEV.  Runs on a throwaway cluster removed
 # at exit.
 set -euo pipefail
@@ -27,22 +27,10 @@ imgtrans_locked "$0" "$@"
 cd "$IMGTRANS_ROOT"
 source bench/scan10.sh
 
-BENCH_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
 ROUNDS=${ROUNDS:-3}
 PSQL=(psql -X -q -tA -v ON_ERROR_STOP=1)
-unset OMP_THREAD_LIMIT
-
-TMP=$(mktemp -d /tmp/imgtrans-docjobs.XXXXXX)
-cleanup() { set +e; cluster_stop; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-IMGTRANS_PACKAGES="$IMGTRANS_PACKAGES $BENCH_PACKAGES" imgtrans_deps
-imgtrans_build
-
-log "building a 10-page PDF and TIFF from the dev set in $TMP"
-scan10 "$TMP"
+scan10_setup docjobs
 cat "$TMP"/p??.gt.txt >"$TMP/all.gt.txt"
-now() { date +%s.%N; }
 
 declare -A SECS WORDS SHARE
 for doc in scan10.pdf scan10.tif; do
@@ -54,7 +42,7 @@ for doc in scan10.pdf scan10.tif; do
       || { cat "$TMP/ocrmypdf.log" >&2; exit 1; }
     runs="$runs $(echo "$(now) - $t0" | bc)"
   done
-  SECS[a-$doc]=$(echo "$runs" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+  SECS[a-$doc]=$(echo "$runs" | median)
 done
 
 cluster_start "shared_preload_libraries = 'imgtrans'
@@ -97,7 +85,6 @@ SQL
 
 # ROUNDS rounds of (b) then (c), alternating, so that a slow spell of a
 # shared machine hits both; the median of each is printed
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 declare -A ALL
 for r in $(seq 1 "$ROUNDS"); do
   for w in 1 2; do

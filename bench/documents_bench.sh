@@ -20,7 +20,7 @@
 # inside the server (median of ROUNDS), and whether the words equal the
 # source text.
 #
-# Needs: ocrmypdf img2pdf poppler-utils imagemagick (BENCH_PACKAGES, installed
+# Needs: ocrmypdf img2pdf poppler-utils imagemagick (SCAN10_PACKAGES, installed
 # when run as root and missing).  Knobs: OCR_DEV, ROUNDS (default 3).
 # Runs on a throwaway cluster that is removed at exit.
 set -euo pipefail
@@ -30,20 +30,8 @@ cd "$IMGTRANS_ROOT"
 
 source "$IMGTRANS_ROOT/bench/scan10.sh"
 ROUNDS=${ROUNDS:-3}
-BENCH_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-unset OMP_THREAD_LIMIT
-
-TMP=$(mktemp -d /tmp/imgtrans-docbench.XXXXXX)
-cleanup() { set +e; cluster_stop; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-IMGTRANS_PACKAGES="$IMGTRANS_PACKAGES $BENCH_PACKAGES" imgtrans_deps
-imgtrans_build
-
-# --- the documents, built here, in $TMP -------------------------------------
-log "building a 10-page PDF and TIFF from the dev set in $TMP"
-scan10 "$TMP"
+scan10_setup docbench
 
 # ground-truth words found: per page, the multiset intersection of the page's
 # .gt.txt words and the words pdftotext finds on that page of $1
@@ -66,7 +54,6 @@ print(found, total, ",".join(per_page))
 PY
 }
 
-now() { date +%s.%N; }
 
 # --- (a) ocrmypdf -----------------------------------------------------------
 declare -A SECS WORDS PERPAGE

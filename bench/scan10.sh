@@ -1,6 +1,12 @@
 # bench/scan10.sh: the 10-page scanned document of the document benchmarks.
-# Source it; it defines one function and the page list.
+# Source it; it defines these functions and the page list.
 #
+#   scan10_setup NAME  what both document benches do first: installs
+#                the packages (SCAN10_PACKAGES) when missing, builds
+#                imgtrans, makes TMP (/tmp/imgtrans-NAME.XXXXXX, removed with
+#                the cluster at exit) and the documents in it
+#   now          seconds since the epoch, for wall times
+#   median       the median of the numbers on stdin (separated by blanks)
 #   scan10 DIR   writes DIR/p01.png .. p10.png (dev-set scans given a
 #                300-dpi tag, no resampling) with their ground truth
 #                DIR/pNN.gt.txt, and DIR/scan10.pdf (img2pdf) and
@@ -23,3 +29,19 @@ scan10() {
   img2pdf "$dir"/p??.png -o "$dir/scan10.pdf"
   convert "$dir"/p??.png -compress lzw "$dir/scan10.tif"
 }
+
+SCAN10_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
+
+scan10_setup() {
+  unset OMP_THREAD_LIMIT
+  TMP=$(mktemp -d "/tmp/imgtrans-$1.XXXXXX")
+  trap 'set +e; cluster_stop; rm -rf "$TMP"' EXIT
+  IMGTRANS_PACKAGES="$IMGTRANS_PACKAGES $SCAN10_PACKAGES" imgtrans_deps
+  imgtrans_build
+  log "building a 10-page PDF and TIFF from the dev set in $TMP"
+  scan10 "$TMP"
+}
+
+now() { date +%s.%N; }
+
+median() { tr -s ' \n' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }

@@ -454,12 +454,9 @@ imgtrans_stop_workers(bool terminate, int pause_ms)
 uint32
 imgtrans_generation(void)
 {
-	uint32		g;
+	TimestampTz paused_until;
 
-	SpinLockAcquire(&imgtrans_shared->mutex);
-	g = imgtrans_shared->generation;
-	SpinLockRelease(&imgtrans_shared->mutex);
-	return g;
+	return imgtrans_launcher_state(&paused_until);
 }
 
 /*

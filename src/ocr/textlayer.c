@@ -96,6 +96,23 @@ put_group(unsigned levels, RowSink sink, void *arg, BoxRow *row, OcrLevel level,
 }
 
 /*
+ * The words of page_num's text layer, or NULL when the page is to be OCRed
+ * instead: not a PDF, or (auto_mode) fewer than AUTO_MIN_PDF_WORDS words.
+ */
+static DocWord *
+layer_words(ImgDoc *doc, int page_num, bool auto_mode, int *n)
+{
+	DocWord    *words;
+
+	if (doc->kind != DOC_PDF)
+		return NULL;
+	words = imgtrans_doc_words(doc, page_num, n);
+	if (auto_mode && *n < AUTO_MIN_PDF_WORDS)
+		return NULL;
+	return words;
+}
+
+/*
  * The rows of PDF page page_num from its text layer, numbered as
  * tesseract's TSV would (a paragraph per block), confidence 100, boxes in
  * the rasterised page's pixels, for the levels in the OCR_LEVEL_BIT mask.
@@ -112,10 +129,8 @@ text_layer_rows(ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
 	int			n;
 	int			i;
 
-	if (doc->kind != DOC_PDF)
-		return false;
-	words = imgtrans_doc_words(doc, page_num, &n);
-	if (auto_mode && n < AUTO_MIN_PDF_WORDS)
+	words = layer_words(doc, page_num, auto_mode, &n);
+	if (words == NULL)
 		return false;
 	row.page = page_num;
 	if (levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
@@ -183,10 +198,8 @@ doc_text_layer_text(ImgDoc *doc, int page_num, bool auto_mode, StringInfo out)
 	int			n;
 	int			i;
 
-	if (doc->kind != DOC_PDF)
-		return false;
-	words = imgtrans_doc_words(doc, page_num, &n);
-	if (auto_mode && n < AUTO_MIN_PDF_WORDS)
+	words = layer_words(doc, page_num, auto_mode, &n);
+	if (words == NULL)
 		return false;
 	for (i = 0; i < n; i++)
 	{

@@ -182,18 +182,27 @@ report_missing_provider(const char *name)
  * True when imgtrans.providers has the columns of 0.13.0 (max_chars and the
  * rate limits): read directly then; an extension still at an older version
  * is read through to_jsonb, which costs a cached translation a fifth of
- * its time.  A syscache lookup per call.
+ * its time.  Columns are only ever added to the table (ALTER EXTENSION
+ * UPDATE), so a yes is kept for that table's OID: two syscache lookups per
+ * call after the first.
  */
 static bool
 providers_have_limits(void)
 {
+	static Oid	rel_with_limits = InvalidOid;
 	Oid			nsp = get_namespace_oid("imgtrans", true);
 	Oid			rel = OidIsValid(nsp) ? get_relname_relid("providers", nsp) : InvalidOid;
 
-	return OidIsValid(rel) &&
-		get_attnum(rel, "max_chars") != InvalidAttrNumber &&
-		get_attnum(rel, "requests_per_second") != InvalidAttrNumber &&
-		get_attnum(rel, "max_concurrent") != InvalidAttrNumber;
+	if (!OidIsValid(rel))
+		return false;
+	if (rel == rel_with_limits)
+		return true;
+	if (get_attnum(rel, "max_chars") == InvalidAttrNumber ||
+		get_attnum(rel, "requests_per_second") == InvalidAttrNumber ||
+		get_attnum(rel, "max_concurrent") == InvalidAttrNumber)
+		return false;
+	rel_with_limits = rel;
+	return true;
 }
 
 /*
