@@ -41,6 +41,14 @@ local_state=$(sqlstate "SELECT imgtrans_ocr('\x00'::bytea)")
 [ -n "$local_state" ] && [ "$(sqlstate "SELECT imgtrans_farm_ocr('\x00'::bytea)")" = "$local_state" ]
 ok_rc $? "a node's ERROR comes back to the caller with its SQLSTATE ($local_state): $(q -c "SELECT imgtrans_farm_ocr('\x00'::bytea)" 2>&1 | head -1)"
 
+# no farm configured, or a farm that is not a PL/Proxy cluster: clear ERRORs
+err=$(q -v VERBOSITY=verbose -c "SET imgtrans.farm = ''" -c "SELECT imgtrans_farm_ocr_text($hello)" 2>&1)
+[[ "$err" == *"55000"*"no OCR farm is configured"* ]] && [[ "$err" == *"HINT:"*"imgtrans.farm"* ]]
+ok_rc $? "imgtrans.farm empty: 55000 'no OCR farm is configured' with a hint"
+err=$(q -c "SET imgtrans.farm = 'no_such_cluster'" -c "SELECT imgtrans_farm_ocr_text($hello)" 2>&1)
+[[ "$err" == *"ERROR:"*"no_such_cluster"* ]]
+ok_rc $? "imgtrans.farm naming no cluster: an ERROR naming it: $(echo "$err" | grep ERROR | head -1)"
+
 # an ordinary role reaches the farm only with USAGE on its server
 q -c "CREATE ROLE eve LOGIN" -c "CREATE TABLE pics AS SELECT $hello AS img" -c "GRANT SELECT ON pics TO eve" >/dev/null
 err=$(q -U eve -v VERBOSITY=verbose -c "SELECT imgtrans_farm_ocr_text(img) FROM pics" 2>&1)
