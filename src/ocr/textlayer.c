@@ -96,29 +96,19 @@ put_group(unsigned levels, RowSink sink, void *arg, BoxRow *row, OcrLevel level,
 }
 
 /*
- * The words of page_num's text layer, or NULL when the page is to be OCRed
- * instead: not a PDF, or (auto_mode) fewer than AUTO_MIN_PDF_WORDS words.
+ * False when page_num is to be OCRed instead of read from its text layer:
+ * not a PDF, or (auto_mode) fewer than AUTO_MIN_PDF_WORDS words.  Else
+ * true, with the layer's words (possibly none) in *words, *n.
  */
-static DocWord *
-layer_words(ImgDoc *doc, int page_num, bool auto_mode, int *n)
+static bool
+layer_words(ImgDoc *doc, int page_num, bool auto_mode, DocWord **words, int *n)
 {
-	DocWord    *words;
-
 	if (doc->kind != DOC_PDF)
-		return NULL;
-	words = imgtrans_doc_words(doc, page_num, n);
-	if (auto_mode && *n < AUTO_MIN_PDF_WORDS)
-		return NULL;
-	return words;
+		return false;
+	*words = imgtrans_doc_words(doc, page_num, n);
+	return !(auto_mode && *n < AUTO_MIN_PDF_WORDS);
 }
 
-/*
- * The rows of PDF page page_num from its text layer, numbered as
- * tesseract's TSV would (a paragraph per block), confidence 100, boxes in
- * the rasterised page's pixels, for the levels in the OCR_LEVEL_BIT mask.
- * Returns false (nothing emitted) when the page should be OCRed instead:
- * always for non-PDFs, and with auto_mode when the layer has too few words.
- */
 static bool
 text_layer_rows(ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
 				RowSink sink, void *arg)
@@ -129,8 +119,7 @@ text_layer_rows(ImgDoc *doc, int page_num, unsigned levels, bool auto_mode,
 	int			n;
 	int			i;
 
-	words = layer_words(doc, page_num, auto_mode, &n);
-	if (words == NULL)
+	if (!layer_words(doc, page_num, auto_mode, &words, &n))
 		return false;
 	row.page = page_num;
 	if (levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
@@ -198,8 +187,7 @@ doc_text_layer_text(ImgDoc *doc, int page_num, bool auto_mode, StringInfo out)
 	int			n;
 	int			i;
 
-	words = layer_words(doc, page_num, auto_mode, &n);
-	if (words == NULL)
+	if (!layer_words(doc, page_num, auto_mode, &words, &n))
 		return false;
 	for (i = 0; i < n; i++)
 	{
