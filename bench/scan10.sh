@@ -10,7 +10,8 @@
 #   scan10 DIR   writes DIR/p01.png .. p10.png (dev-set scans given a
 #                300-dpi tag, no resampling) with their ground truth
 #                DIR/pNN.gt.txt, and DIR/scan10.pdf (img2pdf) and
-#                DIR/scan10.tif (ImageMagick, LZW)
+#                DIR/scan10.tif (ImageMagick, LZW); DIR/warm.pdf and
+#                DIR/warm.tif: pages 9 and 10 alone, for warm-up runs
 #
 # The pages are read from OCR_DEV (../shared/ocr-dev) at bench time, into a
 # temp dir: the dev set is never copied into the repository.
@@ -28,6 +29,9 @@ scan10() {
   done
   img2pdf "$dir"/p??.png -o "$dir/scan10.pdf"
   convert "$dir"/p??.png -compress lzw "$dir/scan10.tif"
+  # two small pages of each kind, for warm-up runs
+  img2pdf "$dir"/p09.png "$dir"/p10.png -o "$dir/warm.pdf"
+  convert "$dir"/p09.png "$dir"/p10.png -compress lzw "$dir/warm.tif"
 }
 
 SCAN10_PACKAGES="ocrmypdf img2pdf poppler-utils imagemagick"
