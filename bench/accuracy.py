@@ -82,13 +82,14 @@ def plans(images):
     sql = "COPY (SELECT v.name, (SELECT string_agg(step || CASE WHEN applied THEN ''" \
           " WHEN step = 'scale' THEN ' x' || (measurements->>'candidate_factor') || '(if it reads more)'" \
           " ELSE '?' END, ',' ORDER BY ord) FROM imgtrans_preprocess_plan(pg_read_binary_file(v.path)) p" \
-          " WHERE applied OR step = 'orient' OR measurements ? 'candidate_factor')" \
+          " WHERE applied OR step = 'orient' OR measurements ? 'candidate_factor' OR measurements ? 'trial')" \
           " FROM (VALUES %s) AS v(name, path)) TO STDOUT;" % \
           ",".join("(%s, %s)" % (sql_literal(n), sql_literal(p)) for n, _, p, _ in images)
     out = {}
     for line in run_psql(sql, check=False).splitlines():
         name, steps = line.split("\t")
-        out[name] = "" if steps == "\\N" else steps.replace("orient?", "orient(if poor)")
+        out[name] = "" if steps == "\\N" else steps.replace("orient?", "orient(if poor)") \
+            .replace("flatten?", "flatten(if it reads more)")
     return out
 
 

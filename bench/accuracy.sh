@@ -5,7 +5,7 @@
 # forms, receipts, photos, Fraktur pages and text lines with ground truth,
 # read from there, never copied into the repository) and for synthetic
 # variants of the project's fixtures (rotated 90/180/270, skewed -7..+10
-# degrees, noise, low contrast, inverted, small type): character error rate
+# degrees, noise, low contrast, inverted, small type, uneven light): character error rate
 # and word recall without preprocessing and with auto, what auto decided
 # (imgtrans_preprocess_plan), the OCR times, the worst per-image loss of
 # auto against none, and the means, each checked against issue 17's targets.
@@ -39,6 +39,10 @@ for base in doc cheque; do
   $C "$src" +level 35%,65% "$WORK/img/$base~lowcontrast.png"
   $C "$src" -negate "$WORK/img/$base~inverted.png"
   $C "$src" -resize 30% -density 90 -units PixelsPerInch "$WORK/img/$base~small.png"
+  # uneven light: a vignette down to 15 %, a gradient down to 20 % (a page photographed under a lamp)
+  size=$(identify -format '%wx%h' "$src")
+  $C "$src" \( -size "$size" radial-gradient:white-'gray(15%)' \) -compose multiply -composite "$WORK/img/$base~shadow.png"
+  $C "$src" \( -size "$size" gradient:white-'gray(20%)' \) -compose multiply -composite "$WORK/img/$base~gradient.png"
   for v in "$WORK/img/$base"~*.png; do cp "$WORK/img/$base.gt.txt" "${v%.png}.gt.txt"; done
 done
 

@@ -32,6 +32,11 @@ One fixture per failure mode auto had on pages it was not tuned on:
                      varies by more than a quarter of the gray range (a
                      photo), so no rules are painted, and tesseract finds no word in it,
                      so it is not read again scaled up.
+  auto-shadow.png    doc.png under a lamp (the light falls off from the centre
+                     to 15 % at the corners): tesseract's one threshold for the
+                     page loses the words in the shadow; its paper level varies
+                     by over a quarter of the gray range, so auto reads it again
+                     with the paper flattened, and keeps that reading.
 
 And the EXIF fixtures: writes hello-exif1.jpg .. hello-exif8.jpg (every Orientation value, in an APP1
 Exif segment), hello-exif6.tif and hello-exif7.tif (the TIFF Orientation tag), hello-exif8.png (an
@@ -148,6 +153,11 @@ def failure_modes(out):
             "-density", "300", j("auto-fraktur.png"))
     # doc.png as a negative
     convert(j("doc.png"), "-negate", *GRAY_PNG, j("auto-negative.png"))
+    # doc.png under a lamp: the light falls off from the centre to 15 %
+    size = subprocess.run(["identify", "-format", "%wx%h", j("doc.png")], check=True,
+                          capture_output=True, text=True).stdout
+    convert(j("doc.png"), "(", "-size", size, "radial-gradient:white-gray15", ")",
+            "-compose", "multiply", "-composite", *GRAY_PNG, j("auto-shadow.png"))
     # texture: a warm plasma with grain, no text
     convert("-seed", "5", "-size", "640x400", "plasma:tan-sienna", "-blur", "0x2", "-seed", "4",
             "-attenuate", "0.3", "+noise", "Gaussian", "-strip", "-quality", "85",

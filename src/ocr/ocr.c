@@ -268,10 +268,12 @@ ocr_recognize(OcrCall *call, PIX *pix)
 	call->monitor = TessMonitorCreate();
 	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
 	recognize_on(call, call->api);
-	if (call->prep.orient_pending || call->prep.scale_pending > 0)
+	if (call->prep.orient_pending || call->prep.scale_pending > 0 || call->prep.flatten_pending)
 	{
 		score_reading(call, call->api, &best);
 		if (prep_try_scale(&call->prep, &best))
+			read_candidate(call, &best);
+		if (prep_try_flatten(&call->prep, &best))
 			read_candidate(call, &best);
 		if (prep_try_orient(&call->prep, &best))
 			read_candidate(call, &best);

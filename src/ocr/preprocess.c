@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  * preprocess.c
  *	  Image preprocessing before OCR (engine module): gray, otsu, sauvola,
- *	  deskew, orient, scale, denoise, border, invert, rules, and "auto",
- *	  which measures the page once and applies a step only when a
+ *	  deskew, orient, scale, denoise, border, invert, rules, flatten, and
+ *	  "auto", which measures the page once and applies a step only when a
  *	  measurement says the page needs it, or, where no measurement can
- *	  tell (up-scaling, turning), when a trial reading of the changed page
+ *	  tell (up-scaling, turning, flattening a photo's uneven paper), when
+ *	  a trial reading of the changed page
  *	  reads better (prep_try_*, prep_trial_wins, run by ocr.c);
  *	  imgtrans_preprocess_plan() shows each decision with its measurements.
  *
@@ -49,13 +50,14 @@ typedef enum PrepStep
 	STEP_BORDER,
 	STEP_INVERT,
 	STEP_RULES,
+	STEP_FLATTEN,
 	STEP_AUTO,
 	NUM_STEPS
 } PrepStep;
 
 static const char *const step_names[NUM_STEPS] = {
 	"gray", "otsu", "sauvola", "deskew", "orient", "scale", "denoise", "border",
-	"invert", "rules", "auto"
+	"invert", "rules", "flatten", "auto"
 };
 
 /* Skew search: +-15 degrees, refined to 0.01; leptonica's own thresholds. */
@@ -195,6 +197,7 @@ prep_init(Prep *p, PIX *pix)
 	p->applied = NIL;
 	p->decisions = NIL;
 	p->trial_saved = NULL;
+	p->flatten_pending = false;
 }
 
 void
@@ -257,6 +260,25 @@ static PIX *
 gray_of(PIX *pix)
 {
 	return pixConvertTo8(pix, 0);
+}
+
+/*
+ * flatten: the paper brought to one level (leptonica's background
+ * normalisation on the gray image: the local paper level, text filled in,
+ * mapped to a constant), for a photo lit unevenly or a crumpled page,
+ * where tesseract's global threshold loses the text in the shadows.
+ */
+static PIX *
+flatten(PIX *pix)
+{
+	PIX		   *g = gray_of(pix);
+	PIX		   *out;
+
+	if (g == NULL)
+		return NULL;
+	out = pixBackgroundNormSimple(g, NULL, NULL);
+	pixDestroy(&g);
+	return out;
 }
 
 /* Skew angle (degrees, clockwise positive as leptonica) and confidence. */
@@ -771,10 +793,11 @@ step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *nco
 	}
 	if (gray && glyph > 0 && paper_level(gray, &gray_bg))
 		mask = rule_mask(gray, gray_bg, glyph * f, tall * f, nvert, nhoriz, ncorners);
-	/* auto: measured only on a page with ruled boxes, where it decides */
+	/* auto: measured (if the caller has not) only on a page with ruled boxes */
 	if (mask && spread)
 	{
-		*spread = paper_spread(gray);
+		if (*spread < 0)
+			*spread = paper_spread(gray);
 		if (*spread > AUTO_PHOTO_SPREAD)
 			pixDestroy(&mask);
 	}
@@ -824,6 +847,7 @@ typedef struct PageStats
 				skew_conf;
 	int			xres;			/* declared dpi, 0 if none */
 	bool		light_on_dark;	/* measured on the negative: light ink */
+	int			spread;			/* paper_spread() */
 } PageStats;
 
 /*
@@ -954,6 +978,7 @@ measure_page(PIX *pix, PageStats *st)
 	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
 		thresh = (fg + bg + 1) / 2;
 	st->ink_threshold = thresh;
+	st->spread = paper_spread(r);
 	bin = pixThresholdToBinary(r, thresh);
 	w = pixGetWidth(r);
 	h = pixGetHeight(r);
@@ -1032,8 +1057,7 @@ measure_page(PIX *pix, PageStats *st)
 
 /*
  * auto's rules step on the image scaled by s since measuring, with its
- * decision: not on a photo (AUTO_PHOTO_SPREAD), which is measured only on
- * a page that has ruled boxes, so other pages do not pay for it.
+ * decision: not on a photo (AUTO_PHOTO_SPREAD, measured with the page).
  */
 static void
 auto_rules(Prep *p, const PageStats *st, double s)
@@ -1041,14 +1065,14 @@ auto_rules(Prep *p, const PageStats *st, double s)
 	int			nv = 0,
 				nh = 0,
 				nc = 0,
-				spread = -1;
+				spread = st->spread;
 	bool		done = st->glyph > 0 &&
 		step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc, &spread);
 	char	   *why;
 
 	if (st->glyph <= 0)
 		why = pstrdup("too few glyphs to tell rules from text");
-	else if (spread > AUTO_PHOTO_SPREAD)
+	else if (nc >= RULE_MIN_CORNERS && spread > AUTO_PHOTO_SPREAD)
 		why = psprintf("%d corners where rules meet, but the paper's level varies by %d gray levels > %d: a photo, whose texture makes thin runs that meet like rules; nothing painted",
 					   nc, spread, AUTO_PHOTO_SPREAD);
 	else
@@ -1060,7 +1084,7 @@ auto_rules(Prep *p, const PageStats *st, double s)
 					   done ? psprintf("ruled boxes, paper level within %d gray levels: painted over", spread) :
 					   psprintf("fewer than %d, no ruled box: nothing painted", RULE_MIN_CORNERS));
 	decide(p, "rules", done, why,
-		   spread >= 0 ?
+		   nc >= RULE_MIN_CORNERS ?
 		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d, \"paper_spread\": %d}",
 					st->glyph * s, st->tall * s, nv, nh, nc, spread) :
 		   psprintf("{\"glyph_height\": %.1f, \"tall_glyph_height\": %.1f, \"vertical_rules\": %d, \"horizontal_rules\": %d, \"corners\": %d}",
@@ -1078,7 +1102,12 @@ auto_rules(Prep *p, const PageStats *st, double s)
  * they gave: invert and border (tesseract 5 already reads inverted lines
  * and ignores solid borders; inverting a photo of a receipt on a dark
  * table, or cropping a book's dark edge, lost words), and binarisation or
- * denoising (tesseract binarises itself).
+ * denoising (tesseract binarises itself).  Flattening the paper is a
+ * trial, and only on a page whose paper level varies by more than
+ * AUTO_PHOTO_SPREAD (a photo lit unevenly, a page under a lamp): it reads
+ * the shadowed half of such a page, but tried on every page, the
+ * confident-character count also preferred it on evenly lit scans (a
+ * Fraktur page, two receipts) that then read worse: those are never tried.
  */
 static void
 step_auto(Prep *p)
@@ -1174,6 +1203,29 @@ step_auto(Prep *p)
 						st.glyph, st.xres, up));
 	}
 
+	/* flatten: uneven paper (a photo's light, a crumpled page) */
+	m = psprintf("{\"paper_spread\": %d}", st.spread);
+	if (st.spread <= AUTO_PHOTO_SPREAD)
+		decide(p, "flatten", false,
+			   psprintf("the paper's level varies by %d gray levels <= %d: evenly lit",
+						st.spread, AUTO_PHOTO_SPREAD), m);
+	else if (p->defer)
+	{
+		p->flatten_pending = true;
+		decide(p, "flatten", false,
+			   psprintf("the paper's level varies by %d gray levels > %d: decided when recognising: the page is read again with its paper flattened and kept so only if that reads over %.0f %% more characters in words of confidence >= %.0f",
+						st.spread, AUTO_PHOTO_SPREAD,
+						100 * (AUTO_SCALE_MIN_GAIN - 1), PREP_SURE_CONF),
+			   psprintf("{\"paper_spread\": %d, \"trial\": true}", st.spread));
+	}
+	else
+	{
+		prep_replace(p, flatten(p->pix), STEP_FLATTEN);
+		decide(p, "flatten", true,
+			   psprintf("the paper's level varies by %d gray levels > %d: flattened (the candidate that recognition keeps only if it reads better)",
+						st.spread, AUTO_PHOTO_SPREAD), m);
+	}
+
 	/* orientation */
 	if (p->defer)
 	{
@@ -1233,6 +1285,23 @@ prep_try_scale(Prep *p, const PrepScore *first)
 		return true;
 	pixDestroy(&p->trial_saved);
 	return false;
+}
+
+/*
+ * Flatten the paper of an unevenly lit page (step_auto) if the first pass
+ * found text.  Returns true when the image changed, as prep_try_scale.
+ */
+bool
+prep_try_flatten(Prep *p, const PrepScore *best)
+{
+	if (!p->flatten_pending)
+		return false;
+	p->flatten_pending = false;
+	trial_begin(p, pstrdup("flatten"), false);
+	CHECK_FOR_INTERRUPTS();
+	imgtrans_lept_error_clear();
+	prep_replace(p, flatten(p->pix), STEP_FLATTEN);
+	return true;
 }
 
 /*
@@ -1346,6 +1415,9 @@ run_step(Prep *p, PrepStep step)
 				glyph_heights(p->pix, &glyph, &tall);
 				step_rules(p, glyph, tall, &nv, &nh, &nc, NULL);
 			}
+			break;
+		case STEP_FLATTEN:
+			prep_replace(p, flatten(p->pix), step);
 			break;
 		case STEP_AUTO:
 			step_auto(p);

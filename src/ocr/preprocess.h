@@ -13,7 +13,7 @@
 #include "ocr/tess.h"
 #include "ocr/transform.h"
 
-#define PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, rules, auto"
+#define PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, rules, flatten, auto"
 
 /* What auto decided about one step, and the measurements behind it. */
 typedef struct PrepDecision
@@ -35,6 +35,7 @@ typedef struct Prep
 	bool		defer;			/* auto leaves its trials to the recogniser */
 	bool		orient_pending; /* auto ran with defer set: a turn may be tried */
 	double		scale_pending;	/* and an up-scale by this factor (0: none) */
+	bool		flatten_pending;	/* and flattening the paper */
 	List	   *decisions;		/* of PrepDecision, what auto decided */
 	/* the page before the trial in progress, until the trial reads better */
 	PIX		   *trial_saved;
@@ -63,6 +64,7 @@ extern void prep_run(Prep *p, List *steps);
 extern void prep_free(Prep *p);
 extern bool prep_try_scale(Prep *p, const PrepScore *first);
 extern bool prep_try_orient(Prep *p, const PrepScore *best);
+extern bool prep_try_flatten(Prep *p, const PrepScore *best);
 extern bool prep_trial_wins(Prep *p, const PrepScore *before, const PrepScore *after);
 
 #endif							/* IMGTRANS_PREPROCESS_H */
