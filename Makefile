@@ -167,7 +167,7 @@ fuzz: test/fuzz/fuzz_imgheader test/fuzz/fuzz_transcodec
 fuzz-run: fuzz
 	mkdir -p test/fuzz/corpus test/fuzz/corpus-transcodec
 	cp -n test/fixtures/* test/fuzz/corpus/
-	cd test/fuzz && ./fuzz_imgheader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	cd test/fuzz && ./fuzz_imgheader -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-print_final_stats=1 corpus
 	cd test/fuzz && ./fuzz_transcodec -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 corpus-transcodec

@@ -24,10 +24,15 @@ Usage:
                                                  'grid' primary item of
                                                  W x H (cropped from the
                                                  tiles) in 'idat'
-  heifify.py info FILE ...                       print the boxes
+  heifify.py sps IN OUT W H                      set pic_width/height_in_luma_samples
+                                                 in the SPS of the first hvcC to
+                                                 W x H (ispe stays as it was: the
+                                                 coded stream lies, not the box)
+  heifify.py info FILE ...                       print the boxes (and each hvcC's
+                                                 SPS size)
 
-Never run a decoder (heif-convert, ImageMagick) on a file 'ispe' made into a
-bomb.
+Never run a decoder (heif-convert, ImageMagick) on a file 'ispe' or 'sps' made
+into a bomb.
 """
 import struct
 import sys
@@ -219,6 +224,110 @@ def grid(out, cols, rows, width, height, tiles):
     open(out, 'wb').write(ftyp + meta_with(offsets) + mdat)
 
 
+def unescape(nal):
+    """A NAL unit without its emulation prevention bytes (00 00 03)."""
+    out, zeros = bytearray(), 0
+    for b in nal:
+        if zeros >= 2 and b == 3:
+            zeros = 0
+            continue
+        out.append(b)
+        zeros = zeros + 1 if b == 0 else 0
+    return bytes(out)
+
+
+def escape(rbsp):
+    out, zeros = bytearray(), 0
+    for b in rbsp:
+        if zeros >= 2 and b <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(b)
+        zeros = zeros + 1 if b == 0 else 0
+    return bytes(out)
+
+
+def sps_fields(bits):
+    """(bit position of pic_width_in_luma_samples, of what follows the
+    height, width, height) in an SPS given as a string of '0'/'1'."""
+    def ue(p):
+        z = 0
+        while bits[p + z] == '0':
+            z += 1
+        return int(bits[p + z:p + 2 * z + 1], 2) - 1, p + 2 * z + 1
+    p = 16 + 4
+    max_sub = int(bits[p:p + 3], 2)
+    p += 4 + 96  # temporal_id_nesting_flag, general profile_tier_level
+    flags = []
+    for _ in range(max_sub):
+        flags.append((bits[p] == '1', bits[p + 1] == '1'))
+        p += 2
+    if max_sub:
+        p += 2 * (8 - max_sub)
+    for profile, level in flags:
+        p += (88 if profile else 0) + (8 if level else 0)
+    _, p = ue(p)  # sps_seq_parameter_set_id
+    chroma, p = ue(p)
+    if chroma == 3:
+        p += 1
+    start = p
+    w, p = ue(p)
+    h, p = ue(p)
+    return start, p, w, h
+
+
+def sps_size(nal):
+    r = unescape(nal)
+    return sps_fields(''.join('%08d' % int(bin(b)[2:]) for b in r))[2:]
+
+
+def sps_resize(nal, w, h):
+    r = unescape(nal)
+    bits = ''.join('%08d' % int(bin(b)[2:]) for b in r)
+    start, end, _, _ = sps_fields(bits)
+
+    def ue(v):
+        x = bin(v + 1)[2:]
+        return '0' * (len(x) - 1) + x
+    rest = bits[end:].rstrip('0')[:-1]  # without rbsp_stop_one_bit and alignment
+    out = bits[:start] + ue(w) + ue(h) + rest + '1'
+    out += '0' * (-len(out) % 8)
+    return escape(bytes(int(out[i:i + 8], 2) for i in range(0, len(out), 8)))
+
+
+def hvcc_nals(body):
+    """(position, length) in body of each NAL unit of an hvcC."""
+    out, p = [], 23
+    for _ in range(body[22]):
+        count = struct.unpack('>H', body[p + 1:p + 3])[0]
+        p += 3
+        for _ in range(count):
+            n = struct.unpack('>H', body[p:p + 2])[0]
+            out.append((p + 2, n))
+            p += 2 + n
+    return out
+
+
+def set_sps(data, w, h):
+    meta = find(data, [b'meta'])
+    meta_end = meta[1] + meta[2]
+    typ, start, size, hdr = find(data, [b'meta', b'iprp', b'ipco', b'hvcC'])
+    body = bytes(data[start + hdr:start + size])
+    new, last = bytearray(), 0
+    for pos, n in hvcc_nals(body):
+        if (body[pos] >> 1) & 0x3f == 33:
+            sps = sps_resize(body[pos:pos + n], w, h)
+            new += body[last:pos - 2] + struct.pack('>H', len(sps)) + sps
+            last = pos + n
+    new += body[last:]
+    delta = len(new) - len(body)
+    assert delta >= 0, 'a smaller SPS is not handled'
+    data[start + hdr:start + size] = new[:len(body)]
+    grow(data, [b'meta', b'iprp', b'ipco', b'hvcC'], start + size, new[len(body):])
+    shift_iloc(data, meta_end, delta)
+    return data
+
+
 def info(path):
     data = open(path, 'rb').read()
 
@@ -229,6 +338,10 @@ def info(path):
                 extra = ' %dx%d' % struct.unpack('>II', data[start + 12:start + 20])
             elif typ in (b'irot', b'imir'):
                 extra = ' %d' % data[start + 8]
+            elif typ == b'hvcC':
+                body = data[start + hdr:start + size]
+                extra = ''.join(' SPS %dx%d' % sps_size(body[p:p + n])
+                                for p, n in hvcc_nals(body) if (body[p] >> 1) & 0x3f == 33)
             print('%s%s %d%s' % ('  ' * depth, typ.decode('latin1'), size, extra))
             if typ in CONTAINERS:
                 show(start + hdr + CONTAINERS[typ], start + size, depth + 1)
@@ -248,6 +361,8 @@ def main(argv):
     data = bytearray(open(argv[2], 'rb').read())
     if cmd == 'transform':
         data = transform(data, argv[4:])
+    elif cmd == 'sps':
+        data = set_sps(data, int(argv[4]), int(argv[5]))
     elif cmd == 'ispe':
         data = set_ispe(data, int(argv[4]), int(argv[5]), int(argv[6]) if len(argv) > 6 else 0)
     else:

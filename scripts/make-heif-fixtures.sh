@@ -28,6 +28,9 @@
 #  bomb.heic           hello.heic whose primary ispe says 60000x60000
 #  bomb-grid.heic      hello-grid.heic whose tiles' ispe says 60000x60000
 #  bomb-thumb.heic     hello.heic with a thumbnail whose ispe says 60000x60000
+#  bomb-sps.heic       hello.heic whose ispe still says 528x90 but whose HEVC
+#                      SPS (in hvcC) says 16384x16384: the frame libde265
+#                      would allocate
 #  truncated.heic      the first half of hello.heic's bytes
 set -eu
 export LC_ALL=C
@@ -54,6 +57,7 @@ enc hello-exif5.jpg "$TMP/e5.heic"
 enc hello-exif4.jpg "$TMP/e4.heic"
 "$PY" "$HEIFIFY" transform "$TMP/e4.heic" hello-imir4.heic imir:1
 "$PY" "$HEIFIFY" ispe hello.heic bomb.heic 60000 60000 0
+"$PY" "$HEIFIFY" sps hello.heic bomb-sps.heic 16384 16384
 enc hello.png "$TMP/thumb.heic" -t 16
 # the thumbnail's first ispe (the second in ipco)
 "$PY" "$HEIFIFY" ispe "$TMP/thumb.heic" bomb-thumb.heic 60000 60000 1
@@ -67,7 +71,7 @@ size=$(wc -c <hello.heic)
 head -c $((size / 2)) hello.heic >truncated.heic
 
 "$PY" "$HEIFIFY" info hello.heic hello-irot6.heic hello-t5.heic hello-imir4.heic hello-grid.heic \
-    bomb.heic bomb-thumb.heic bomb-grid.heic
+    bomb.heic bomb-thumb.heic bomb-grid.heic bomb-sps.heic
 heif-info hello-irot6.heic | grep -q 'Exif' || { echo "FAIL hello-irot6.heic has no Exif item" >&2; exit 1; }
 ls -l hello.heic hello-irot6.heic hello-t5.heic hello-imir4.heic hello-grid.heic bomb.heic \
-    bomb-thumb.heic bomb-grid.heic truncated.heic
+    bomb-thumb.heic bomb-grid.heic bomb-sps.heic truncated.heic

@@ -8,7 +8,7 @@
 SELECT f, (imgtrans_image_info(fx(f))).*
 FROM unnest(ARRAY['hello.heic', 'hello-irot6.heic', 'hello-t5.heic', 'hello-imir4.heic',
                   'hello-grid.heic', 'bomb.heic', 'bomb-thumb.heic', 'bomb-grid.heic',
-                  'truncated.heic', 'ru.heic']) AS f;
+                  'bomb-sps.heic', 'truncated.heic', 'ru.heic']) AS f;
 
 -- each reads as the upright line, its word boxes where they are in
 -- hello.png (within 3 px: HEVC blurs edges).  hello-irot6.heic also keeps
@@ -55,6 +55,21 @@ SELECT imgtrans_ocr_text(fx('bomb-grid.heic'));
 SELECT try($$SELECT imgtrans_render(fx('bomb.heic'), '[]'::jsonb)$$) AS render,
        try($$SELECT imgtrans_preprocess(fx('bomb-thumb.heic'), '{}')$$) AS preprocess,
        try($$SELECT * FROM imgtrans_translate_image(fx('bomb.heic'), 'es', 'en', provider => 'heif_stub')$$) AS translate;
+-- the coded frame: ispe says 528x90, the HEVC SPS in hvcC 16384x16384 (what
+-- libde265 would allocate); the same limits and SQLSTATE as an ispe bomb
+SELECT imgtrans_ocr_text(fx('bomb-sps.heic'));
+SELECT try($$SELECT imgtrans_page_image(fx('bomb-sps.heic'), 1)$$) AS page_image;
+-- an honest file codes a little more than ispe (whole 8x8 blocks,
+-- cropped): hello.heic is 528x90 = 47520 pixels, coded 528x96 = 50688
+SET imgtrans.max_image_pixels = 50000;
+SELECT imgtrans_ocr_text(fx('hello.heic'));
+RESET imgtrans.max_image_pixels;
+-- the SPS taken out of hvcC (its array's type and NAL header made a PPS's):
+-- the coded size cannot be checked, so the image is refused
+SELECT imgtrans_ocr_text(overlay(overlay(fx('hello.heic') PLACING '\x22'::bytea FROM 232)
+                                 PLACING '\x44'::bytea FROM 237));
+-- the backend decodes HEIC as before
+SELECT rtrim(imgtrans_ocr_text(fx('hello.heic')), E'\n') AS after_sps_bomb;
 -- the limits are settings, for HEIC as for the rest
 SET imgtrans.max_image_pixels = 1000;
 SELECT imgtrans_ocr_text(fx('hello.heic'));

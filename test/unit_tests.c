@@ -581,6 +581,411 @@ test_heif_header(void **state)
 	assert_int_equal(img_sniff_format(buf, n), IMG_UNKNOWN);
 }
 
+/* The first occurrence of n bytes of what in buf, NULL if none. */
+static uint8_t *
+find_bytes(uint8_t *buf, size_t len, const char *what, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, what, n) == 0)
+			return buf + i;
+	return NULL;
+}
+
+/* Bits MSB first, for hand-built SPS NAL units and AV1 sequence headers. */
+typedef struct BitWriter
+{
+	uint8_t		buf[256];
+	size_t		bits;
+} BitWriter;
+
+static void
+bw_put(BitWriter *w, uint64_t v, int n)
+{
+	while (n-- > 0)
+	{
+		if (n < 64 && ((v >> n) & 1))
+			w->buf[w->bits / 8] |= (uint8_t) (0x80 >> (w->bits % 8));
+		w->bits++;
+	}
+}
+
+/* ue(v) / uvlc(): zeros leading zeros, then the value + 1 in zeros + 1 bits */
+static void
+bw_ue(BitWriter *w, uint32_t v)
+{
+	uint64_t	x = (uint64_t) v + 1;
+	int			len = 0;
+
+	while ((x >> len) > 1)
+		len++;
+	bw_put(w, 0, len);
+	bw_put(w, x, len + 1);
+}
+
+/* rbsp_trailing_bits(), and the bytes written */
+static size_t
+bw_finish(BitWriter *w)
+{
+	bw_put(w, 1, 1);
+	while (w->bits % 8)
+		bw_put(w, 0, 1);
+	return w->bits / 8;
+}
+
+/*
+ * An SPS NAL unit (type 33) of w x h, emulation prevention bytes
+ * inserted; profile flags all zero when zero_profile (which makes 00 00 0x
+ * runs the escaping must break).  bad_ue: pic_width as that many zeros and
+ * a one.
+ */
+static size_t
+make_sps(uint8_t *out, uint32_t w, uint32_t h, int max_sub, uint32_t chroma,
+		 bool zero_profile, int bad_ue)
+{
+	BitWriter	bw;
+	size_t		n,
+				i,
+				o = 0;
+	int			zeros = 0,
+				s;
+
+	memset(&bw, 0, sizeof(bw));
+	bw_put(&bw, 33 << 9 | 1, 16);	/* nal_unit_header */
+	bw_put(&bw, 0, 4);
+	bw_put(&bw, (uint64_t) max_sub, 3);
+	bw_put(&bw, 1, 1);
+	/* general profile_tier_level: 96 bits */
+	bw_put(&bw, zero_profile ? 0 : 0x01600000, 32);
+	bw_put(&bw, zero_profile ? 0 : 0x90000000, 32);
+	bw_put(&bw, zero_profile ? 0 : 0x0000005a, 32);
+	for (s = 0; s < max_sub; s++)
+		bw_put(&bw, s == 0 ? 3 : 1, 2);	/* sub-layer 0: profile and level */
+	if (max_sub > 0)
+		for (s = max_sub; s < 8; s++)
+			bw_put(&bw, 0, 2);
+	for (s = 0; s < max_sub; s++)
+	{
+		if (s == 0)
+		{
+			bw_put(&bw, 0xffffffff, 32);	/* 88 bits of sub-layer profile */
+			bw_put(&bw, 0xffffffff, 32);
+			bw_put(&bw, 0xffffff, 24);
+		}
+		bw_put(&bw, 0x5a, 8);	/* sub-layer level */
+	}
+	bw_ue(&bw, 0);				/* sps_seq_parameter_set_id */
+	bw_ue(&bw, chroma);
+	if (chroma == 3)
+		bw_put(&bw, 0, 1);
+	if (bad_ue)
+	{
+		bw_put(&bw, 0, bad_ue);
+		bw_put(&bw, 0xffffffff, 32);
+		bw_put(&bw, 0xffffffff, 32);
+	}
+	else
+	{
+		bw_ue(&bw, w);
+		bw_ue(&bw, h);
+	}
+	bw_put(&bw, 0, 20);			/* more fields, zero: more 00 00 runs */
+	n = bw_finish(&bw);
+	for (i = 0; i < n; i++)
+	{
+		if (zeros >= 2 && bw.buf[i] <= 3)
+		{
+			out[o++] = 3;
+			zeros = 0;
+		}
+		out[o++] = bw.buf[i];
+		zeros = bw.buf[i] == 0 ? zeros + 1 : 0;
+	}
+	return o;
+}
+
+/* An hvcC body: VPS, the NAL units given (an SPS or none), PPS. */
+static size_t
+make_hvcc(uint8_t *out, const uint8_t *sps, size_t sps_len)
+{
+	static const uint8_t vps[] = {0x40, 0x01, 0x0c, 0x01, 0xff, 0xff};
+	static const uint8_t pps[] = {0x44, 0x01, 0xc1, 0x73, 0xd1, 0x89};
+	size_t		n = 23;
+
+	memset(out, 0, 23);
+	out[0] = 1;
+	out[21] = 0x0f;				/* lengthSizeMinusOne 3 */
+	out[22] = sps_len ? 3 : 2;
+	out[n++] = 0x80 | 32;
+	out[n++] = 0;
+	out[n++] = 1;
+	out[n++] = 0;
+	out[n++] = sizeof(vps);
+	memcpy(out + n, vps, sizeof(vps));
+	n += sizeof(vps);
+	if (sps_len)
+	{
+		out[n++] = 0x80 | 33;
+		out[n++] = 0;
+		out[n++] = 1;
+		out[n++] = (uint8_t) (sps_len >> 8);
+		out[n++] = (uint8_t) sps_len;
+		memcpy(out + n, sps, sps_len);
+		n += sps_len;
+	}
+	out[n++] = 0x80 | 34;
+	out[n++] = 0;
+	out[n++] = 1;
+	out[n++] = 0;
+	out[n++] = sizeof(pps);
+	memcpy(out + n, pps, sizeof(pps));
+	return n + sizeof(pps);
+}
+
+/*
+ * An AV1 sequence header OBU (with obu_size) of w x h: the reduced still
+ * picture header libavif and libheif write, or the full one with timing
+ * and decoder model info and two operating points.
+ */
+static size_t
+make_av1_seq(uint8_t *out, uint32_t w, uint32_t h, bool reduced)
+{
+	BitWriter	bw;
+	size_t		n;
+	int			op;
+
+	memset(&bw, 0, sizeof(bw));
+	bw_put(&bw, 0, 3);			/* seq_profile */
+	bw_put(&bw, reduced, 1);	/* still_picture */
+	bw_put(&bw, reduced, 1);
+	if (reduced)
+		bw_put(&bw, 8, 5);
+	else
+	{
+		bw_put(&bw, 1, 1);		/* timing_info_present_flag */
+		bw_put(&bw, 1001, 32);
+		bw_put(&bw, 60000, 32);
+		bw_put(&bw, 1, 1);		/* equal_picture_interval */
+		bw_ue(&bw, 4);			/* num_ticks_per_picture_minus_1 */
+		bw_put(&bw, 1, 1);		/* decoder_model_info_present_flag */
+		bw_put(&bw, 9, 5);		/* buffer_delay_length_minus_1 */
+		bw_put(&bw, 1001, 32);
+		bw_put(&bw, 31, 10);
+		bw_put(&bw, 1, 1);		/* initial_display_delay_present_flag */
+		bw_put(&bw, 1, 5);		/* two operating points */
+		for (op = 0; op < 2; op++)
+		{
+			bw_put(&bw, 0x101, 12);
+			bw_put(&bw, 9, 5);	/* seq_level_idx > 7: a tier bit */
+			bw_put(&bw, 1, 1);
+			bw_put(&bw, 1, 1);	/* decoder_model_present_for_this_op */
+			bw_put(&bw, 0x3ff, 10);
+			bw_put(&bw, 0x155, 10);
+			bw_put(&bw, 1, 1);
+			bw_put(&bw, 1, 1);	/* initial_display_delay_present_for_this_op */
+			bw_put(&bw, 9, 4);
+		}
+	}
+	bw_put(&bw, 15, 4);			/* frame_width_bits_minus_1 */
+	bw_put(&bw, 15, 4);
+	bw_put(&bw, w - 1, 16);
+	bw_put(&bw, h - 1, 16);
+	bw_put(&bw, 0, 12);			/* more fields */
+	n = bw_finish(&bw);
+	out[0] = 1 << 3 | 2;		/* OBU_SEQUENCE_HEADER, obu_has_size_field */
+	out[1] = (uint8_t) n;		/* leb128, below 128 */
+	memcpy(out + 2, bw.buf, n);
+	return n + 2;
+}
+
+/*
+ * A HEIF file with one coded item (hvc1 with an hvcC, or av01 with an
+ * av1C), ispe 64x64, its data in mdat via iloc.
+ */
+static size_t
+make_heif_coded(uint8_t *buf, const char *type, const uint8_t *config, size_t config_len,
+				const uint8_t *data, size_t data_len)
+{
+	uint8_t		ipco[600],
+				ipma[16],
+				iprp[700],
+				meta[1000],
+				b[64];
+	size_t		nco = 0,
+				npr = 0,
+				nme = 4,
+				pos,
+				at;
+
+	nco = put_box(ipco, nco, strcmp(type, "hvc1") == 0 ? "hvcC" : "av1C", config, config_len);
+	memset(b, 0, 12);
+	put_be32(b + 4, 64);
+	put_be32(b + 8, 64);
+	nco = put_box(ipco, nco, "ispe", b, 12);
+	memcpy(ipma, "\0\0\0\0\0\0\0\1\0\1\2\x81\x82", 13);
+	npr = put_box(iprp, npr, "ipco", ipco, nco);
+	npr = put_box(iprp, npr, "ipma", ipma, 13);
+	memset(meta, 0, 4);
+	nme = put_box(meta, nme, "pitm", (const uint8_t *) "\0\0\0\0\0\1", 6);
+	/* iinf: version 0, one infe version 2 (item 1 of type) */
+	memset(b, 0, 64);
+	put_be32(b + 6, 21);
+	memcpy(b + 10, "infe\2\0\0\0\0\1\0\0", 12);
+	memcpy(b + 22, type, 4);
+	nme = put_box(meta, nme, "iinf", b, 27);
+	/* iloc version 0: offset and length 4 bytes, no base; one extent */
+	memset(b, 0, 64);
+	b[4] = 0x44;
+	b[7] = 1;
+	b[9] = 1;
+	b[13] = 1;
+	at = nme + 8 + 14;			/* where the extent offset goes in meta */
+	nme = put_box(meta, nme, "iloc", b, 22);
+	put_be32(meta + at + 4, (uint32_t) data_len);
+	nme = put_box(meta, nme, "iprp", iprp, npr);
+	pos = put_box(buf, 0, "ftyp", (const uint8_t *) "heic\0\0\0\0mif1heic", 16);
+	put_be32(meta + at, (uint32_t) (pos + 8 + nme + 8));
+	pos = put_box(buf, pos, "meta", meta, nme);
+	return put_box(buf, pos, "mdat", data, data_len);
+}
+
+static void
+test_heif_coded_size(void **state)
+{
+	uint8_t		sps[300],
+				hvcc[400],
+				file[2048],
+				data[600],
+				av1c[300];
+	size_t		ns,
+				nh,
+				n,
+				nd,
+				cut;
+	ImgHeader	h;
+
+	/* an SPS as heif-enc writes it: 528 x 96 (hello.heic's ispe is 528x90) */
+	ns = make_sps(sps, 528, 96, 0, 1, false, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 528);
+	assert_int_equal(h.coded_height, 96);
+	assert_int_equal(h.coded_side, 528);
+	/* zero profile flags: 00 00 03 escapes inside, removed while reading */
+	ns = make_sps(sps, 4032, 3024, 0, 1, true, 0);
+	assert_non_null(find_bytes(sps, ns, "\0\0\3", 3));
+	nh = make_hvcc(hvcc, sps, ns);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 4032);
+	assert_int_equal(h.coded_height, 3024);
+	/* sub-layers (profile_tier_level's sub-layer flags), 4:4:4 */
+	ns = make_sps(sps, 640, 480, 2, 3, true, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 640);
+	assert_int_equal(h.coded_height, 480);
+	/* a huge coded size is reported, for image.c to refuse */
+	ns = make_sps(sps, 16384, 16384, 0, 1, false, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 16384);
+	assert_true(img_pixels_exceed(h.coded_width, h.coded_height, 50000000));
+	/* the largest ue(v), 31 leading zeros: 2^32 - 2 */
+	ns = make_sps(sps, 0xfffffffe, 1, 0, 1, false, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 0xfffffffe);
+	assert_int_equal(h.coded_side, 0xfffffffe);
+	/* 32 and more leading zeros: corrupt */
+	ns = make_sps(sps, 0, 0, 0, 1, false, 32);
+	nh = make_hvcc(hvcc, sps, ns);
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_INVALID);
+	ns = make_sps(sps, 0, 0, 0, 1, false, 200);
+	nh = make_hvcc(hvcc, sps, ns);
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_INVALID);
+	/* an SPS cut short (its NAL length says so): corrupt, never read past */
+	ns = make_sps(sps, 528, 96, 1, 1, true, 0);
+	for (cut = 1; cut < 20; cut++)
+	{
+		nh = make_hvcc(hvcc, sps, cut);
+		assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_INVALID);
+	}
+	/* the hvcC itself cut anywhere */
+	nh = make_hvcc(hvcc, sps, ns);
+	for (cut = 0; cut < nh; cut++)
+		assert_int_not_equal(img_hevc_config_size(hvcc, cut, &h), IMGHDR_OK);
+	/* no SPS in hvcC: its size cannot be checked */
+	nh = make_hvcc(hvcc, sps, 0);
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_UNSUPPORTED);
+
+	/* a whole file: ispe 64x64, the SPS 16384x16384 */
+	ns = make_sps(sps, 16384, 16384, 0, 1, false, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	memcpy(data, "\0\0\0\4\x28\x01\xaf\x00", 8);	/* an IDR slice */
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, 8);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_OK);
+	assert_int_equal(h.width, 64);
+	assert_int_equal(h.coded_width, 16384);
+	assert_int_equal(h.coded_side, 16384);
+	/* a small SPS in hvcC, a huge one in the item data that replaces it */
+	ns = make_sps(sps, 64, 64, 0, 1, false, 0);
+	nh = make_hvcc(hvcc, sps, ns);
+	ns = make_sps(data + 4, 30000, 8, 0, 1, true, 0);
+	put_be32(data, (uint32_t) ns);
+	memcpy(data + 4 + ns, "\0\0\0\4\x28\x01\xaf\x00", 8);
+	nd = 4 + ns + 8;
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, nd);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 30000);
+	assert_int_equal(h.coded_height, 8);
+	/* a NAL length past the item's end, or the file cut inside mdat */
+	put_be32(data, 5000);
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, nd);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_INVALID);
+	put_be32(data, (uint32_t) ns);
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, nd);
+	for (cut = 1; cut < n; cut++)
+		(void) img_parse_heif(file, cut, &h);	/* ASan: never read past */
+	/* the same bytes as an Exif item are not looked at */
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, nd);
+	memcpy(find_bytes(file, n, "hvc1", 4), "Exif", 4);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 64);
+	/* no SPS in hvcC: refused as unsupported */
+	nh = make_hvcc(hvcc, sps, 0);
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, 8);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_UNSUPPORTED);
+
+	/* AV1: the sequence header in av1C's configOBUs, both forms */
+	memcpy(av1c, "\x81\x00\x0c\x00", 4);
+	n = 4 + make_av1_seq(av1c + 4, 512, 384, true);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_av1_config_size(av1c, n, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 512);
+	assert_int_equal(h.coded_height, 384);
+	n = 4 + make_av1_seq(av1c + 4, 40000, 2, false);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(img_av1_config_size(av1c, n, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 40000);
+	assert_int_equal(h.coded_side, 40000);
+	for (cut = 0; cut < n; cut++)
+		if (cut != 4)
+			assert_int_equal(img_av1_config_size(av1c, cut, &h), IMGHDR_INVALID);
+	/* no configOBUs is fine: the item data holds the sequence header */
+	assert_int_equal(img_av1_config_size(av1c, 4, &h), IMGHDR_OK);
+	nd = make_av1_seq(data, 65536, 65536, true);
+	n = make_heif_coded(file, "av01", av1c, 4, data, nd);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_OK);
+	assert_int_equal(h.coded_width, 65536);
+	assert_int_equal(h.coded_height, 65536);
+}
+
 static void
 test_scripts(void **state)
 {
@@ -622,6 +1027,7 @@ main(void)
 		cmocka_unit_test(test_tiff_resolution),
 		cmocka_unit_test(test_exif_orientation),
 		cmocka_unit_test(test_heif_header),
+		cmocka_unit_test(test_heif_coded_size),
 		cmocka_unit_test(test_scripts),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),

@@ -6,7 +6,11 @@
  * leptonica Pix, for image.c, which read the header and checked the limits
  * before calling.  The only file that includes libheif.  libheif's own
  * limit is set to the side limit too, and the decoded size is checked
- * against the header in image.c.
+ * against the header in image.c.  That limit is libheif 1.15's only one
+ * (heif_context_set_maximum_image_size_limit) and covers ispe and grid
+ * sizes, never the frame the codec stream declares: libde265 has no limit,
+ * dav1d is given 32768 x 32768.  The coded size is checked by heifheader.c
+ * and image.c before this is called.
  *
  * Never: ereport() while a libheif call is on the stack (libheif is C++;
  * errors are raised after it returned), keep a libheif object past the

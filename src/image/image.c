@@ -68,6 +68,13 @@ imgtrans_lept_errdetail(void)
 static void
 report_bad_header(ImgHeaderStatus status, ImgFormat format)
 {
+	if (status == IMGHDR_UNSUPPORTED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s image does not declare its coded size in its header",
+						img_format_name(format)),
+				 errdetail("Its HEVC configuration (hvcC) has no sequence parameter set, or its item tables are too large to check."),
+				 errhint("Convert the image with a common encoder (an iPhone, libheif's heif-enc) or to JPEG or PNG.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("%s image header is %s", img_format_name(format),
@@ -242,6 +249,29 @@ check_heif_parts(const ImgHeader *hdr)
 				 errhint("Convert the image to JPEG or PNG at a smaller size, or ask a superuser to raise imgtrans.max_image_pixels.")));
 }
 
+/*
+ * The decoders (libde265, dav1d) allocate the frame the codec stream
+ * declares, whatever ispe says: the largest one may not exceed the limits
+ * either.  It is a little larger than ispe in honest files (HEVC codes
+ * whole 8x8 blocks and crops them).
+ */
+static void
+check_heif_coded(const ImgHeader *hdr)
+{
+	if (hdr->coded_width <= 0)
+		return;
+	if (img_pixels_exceed(hdr->coded_width, hdr->coded_height, imgtrans_max_image_pixels) ||
+		hdr->coded_side > TESSERACT_MAX_SIDE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("heif image codes a frame of %lld x %lld pixels (longest side %lld), over imgtrans.max_image_pixels (%d) or %d pixels a side",
+						(long long) hdr->coded_width, (long long) hdr->coded_height,
+						(long long) hdr->coded_side, imgtrans_max_image_pixels,
+						TESSERACT_MAX_SIDE),
+				 errdetail("The size is its HEVC sequence parameter set's or AV1 sequence header's, which the decoder allocates."),
+				 errhint("Convert the image to JPEG or PNG at a smaller size, or ask a superuser to raise imgtrans.max_image_pixels.")));
+}
+
 /* The HEIF decoder of imgtrans_heif.so, loaded on the first HEIF image. */
 static PIX *
 heif_decode(const uint8_t *data, size_t len)
@@ -269,6 +299,7 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 	imgtrans_read_header(image, hdr);
 	imgtrans_check_limits(hdr->width, hdr->height);
 	check_heif_parts(hdr);
+	check_heif_coded(hdr);
 
 	imgtrans_lept_error_clear();
 	if (hdr->format == IMG_HEIF)

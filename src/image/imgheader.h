@@ -41,13 +41,19 @@ typedef struct ImgHeader
 	int64_t		part_width;		/* HEIF: the largest other image the file
 								 * declares (grid tile, thumbnail, alpha); */
 	int64_t		part_height;	/* 0 when none */
+	int64_t		coded_width;	/* HEIF: the largest frame a codec stream */
+	int64_t		coded_height;	/* declares (HEVC SPS, AV1 sequence header),
+								 * 0 when none */
+	int64_t		coded_side;		/* HEIF: the longest side of any of those */
 } ImgHeader;
 
 typedef enum ImgHeaderStatus
 {
 	IMGHDR_OK = 0,
 	IMGHDR_TRUNCATED,			/* header ends before the fields we need */
-	IMGHDR_INVALID				/* fields present but impossible */
+	IMGHDR_INVALID,				/* fields present but impossible */
+	IMGHDR_UNSUPPORTED			/* HEIF: the size a decoder would allocate
+								 * cannot be read from the header */
 } ImgHeaderStatus;
 
 extern ImgFormat img_sniff_format(const uint8_t *data, size_t len);
@@ -60,6 +66,14 @@ extern ImgHeaderStatus img_parse_bmp(const uint8_t *data, size_t len, ImgHeader 
 /* heifheader.c: the primary image's ispe, irot and imir, from the boxes */
 extern ImgHeaderStatus img_parse_heif(const uint8_t *data, size_t len, ImgHeader *hdr);
 extern bool img_is_heif_brand(const uint8_t *brand);
+
+/*
+ * heifheader.c: the coded frame size of an hvcC (its SPS NAL units) or an
+ * av1C (a sequence header among its configOBUs) box body, noted into
+ * hdr->coded_*.  IMGHDR_UNSUPPORTED: an hvcC without an SPS.
+ */
+extern ImgHeaderStatus img_hevc_config_size(const uint8_t *hvcc, size_t len, ImgHeader *hdr);
+extern ImgHeaderStatus img_av1_config_size(const uint8_t *av1c, size_t len, ImgHeader *hdr);
 
 static inline uint32_t
 img_rd_be32(const uint8_t *p)

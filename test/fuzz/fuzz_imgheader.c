@@ -2,13 +2,15 @@
  * test/fuzz/fuzz_imgheader.c: libFuzzer harness for src/image/imgheader.c and
  * heifheader.c, the plain-C format sniffing and PNG/GIF/BMP/TIFF/HEIF header
  * readers that see every
- * untrusted upload before leptonica does.  Built with ASan and UBSan
+ * untrusted upload before leptonica does, and the HEVC SPS and AV1 sequence
+ * header readers behind them (hvcC, av1C, item data).  Built with ASan and UBSan
  * (`make fuzz`), so an out-of-bounds read, a signed overflow or a shift past
  * the width is a finding, not just a crash.  See test/fuzz/README.md.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "image/imgheader.h"
 
@@ -29,10 +31,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void) img_parse_png(data, size, &hdr);
 	(void) img_parse_gif(data, size, &hdr);
 	(void) img_parse_bmp(data, size, &hdr);
-	/* HEIF: its orientation must be one of the eight, its part sides sane */
+	/*
+	 * HEIF: its orientation must be one of the eight, its part and coded
+	 * sides sane (a coded side below 2^32, the longest at least the largest
+	 * frame's)
+	 */
 	if (img_parse_heif(data, size, &hdr) == IMGHDR_OK &&
 		(hdr.orientation < 1 || hdr.orientation > 8 || hdr.part_width < 0 ||
-		 hdr.part_height < 0))
+		 hdr.part_height < 0 || hdr.coded_width < 0 || hdr.coded_height < 0 ||
+		 hdr.coded_side > UINT32_MAX + (int64_t) 1 ||
+		 hdr.coded_side < hdr.coded_width || hdr.coded_side < hdr.coded_height))
+		abort();
+	/* the hvcC and av1C readers on the raw bytes too (SPS, OBUs, bit reader) */
+	memset(&hdr, 0, sizeof(hdr));
+	if (img_hevc_config_size(data, size, &hdr) == IMGHDR_OK &&
+		(hdr.coded_width > UINT32_MAX || hdr.coded_side < hdr.coded_width))
+		abort();
+	memset(&hdr, 0, sizeof(hdr));
+	if (img_av1_config_size(data, size, &hdr) == IMGHDR_OK &&
+		(hdr.coded_width > 65536 || hdr.coded_height > 65536))
 		abort();
 	hdr.xres = hdr.yres = 0;
 	img_tiff_resolution(data, size, &hdr);
