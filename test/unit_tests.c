@@ -850,6 +850,27 @@ make_heif_coded(uint8_t *buf, const char *type, const uint8_t *config, size_t co
 	return put_box(buf, pos, "mdat", data, data_len);
 }
 
+/*
+ * The coded size read from an hvcC holding one SPS of w x h (make_sps's
+ * other arguments): asserted, and the header returned.
+ */
+static ImgHeader
+sps_size_is(uint32_t w, uint32_t h, int sublayers, uint32_t chroma, bool zero_flags)
+{
+	uint8_t		sps[300],
+				hvcc[400];
+	size_t		ns = make_sps(sps, w, h, sublayers, chroma, zero_flags, 0),
+				nh = make_hvcc(hvcc, sps, ns);
+	ImgHeader	hdr;
+
+	memset(&hdr, 0, sizeof(hdr));
+	assert_int_equal(img_hevc_config_size(hvcc, nh, &hdr), IMGHDR_OK);
+	assert_int_equal(hdr.coded_width, w);
+	assert_int_equal(hdr.coded_height, h);
+	assert_int_equal(hdr.coded_side, w > h ? w : h);
+	return hdr;
+}
+
 static void
 test_heif_coded_size(void **state)
 {
@@ -866,42 +887,18 @@ test_heif_coded_size(void **state)
 	ImgHeader	h;
 
 	/* an SPS as heif-enc writes it: 528 x 96 (hello.heic's ispe is 528x90) */
-	ns = make_sps(sps, 528, 96, 0, 1, false, 0);
-	nh = make_hvcc(hvcc, sps, ns);
-	memset(&h, 0, sizeof(h));
-	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
-	assert_int_equal(h.coded_width, 528);
-	assert_int_equal(h.coded_height, 96);
-	assert_int_equal(h.coded_side, 528);
+	sps_size_is(528, 96, 0, 1, false);
 	/* zero profile flags: 00 00 03 escapes inside, removed while reading */
 	ns = make_sps(sps, 4032, 3024, 0, 1, true, 0);
 	assert_non_null(find_bytes(sps, ns, "\0\0\3", 3));
-	nh = make_hvcc(hvcc, sps, ns);
-	memset(&h, 0, sizeof(h));
-	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
-	assert_int_equal(h.coded_width, 4032);
-	assert_int_equal(h.coded_height, 3024);
+	sps_size_is(4032, 3024, 0, 1, true);
 	/* sub-layers (profile_tier_level's sub-layer flags), 4:4:4 */
-	ns = make_sps(sps, 640, 480, 2, 3, true, 0);
-	nh = make_hvcc(hvcc, sps, ns);
-	memset(&h, 0, sizeof(h));
-	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
-	assert_int_equal(h.coded_width, 640);
-	assert_int_equal(h.coded_height, 480);
+	sps_size_is(640, 480, 2, 3, true);
 	/* a huge coded size is reported, for image.c to refuse */
-	ns = make_sps(sps, 16384, 16384, 0, 1, false, 0);
-	nh = make_hvcc(hvcc, sps, ns);
-	memset(&h, 0, sizeof(h));
-	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
-	assert_int_equal(h.coded_width, 16384);
+	h = sps_size_is(16384, 16384, 0, 1, false);
 	assert_true(img_pixels_exceed(h.coded_width, h.coded_height, 50000000));
 	/* the largest ue(v), 31 leading zeros: 2^32 - 2 */
-	ns = make_sps(sps, 0xfffffffe, 1, 0, 1, false, 0);
-	nh = make_hvcc(hvcc, sps, ns);
-	memset(&h, 0, sizeof(h));
-	assert_int_equal(img_hevc_config_size(hvcc, nh, &h), IMGHDR_OK);
-	assert_int_equal(h.coded_width, 0xfffffffe);
-	assert_int_equal(h.coded_side, 0xfffffffe);
+	sps_size_is(0xfffffffe, 1, 0, 1, false);
 	/* 32 and more leading zeros: corrupt */
 	ns = make_sps(sps, 0, 0, 0, 1, false, 32);
 	nh = make_hvcc(hvcc, sps, ns);

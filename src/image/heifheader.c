@@ -986,7 +986,8 @@ check_item_data(const uint8_t *data, size_t len, const HeifMeta *m, ImgHeader *h
 		uint32_t	item,
 					e;
 		int			method = 0;
-		int			codecs;
+		int			codecs,
+					k;
 		ItemStream	s;
 		uint64_t	total = 0;
 		ImgHeaderStatus status;
@@ -1039,21 +1040,15 @@ check_item_data(const uint8_t *data, size_t len, const HeifMeta *m, ImgHeader *h
 			continue;			/* past the end (a truncated file): libheif
 								 * reads every extent before it decodes, and
 								 * refuses this item */
-		if (codecs & 1)
+		for (k = 0; k < 2; k++)
 		{
+			/* bit 0: HEVC NAL units, bit 1: AV1 OBUs */
+			if (!(codecs & (1 << k)))
+				continue;
 			s.next_ext = 0;
 			s.n = 0;
 			s.left = total;
-			status = hevc_nals(&s, hdr, &budget);
-			if (status != IMGHDR_OK)
-				return status;
-		}
-		if (codecs & 2)
-		{
-			s.next_ext = 0;
-			s.n = 0;
-			s.left = total;
-			status = av1_obus(&s, hdr, &budget);
+			status = k == 0 ? hevc_nals(&s, hdr, &budget) : av1_obus(&s, hdr, &budget);
 			if (status != IMGHDR_OK)
 				return status;
 		}
