@@ -561,6 +561,12 @@ test_heif_header(void **state)
 	assert_int_equal(h.width, 528);
 	assert_int_equal(h.part_width, 60000);
 	assert_int_equal(h.part_height, 60000);
+	assert_int_equal(h.part_side, 60000);
+	/* a long thin part: its side is reported whatever its area */
+	memset(&h, 0, sizeof(h));
+	n = make_heif(buf, 528, 90, "", 40000, 10, 0, 0);
+	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);
+	assert_int_equal(h.part_side, 40000);
 	/* the largest sides a 32-bit field holds: no overflow */
 	n = make_heif(buf, 0xffffffff, 0xffffffff, "", 0xffffffff, 0xffffffff, 0, 0);
 	assert_int_equal(img_parse_heif(buf, n, &h), IMGHDR_OK);

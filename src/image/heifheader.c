@@ -840,13 +840,20 @@ read_properties(const HeifBox *ipco, const uint16_t *idx, int nassoc, ImgHeader 
 				hdr->height = h;
 				has_ispe = true;
 			}
-			else if (!primary &&
-					 (uint64_t) w * (uint64_t) h >
-					 (uint64_t) hdr->part_width * (uint64_t) hdr->part_height)
+			else if (!primary)
 			{
 				/* sides below 2^32: the products fit in 64 unsigned bits */
-				hdr->part_width = w;
-				hdr->part_height = h;
+				if ((uint64_t) w * (uint64_t) h >
+					(uint64_t) hdr->part_width * (uint64_t) hdr->part_height)
+				{
+					hdr->part_width = w;
+					hdr->part_height = h;
+				}
+				/* a long thin part may be smaller than the largest one */
+				if (w > hdr->part_side)
+					hdr->part_side = w;
+				if (h > hdr->part_side)
+					hdr->part_side = h;
 			}
 		}
 		else if (is_type(&b, "hvcC") || is_type(&b, "av1C"))

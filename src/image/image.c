@@ -240,12 +240,12 @@ check_heif_parts(const ImgHeader *hdr)
 	if (hdr->part_width <= 0)
 		return;
 	if (img_pixels_exceed(hdr->part_width, hdr->part_height, imgtrans_max_image_pixels) ||
-		hdr->part_width > TESSERACT_MAX_SIDE || hdr->part_height > TESSERACT_MAX_SIDE)
+		hdr->part_side > TESSERACT_MAX_SIDE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("heif image declares a part (grid tile or thumbnail) of %lld x %lld pixels, over imgtrans.max_image_pixels (%d) or %d pixels a side",
+				 errmsg("heif image declares a part (grid tile or thumbnail) of %lld x %lld pixels (longest side of any part %lld), over imgtrans.max_image_pixels (%d) or %d pixels a side",
 						(long long) hdr->part_width, (long long) hdr->part_height,
-						imgtrans_max_image_pixels, TESSERACT_MAX_SIDE),
+						(long long) hdr->part_side, imgtrans_max_image_pixels, TESSERACT_MAX_SIDE),
 				 errhint("Convert the image to JPEG or PNG at a smaller size, or ask a superuser to raise imgtrans.max_image_pixels.")));
 }
 

@@ -41,6 +41,7 @@ typedef struct ImgHeader
 	int64_t		part_width;		/* HEIF: the largest other image the file
 								 * declares (grid tile, thumbnail, alpha); */
 	int64_t		part_height;	/* 0 when none */
+	int64_t		part_side;		/* HEIF: the longest side of any of those */
 	int64_t		coded_width;	/* HEIF: the largest frame a codec stream */
 	int64_t		coded_height;	/* declares (HEVC SPS, AV1 sequence header),
 								 * 0 when none */
