@@ -1220,10 +1220,15 @@ step_auto(Prep *p)
 	}
 	else
 	{
-		prep_replace(p, flatten(p->pix), STEP_FLATTEN);
-		decide(p, "flatten", true,
-			   psprintf("the paper's level varies by %d gray levels > %d: flattened (the candidate that recognition keeps only if it reads better)",
-						st.spread, AUTO_PHOTO_SPREAD), m);
+		PIX		   *next = flatten(p->pix);
+
+		if (next)
+			prep_replace(p, next, STEP_FLATTEN);
+		decide(p, "flatten", next != NULL,
+			   psprintf("the paper's level varies by %d gray levels > %d: %s",
+						st.spread, AUTO_PHOTO_SPREAD,
+						next ? "flattened (the candidate that recognition keeps only if it reads better)" :
+						"leptonica could not flatten it; left as it is"), m);
 	}
 
 	/* orientation */
@@ -1294,13 +1299,18 @@ prep_try_scale(Prep *p, const PrepScore *first)
 bool
 prep_try_flatten(Prep *p, const PrepScore *best)
 {
+	PIX		   *next;
+
 	if (!p->flatten_pending)
 		return false;
 	p->flatten_pending = false;
-	trial_begin(p, pstrdup("flatten"), false);
 	CHECK_FOR_INTERRUPTS();
 	imgtrans_lept_error_clear();
-	prep_replace(p, flatten(p->pix), STEP_FLATTEN);
+	next = flatten(p->pix);
+	if (next == NULL)
+		return false;			/* leptonica could not: the reading stands */
+	trial_begin(p, pstrdup("flatten"), false);
+	prep_replace(p, next, STEP_FLATTEN);
 	return true;
 }
 
