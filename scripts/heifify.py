@@ -6,7 +6,8 @@ transformative properties and never a bomb, so the HEIF fixtures that need
 them are made from its output by editing the ISOBMFF boxes here (standard
 library only).  It never decodes or re-encodes pixels: the coded image in
 'mdat' is copied byte for byte, only 'meta' changes (and the 'iloc' offsets
-that point past it).
+that point past it) -- except 'av1', which rewrites the AV1 sequence
+header OBU in the item data and nothing else of the coded image.
 
 Usage:
   heifify.py transform IN OUT irot:N|imir:N ...   append irot (N*90 degrees
@@ -28,11 +29,19 @@ Usage:
                                                  in the SPS of the first hvcC to
                                                  W x H (ispe stays as it was: the
                                                  coded stream lies, not the box)
+  heifify.py av1 IN OUT W H                      set max_frame_width/height_minus_1
+                                                 in the AV1 sequence header of the
+                                                 first av01 item's data to W-1 x H-1
+                                                 (the header rebuilt with wider
+                                                 fields if need be, the OBU, iloc
+                                                 and mdat lengths fixed up; ispe
+                                                 stays as it was)
   heifify.py info FILE ...                       print the boxes (and each hvcC's
-                                                 SPS size)
+                                                 SPS size, each av1C's and av01
+                                                 item's sequence header size)
 
-Never run a decoder (heif-convert, ImageMagick) on a file 'ispe' or 'sps' made
-into a bomb.
+Never run a decoder (heif-convert, ImageMagick) on a file 'ispe', 'sps' or
+'av1' made into a bomb.
 """
 import struct
 import sys
@@ -328,6 +337,156 @@ def set_sps(data, w, h):
     return data
 
 
+def bitstring(data):
+    return ''.join('{:08b}'.format(b) for b in data)
+
+
+def av1_seq_fields(bits):
+    """(bit position of frame_width_bits_minus_1, of what follows
+    max_frame_height_minus_1, width, height) in an AV1 sequence header
+    OBU's payload (AV1 5.5.1) given as a string of '0'/'1'."""
+    p = [0]
+
+    def f(n):
+        v = int(bits[p[0]:p[0] + n], 2) if n else 0
+        p[0] += n
+        return v
+
+    def uvlc():
+        z = 0
+        while bits[p[0]] == '0':
+            z += 1
+            p[0] += 1
+        p[0] += 1
+        return f(z) + (1 << z) - 1 if z < 32 else (1 << 32) - 1
+
+    f(3)  # seq_profile
+    f(1)  # still_picture
+    if f(1):  # reduced_still_picture_header
+        f(5)
+    else:
+        decoder_model, delay_len = False, 0
+        if f(1):  # timing_info_present_flag
+            f(64)
+            if f(1):
+                uvlc()
+            decoder_model = f(1) == 1
+            if decoder_model:
+                delay_len = f(5) + 1
+                f(32 + 10)
+        initial_delay = f(1) == 1
+        for _ in range(f(5) + 1):
+            f(12)
+            if f(5) > 7:
+                f(1)
+            if decoder_model and f(1):
+                f(2 * delay_len + 1)
+            if initial_delay and f(1):
+                f(4)
+    start = p[0]
+    wb, hb = f(4) + 1, f(4) + 1
+    w, h = f(wb) + 1, f(hb) + 1
+    return start, p[0], w, h
+
+
+def av1_seq_resize(payload, w, h):
+    """The payload of a sequence header OBU declaring a W x H frame, its
+    frame_width/height_bits_minus_1 the fewest bits that hold W-1 and H-1."""
+    bits = bitstring(payload)
+    start, end, _, _ = av1_seq_fields(bits)
+    wb, hb = max((w - 1).bit_length(), 1), max((h - 1).bit_length(), 1)
+    assert wb <= 16 and hb <= 16, 'AV1 frame sizes have at most 16 bits'
+    rest = bits[end:].rstrip('0')[:-1]  # without trailing_bits()
+    out = bits[:start] + '{:04b}{:04b}'.format(wb - 1, hb - 1) + \
+        '{:0{}b}'.format(w - 1, wb) + '{:0{}b}'.format(h - 1, hb) + rest + '1'
+    out += '0' * (-len(out) % 8)
+    return bytes(int(out[i:i + 8], 2) for i in range(0, len(out), 8))
+
+
+def leb128(v):
+    out = bytearray()
+    while True:
+        out.append((v & 0x7f) | (0x80 if v > 0x7f else 0))
+        v >>= 7
+        if not v:
+            return bytes(out)
+
+
+def av1_obus(data, off, end):
+    """(type, start, payload start, payload size) of each OBU in
+    data[off:end] (the low-overhead format: a unit without obu_size runs to
+    the end)."""
+    out = []
+    while off < end:
+        h, p = data[off], off + 1
+        if h & 4:
+            p += 1
+        size = end - p
+        if h & 2:
+            size, shift = 0, 0
+            while True:
+                b = data[p]
+                p += 1
+                size |= (b & 0x7f) << shift
+                shift += 7
+                if not b & 0x80:
+                    break
+        out.append(((h >> 3) & 15, off, p, size))
+        off = p + size
+    return out
+
+
+def av01_items(data):
+    """The iloc entries (as iloc_items gives them) of the av01 items."""
+    iinf = find(data, [b'meta', b'iinf'])
+    av01 = set()
+    for typ, start, size, hdr in boxes(data, iinf[1] + iinf[3] + 6, iinf[1] + iinf[2]):
+        if typ == b'infe' and data[start + 8] >= 2:
+            wide = data[start + 8] == 3
+            item = int.from_bytes(data[start + 12:start + (16 if wide else 14)], 'big')
+            kind = data[start + (18 if wide else 16):start + (22 if wide else 20)]
+            if kind == b'av01':
+                av01.add(item)
+    return [i for i in iloc_items(data) if i[0] in av01]
+
+
+def set_av1(data, w, h):
+    item, method, base_pos, base, extents, _, off_size = av01_items(data)[0]
+    assert method == 0 and len(extents) == 1, 'one extent in mdat only'
+    ext_pos, ext_off, ext_len = extents[0]
+    first = base + ext_off
+    seq = next(o for o in av1_obus(data, first, first + ext_len) if o[0] == 1)
+    typ, start, pstart, psize = seq
+    assert data[start] & 2, 'a sequence header without obu_size is not handled'
+    payload = av1_seq_resize(bytes(data[pstart:pstart + psize]), w, h)
+    hdr_len = 2 if data[start] & 4 else 1
+    obu = bytes(data[start:start + hdr_len]) + leb128(len(payload)) + payload
+    delta = len(obu) - (pstart + psize - start)
+    mdat = next(b for b in boxes(data, 0, len(data)) if b[0] == b'mdat')
+    data[start:pstart + psize] = obu
+    # mdat, the item's extent and the extents after it
+    assert mdat[3] == 8 and mdat[1] < start < mdat[1] + mdat[2]
+    data[mdat[1]:mdat[1] + 4] = struct.pack('>I', mdat[2] + delta)
+    len_size = (data[find(data, [b'meta', b'iloc'])[1] + 12] & 15)
+    data[ext_pos + off_size:ext_pos + off_size + len_size] = \
+        (ext_len + delta).to_bytes(len_size, 'big')
+    for it in iloc_items(data):
+        if it[1] != 0:
+            continue
+        if it[3] and it[3] > start:
+            data[it[2]:it[2] + it[5]] = (it[3] + delta).to_bytes(it[5], 'big')
+        elif not it[3]:
+            for pos, off, length in it[4]:
+                if off > start:
+                    data[pos:pos + it[6]] = (off + delta).to_bytes(it[6], 'big')
+    return data
+
+
+def av1_sizes(data, off, end):
+    return ''.join(' seq %dx%d' % av1_seq_fields(bitstring(data[p:p + n]))[2:]
+                   for t, s, p, n in av1_obus(data, off, end) if t == 1)
+
+
 def info(path):
     data = open(path, 'rb').read()
 
@@ -342,11 +501,18 @@ def info(path):
                 body = data[start + hdr:start + size]
                 extra = ''.join(' SPS %dx%d' % sps_size(body[p:p + n])
                                 for p, n in hvcc_nals(body) if (body[p] >> 1) & 0x3f == 33)
+            elif typ == b'av1C':
+                extra = av1_sizes(data, start + hdr + 4, start + size)
             print('%s%s %d%s' % ('  ' * depth, typ.decode('latin1'), size, extra))
             if typ in CONTAINERS:
                 show(start + hdr + CONTAINERS[typ], start + size, depth + 1)
     print(path)
     show(0, len(data), 1)
+    for it in av01_items(data):
+        if it[1] == 0 and len(it[4]) == 1:
+            first = it[3] + it[4][0][1]
+            print('  av01 item %d, %d bytes:%s' % (it[0], it[4][0][2],
+                                                  av1_sizes(data, first, first + it[4][0][2])))
 
 
 def main(argv):
@@ -361,6 +527,8 @@ def main(argv):
     data = bytearray(open(argv[2], 'rb').read())
     if cmd == 'transform':
         data = transform(data, argv[4:])
+    elif cmd == 'av1':
+        data = set_av1(data, int(argv[4]), int(argv[5]))
     elif cmd == 'sps':
         data = set_sps(data, int(argv[4]), int(argv[5]))
     elif cmd == 'ispe':

@@ -1,12 +1,12 @@
 #!/bin/sh
-# make-heif-fixtures.sh - the HEIF (HEIC) test fixtures in test/fixtures/.
+# make-heif-fixtures.sh - the HEIF (HEIC, AVIF) test fixtures in test/fixtures/.
 #
 # Usage:  scripts/make-heif-fixtures.sh [OUTDIR]
 #         Run after make-fixtures.sh and make-accuracy-fixtures.py: it
 #         encodes their hello.png and hello-exif*.jpg.
 #
-# What it is for: HEIC photos as an iPhone writes them (sql/heif.sql).
-# Requirements (Debian 12): libheif-examples (heif-enc 1.15, x265), python3,
+# What it is for: HEIC photos as an iPhone writes them, and AVIF (sql/heif.sql).
+# Requirements (Debian 12): libheif-examples (heif-enc 1.15, x265, aom 3.6), python3,
 # imagemagick (to cut the tiles);
 # for the check at the end, heif-info.  heif-enc writes no transformative
 # properties and no bombs, so scripts/heifify.py adds them to its output by
@@ -32,6 +32,14 @@
 #                      SPS (in hvcC) says 16384x16384: the frame libde265
 #                      would allocate
 #  truncated.heic      the first half of hello.heic's bytes
+#  hello.avif          hello.png, AV1 (aom) quality 90, one encoder thread:
+#                      aom's output depends on its thread count (the default
+#                      4 threads and 1 give different bytes), with one it is
+#                      the same on every run
+#  bomb-av1.avif       hello.avif whose ispe still says 528x90 but whose AV1
+#                      sequence header (in the item data: heif-enc leaves
+#                      av1C's configOBUs empty) says 16384x16384: the frame
+#                      dav1d would allocate
 set -eu
 export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -67,11 +75,15 @@ for i in 0 1 2 3; do enc "$TMP/tile_$i.png" "$TMP/tile$i.heic"; done
 "$PY" "$HEIFIFY" grid hello-grid.heic 2 2 1056 180 "$TMP/tile0.heic" "$TMP/tile1.heic" \
     "$TMP/tile2.heic" "$TMP/tile3.heic"
 "$PY" "$HEIFIFY" ispe hello-grid.heic bomb-grid.heic 60000 60000 0
+enc hello.png hello.avif -A -p threads=1
+"$PY" "$HEIFIFY" av1 hello.avif bomb-av1.avif 16384 16384
 size=$(wc -c <hello.heic)
 head -c $((size / 2)) hello.heic >truncated.heic
 
 "$PY" "$HEIFIFY" info hello.heic hello-irot6.heic hello-t5.heic hello-imir4.heic hello-grid.heic \
-    bomb.heic bomb-thumb.heic bomb-grid.heic bomb-sps.heic
+    bomb.heic bomb-thumb.heic bomb-grid.heic bomb-sps.heic hello.avif bomb-av1.avif
 heif-info hello-irot6.heic | grep -q 'Exif' || { echo "FAIL hello-irot6.heic has no Exif item" >&2; exit 1; }
+"$PY" "$HEIFIFY" info bomb-av1.avif | grep -q 'seq 16384x16384' ||
+    { echo "FAIL bomb-av1.avif's sequence header is not 16384x16384" >&2; exit 1; }
 ls -l hello.heic hello-irot6.heic hello-t5.heic hello-imir4.heic hello-grid.heic bomb.heic \
-    bomb-thumb.heic bomb-grid.heic bomb-sps.heic truncated.heic
+    bomb-thumb.heic bomb-grid.heic bomb-sps.heic truncated.heic hello.avif bomb-av1.avif

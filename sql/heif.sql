@@ -2,13 +2,16 @@
 -- the header is read from the boxes and the limits checked before libheif
 -- decodes anything; irot/imir are applied once, as an EXIF orientation is,
 -- and never the Exif item as well; every function that decodes takes HEIC.
+-- AVIF (AV1 in HEIF) is read by the same code, its sequence header checked
+-- as HEVC's SPS is.
 \set VERBOSITY default
 
 -- header only: the size as displayed, the orientation irot/imir make
 SELECT f, (imgtrans_image_info(fx(f))).*
 FROM unnest(ARRAY['hello.heic', 'hello-irot6.heic', 'hello-t5.heic', 'hello-imir4.heic',
                   'hello-grid.heic', 'bomb.heic', 'bomb-thumb.heic', 'bomb-grid.heic',
-                  'bomb-sps.heic', 'truncated.heic', 'ru.heic']) AS f;
+                  'bomb-sps.heic', 'truncated.heic', 'ru.heic', 'hello.avif',
+                  'bomb-av1.avif']) AS f;
 
 -- each reads as the upright line, its word boxes where they are in
 -- hello.png (within 3 px: HEVC blurs edges).  hello-irot6.heic also keeps
@@ -22,6 +25,8 @@ FROM unnest(ARRAY['hello.heic', 'hello-irot6.heic', 'hello-t5.heic', 'hello-imir
 
 -- a grid of tiles, as an iPhone writes its photos (2x2, cropped to 1056x180)
 SELECT rtrim(imgtrans_ocr_text(fx('hello-grid.heic')), E'\n') AS grid_text;
+-- AVIF: AV1 decoded by dav1d through libheif
+SELECT rtrim(imgtrans_ocr_text(fx('hello.avif')), E'\n') AS avif_text;
 
 -- every other function that decodes an image
 SELECT imgtrans_ocr_hocr(fx('hello-irot6.heic')) LIKE '%>imgtrans<%' AS hocr;
@@ -59,6 +64,12 @@ SELECT try($$SELECT imgtrans_render(fx('bomb.heic'), '[]'::jsonb)$$) AS render,
 -- libde265 would allocate); the same limits and SQLSTATE as an ispe bomb
 SELECT imgtrans_ocr_text(fx('bomb-sps.heic'));
 SELECT try($$SELECT imgtrans_page_image(fx('bomb-sps.heic'), 1)$$) AS page_image;
+-- the same for AV1: ispe says 528x90, the sequence header in the av01
+-- item's data (heif-enc leaves av1C without one) 16384x16384, what dav1d
+-- would allocate
+SELECT imgtrans_ocr_text(fx('bomb-av1.avif'));
+SELECT try($$SELECT imgtrans_page_image(fx('bomb-av1.avif'), 1)$$) AS page_image;
+SELECT rtrim(imgtrans_ocr_text(fx('hello.avif')), E'\n') AS after_av1_bomb;
 -- an honest file codes a little more than ispe (whole 8x8 blocks,
 -- cropped): hello.heic is 528x90 = 47520 pixels, coded 528x96 = 50688
 SET imgtrans.max_image_pixels = 50000;
