@@ -256,12 +256,18 @@ static const char *page_error_sql =
 
 /* a paragraph's lines are joined with spaces, as imgtrans_translate_image does */
 static const char *translate_sql_fmt =
-"UPDATE imgtrans.job_boxes jb SET translated = t.a[jb.box_no]"
-" FROM (SELECT %s.imgtrans_translate(pg_catalog.array_agg(pg_catalog.btrim("
-"                pg_catalog.regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ') ORDER BY box_no),"
-"              $2, $3, $4 OPERATOR(pg_catalog.->>) 'provider') AS a"
-"       FROM imgtrans.job_boxes WHERE job_id = $1) t"
-" WHERE jb.job_id = $1";
+"SELECT %s.imgtrans_translate(pg_catalog.array_agg(pg_catalog.btrim("
+"         pg_catalog.regexp_replace(text, '\\s*[\\r\\n]\\s*', ' ', 'g'), ' ') ORDER BY box_no),"
+"       $2, $3, $4 OPERATOR(pg_catalog.->>) 'provider')"
+" FROM imgtrans.job_boxes WHERE job_id = $1";
+
+/*
+ * The translations go in by box_no (1..N) in a statement of their own: in
+ * one UPDATE ... FROM (translation) a plan could run the translation once
+ * per box.
+ */
+static const char *translated_sql =
+"UPDATE imgtrans.job_boxes SET translated = $2[box_no] WHERE job_id = $1";
 
 static Oid	ext_schema_oid = InvalidOid;
 static char *ext_schema = NULL;	/* the extension's schema */
@@ -894,7 +900,20 @@ step_translate(Job *job)
 	sql_arg_text(&a, translation_source(job));
 	sql_arg(&a, JSONBOID, job->options, job->options_null);
 	INSTR_TIME_SET_CURRENT(start);
-	(void) imgtrans_sql(translate_sql, &a);
+	if (imgtrans_sql(translate_sql, &a) == 1)
+	{
+		bool		isnull;
+		Datum		translated = sql_value(0, 1, &isnull);
+
+		if (!isnull)
+		{
+			SqlArgs		u = {0};
+
+			sql_arg(&u, INT8OID, Int64GetDatum(job->id), false);
+			sql_arg(&u, TEXTARRAYOID, PointerGetDatum(PG_DETOAST_DATUM_COPY(translated)), false);
+			(void) imgtrans_sql(translated_sql, &u);
+		}
+	}
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, start);
 	job->translate_ms = (int) INSTR_TIME_GET_MILLISEC(end);
