@@ -100,10 +100,12 @@ SELECT try('SELECT count(*) FROM imgtrans.ocr_cache');
 RESET ROLE;
 SELECT delta();
 
--- a changed traineddata file is a miss (a private tessdata dir, touched)
+-- a changed traineddata file is a miss (a private tessdata dir, touched;
+-- each program reads COPY's row first: one that exits before COPY has
+-- written it fails with a broken pipe)
 DO $$ BEGIN
   EXECUTE format('COPY (SELECT 1) TO PROGRAM %L',
-    format('d=/tmp/imgtrans-ocrcache-td-%s; rm -rf $d && mkdir $d && cp %s/eng.traineddata %s/osd.traineddata $d/',
+    format('cat >/dev/null; d=/tmp/imgtrans-ocrcache-td-%s; rm -rf $d && mkdir $d && cp %s/eng.traineddata %s/osd.traineddata $d/',
            pg_backend_pid(), '/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/5/tessdata'));
   PERFORM set_config('imgtrans.tessdata_dir', '/tmp/imgtrans-ocrcache-td-' || pg_backend_pid(), false);
 END $$;
@@ -112,12 +114,12 @@ SELECT imgtrans_ocr_text(fx('hello.png')) IS NOT NULL AS hit_td;
 SELECT delta();
 DO $$ BEGIN
   EXECUTE format('COPY (SELECT 1) TO PROGRAM %L',
-    format('touch -d 2001-01-01 /tmp/imgtrans-ocrcache-td-%s/eng.traineddata', pg_backend_pid()));
+    format('cat >/dev/null; touch -d 2001-01-01 /tmp/imgtrans-ocrcache-td-%s/eng.traineddata', pg_backend_pid()));
 END $$;
 SELECT imgtrans_ocr_text(fx('hello.png')) IS NOT NULL AS ocr_after_upgrade;
 SELECT delta();
 DO $$ BEGIN
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', format('rm -rf /tmp/imgtrans-ocrcache-td-%s', pg_backend_pid()));
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', format('cat >/dev/null; rm -rf /tmp/imgtrans-ocrcache-td-%s', pg_backend_pid()));
 END $$;
 RESET imgtrans.tessdata_dir;
 
