@@ -20,7 +20,8 @@
 # kind (warm-up jobs), and so has the session that submits.  ocrmypdf runs
 # OCRMYPDF_RUNS (default 3) times, the median compared.  Prints how busy
 # the workers were (OCR time of the pages over workers x job time: 1.00 is
-# no idle worker and no cost outside OCR), seconds per page, b/c (target
+# no idle worker and no cost outside OCR) and how long the end of each job
+# took (last page stored to done: renumbering, saving), seconds per page, b/c (target
 # >= 1.8 on 2 cores), a/c (target >= 1: the job at least as fast as
 # ocrmypdf on all cores), how the pages were shared among workers, and the
 # ground-truth words found in the job's boxes per configuration (they must
@@ -105,21 +106,25 @@ SQL
   # how busy the workers were: OCR time of all pages / (workers x job time)
   "${PSQL[@]}" -c "SELECT round(ocr_ms / (1000.0 * $w * extract(epoch FROM finished_at - created_at)), 2)
                    FROM imgtrans.jobs WHERE id = $job"
+  # the end of the job: from its last page stored to done (renumbering, saving)
+  "${PSQL[@]}" -c "SELECT round(extract(epoch FROM finished_at - (SELECT max(done_at) FROM imgtrans.job_pages
+                                                                 WHERE job_id = $job)) * 1000)
+                   FROM imgtrans.jobs WHERE id = $job"
 }
 
 # ROUNDS pairs per document: a job with 1 worker and one with 2, back to
 # back (which goes first alternates), so a slow spell of a shared machine
 # hits both; each pair gives a ratio, and the medians are printed
-declare -A ALL BUSY RATIOS
+declare -A ALL BUSY RATIOS ENDMS
 for r in $(seq 1 "$ROUNDS"); do
   for doc in scan10.pdf scan10.tif; do
     order=$([ $((r % 2)) = 1 ] && echo "1 2" || echo "2 1")
     log "round $r: $doc, 1 and 2 workers (in the order $order)"
     for w in $order; do
       cfg=$([ "$w" = 1 ] && echo b || echo c)
-      { read -r s; read -r words; read -r share; read -r busy; } < <(job_seconds "$doc" "$w")
+      { read -r s; read -r words; read -r share; read -r busy; read -r endms; } < <(job_seconds "$doc" "$w")
       ALL[$cfg-$doc]="${ALL[$cfg-$doc]:-} $s" WORDS[$cfg-$doc]=$words SHARE[$cfg-$doc]=$share
-      BUSY[$cfg-$doc]="${BUSY[$cfg-$doc]:-} $busy"
+      BUSY[$cfg-$doc]="${BUSY[$cfg-$doc]:-} $busy" ENDMS[$cfg-$doc]="${ENDMS[$cfg-$doc]:-} $endms"
       eval "last_$cfg=$s"
     done
     RATIOS[$doc]="${RATIOS[$doc]:-} $(echo "scale=3; $last_b / $last_c" | bc)"
@@ -137,6 +142,7 @@ for doc in scan10.pdf scan10.tif; do
   echo "$doc (c) s:${ALL[c-$doc]}"
   echo "$doc b/c of each pair:${RATIOS[$doc]}"
   echo "$doc (c) OCR busy share of 2 workers x job time:${BUSY[c-$doc]}"
+  echo "$doc ms from the last page stored to done, (b):${ENDMS[b-$doc]} (c):${ENDMS[c-$doc]}"
 done
 printf '%-11s %-34s %9s %9s %9s %-14s %s\n' input config median best s/page "pages/worker" "gt words found"
 for doc in scan10.pdf scan10.tif; do
