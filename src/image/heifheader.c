@@ -387,22 +387,30 @@ br_expgolomb(BitReader *br, uint32_t *value)
 	return !br->overrun;
 }
 
-/* Keeps the largest frame (by area) and the longest side seen. */
+/*
+ * Keeps the largest w x h (by area) in *mw x *mh and the longest side in
+ * *side: a long thin image may be smaller than the largest one.
+ */
+static void
+keep_largest(int64_t *mw, int64_t *mh, int64_t *side, int64_t w, int64_t h)
+{
+	/* sides below 2^32: the products fit in 64 unsigned bits */
+	if ((uint64_t) w * (uint64_t) h > (uint64_t) *mw * (uint64_t) *mh || *mw == 0)
+	{
+		*mw = w;
+		*mh = h;
+	}
+	if (w > *side)
+		*side = w;
+	if (h > *side)
+		*side = h;
+}
+
+/* A coded frame size, into hdr->coded_* */
 static void
 note_coded(ImgHeader *hdr, int64_t w, int64_t h)
 {
-	/* sides below 2^32: the products fit in 64 unsigned bits */
-	if ((uint64_t) w * (uint64_t) h >
-		(uint64_t) hdr->coded_width * (uint64_t) hdr->coded_height ||
-		hdr->coded_width == 0)
-	{
-		hdr->coded_width = w;
-		hdr->coded_height = h;
-	}
-	if (w > hdr->coded_side)
-		hdr->coded_side = w;
-	if (h > hdr->coded_side)
-		hdr->coded_side = h;
+	keep_largest(&hdr->coded_width, &hdr->coded_height, &hdr->coded_side, w, h);
 }
 
 /*
@@ -841,20 +849,7 @@ read_properties(const HeifBox *ipco, const uint16_t *idx, int nassoc, ImgHeader 
 				has_ispe = true;
 			}
 			else if (!primary)
-			{
-				/* sides below 2^32: the products fit in 64 unsigned bits */
-				if ((uint64_t) w * (uint64_t) h >
-					(uint64_t) hdr->part_width * (uint64_t) hdr->part_height)
-				{
-					hdr->part_width = w;
-					hdr->part_height = h;
-				}
-				/* a long thin part may be smaller than the largest one */
-				if (w > hdr->part_side)
-					hdr->part_side = w;
-				if (h > hdr->part_side)
-					hdr->part_side = h;
-			}
+				keep_largest(&hdr->part_width, &hdr->part_height, &hdr->part_side, w, h);
 		}
 		else if (is_type(&b, "hvcC") || is_type(&b, "av1C"))
 		{

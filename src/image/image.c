@@ -230,6 +230,13 @@ imgtrans_check_limits(int64 width, int64 height)
 						 TESSERACT_MAX_SIDE)));
 }
 
+/* The largest of some HEIF images (w x h) or their longest side is over the limits. */
+static bool
+heif_size_exceeds(int64 w, int64 h, int64 side)
+{
+	return img_pixels_exceed(w, h, imgtrans_max_image_pixels) || side > TESSERACT_MAX_SIDE;
+}
+
 /*
  * A HEIF file decodes its grid tiles (and may hold thumbnails) one by one,
  * each as large as its own header says: none may exceed the limits either.
@@ -237,10 +244,7 @@ imgtrans_check_limits(int64 width, int64 height)
 static void
 check_heif_parts(const ImgHeader *hdr)
 {
-	if (hdr->part_width <= 0)
-		return;
-	if (img_pixels_exceed(hdr->part_width, hdr->part_height, imgtrans_max_image_pixels) ||
-		hdr->part_side > TESSERACT_MAX_SIDE)
+	if (heif_size_exceeds(hdr->part_width, hdr->part_height, hdr->part_side))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("heif image declares a part (grid tile or thumbnail) of %lld x %lld pixels (longest side of any part %lld), over imgtrans.max_image_pixels (%d) or %d pixels a side",
@@ -258,10 +262,7 @@ check_heif_parts(const ImgHeader *hdr)
 static void
 check_heif_coded(const ImgHeader *hdr)
 {
-	if (hdr->coded_width <= 0)
-		return;
-	if (img_pixels_exceed(hdr->coded_width, hdr->coded_height, imgtrans_max_image_pixels) ||
-		hdr->coded_side > TESSERACT_MAX_SIDE)
+	if (heif_size_exceeds(hdr->coded_width, hdr->coded_height, hdr->coded_side))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("heif image codes a frame of %lld x %lld pixels (longest side %lld), over imgtrans.max_image_pixels (%d) or %d pixels a side",

@@ -766,11 +766,12 @@ paper_spread(PIX *gray)
  * rules: paint ruled lines and box edges with the page's background (its
  * median colour), in the image's own colours; glyph is the median glyph height.
  * tesseract reads a box edge as "|", and after a rotation blurred them it
- * can drop the text between two rules.
+ * can drop the text between two rules.  photo (auto's measurement): the
+ * runs are a photo's texture, nothing is painted.
  */
 static bool
 step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *ncorners,
-		   int *spread)
+		   bool photo)
 {
 	PIX		   *gray = gray_of(p->pix);
 	PIX		   *mask = NULL;
@@ -793,14 +794,8 @@ step_rules(Prep *p, double glyph, double tall, int *nvert, int *nhoriz, int *nco
 	}
 	if (gray && glyph > 0 && paper_level(gray, &gray_bg))
 		mask = rule_mask(gray, gray_bg, glyph * f, tall * f, nvert, nhoriz, ncorners);
-	/* auto: measured (if the caller has not) only on a page with ruled boxes */
-	if (mask && spread)
-	{
-		if (*spread < 0)
-			*spread = paper_spread(gray);
-		if (*spread > AUTO_PHOTO_SPREAD)
-			pixDestroy(&mask);
-	}
+	if (mask && photo)
+		pixDestroy(&mask);
 	pixDestroy(&gray);
 	if (mask && f < 1.0)
 	{
@@ -1066,13 +1061,14 @@ auto_rules(Prep *p, const PageStats *st, double s)
 				nh = 0,
 				nc = 0,
 				spread = st->spread;
+	bool		photo = spread > AUTO_PHOTO_SPREAD;
 	bool		done = st->glyph > 0 &&
-		step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc, &spread);
+		step_rules(p, st->glyph * s, st->tall * s, &nv, &nh, &nc, photo);
 	char	   *why;
 
 	if (st->glyph <= 0)
 		why = pstrdup("too few glyphs to tell rules from text");
-	else if (nc >= RULE_MIN_CORNERS && spread > AUTO_PHOTO_SPREAD)
+	else if (nc >= RULE_MIN_CORNERS && photo)
 		why = psprintf("%d corners where rules meet, but the paper's level varies by %d gray levels > %d: a photo, whose texture makes thin runs that meet like rules; nothing painted",
 					   nc, spread, AUTO_PHOTO_SPREAD);
 	else
@@ -1293,8 +1289,8 @@ prep_try_scale(Prep *p, const PrepScore *first)
 }
 
 /*
- * Flatten the paper of an unevenly lit page (step_auto) if the first pass
- * found text.  Returns true when the image changed, as prep_try_scale.
+ * Flatten the paper of a page whose paper level step_auto measured as
+ * uneven.  Returns true when the image changed, as prep_try_scale.
  */
 bool
 prep_try_flatten(Prep *p, const PrepScore *best)
@@ -1309,7 +1305,7 @@ prep_try_flatten(Prep *p, const PrepScore *best)
 	next = flatten(p->pix);
 	if (next == NULL)
 		return false;			/* leptonica could not: the reading stands */
-	trial_begin(p, pstrdup("flatten"), false);
+	trial_begin(p, "flatten", false);
 	prep_replace(p, next, STEP_FLATTEN);
 	return true;
 }
@@ -1423,7 +1419,7 @@ run_step(Prep *p, PrepStep step)
 							nc;
 
 				glyph_heights(p->pix, &glyph, &tall);
-				step_rules(p, glyph, tall, &nv, &nh, &nc, NULL);
+				step_rules(p, glyph, tall, &nv, &nh, &nc, false);
 			}
 			break;
 		case STEP_FLATTEN:
