@@ -53,7 +53,7 @@ for doc in scan10.pdf scan10.tif; do
     runs="$runs $(echo "$(now) - $t0" | bc)"
   done
   SECS[a-$doc]=$(echo "$runs" | median)
-  BEST[a-$doc]=$(echo "$runs" | tr -s ' ' '\n' | grep -v '^$' | sort -g | head -n 1)
+  BEST[a-$doc]=$(echo "$runs" | best)
 done
 
 # (b) and (c) are two clusters that run side by side, idle in turn
@@ -97,19 +97,22 @@ SQL
   job=$("${PSQL[@]}" -c "SELECT count(*) FROM imgtrans_doc_info(pg_read_binary_file('$d/warm.${doc##*.}'))" \
                      -c "SELECT imgtrans_submit(pg_read_binary_file('$d/$doc'))" | tail -n 1)
   "${PSQL[@]}" -c "SELECT imgtrans_wait($job, '30 min')" >/dev/null
-  "${PSQL[@]}" -c "SELECT CASE WHEN status = 'done' AND pages_done = 10
-                     THEN round(extract(epoch FROM finished_at - created_at), 2)
-                     ELSE 'NaN' END FROM imgtrans.jobs WHERE id = $job"
-  "${PSQL[@]}" -c "SELECT gt_found($job)"
-  "${PSQL[@]}" -c "SELECT string_agg(n::text, '+' ORDER BY n DESC) FROM
-                   (SELECT count(*) AS n FROM imgtrans.job_pages WHERE job_id = $job GROUP BY worker_pid) s"
-  # how busy the workers were: OCR time of all pages / (workers x job time)
-  "${PSQL[@]}" -c "SELECT round(ocr_ms / (1000.0 * $w * extract(epoch FROM finished_at - created_at)), 2)
-                   FROM imgtrans.jobs WHERE id = $job"
-  # the end of the job: from its last page stored to done (renumbering, saving)
-  "${PSQL[@]}" -c "SELECT round(extract(epoch FROM finished_at - (SELECT max(done_at) FROM imgtrans.job_pages
-                                                                 WHERE job_id = $job)) * 1000)
-                   FROM imgtrans.jobs WHERE id = $job"
+  # one session, a line each: seconds, ground-truth words found, pages per
+  # worker, how busy the workers were (OCR time of all pages / (workers x
+  # job time)), and the end of the job (last page stored to done:
+  # renumbering, saving) in ms
+  "${PSQL[@]}" \
+    -c "SELECT CASE WHEN status = 'done' AND pages_done = 10
+               THEN round(extract(epoch FROM finished_at - created_at), 2) ELSE 'NaN' END
+        FROM imgtrans.jobs WHERE id = $job" \
+    -c "SELECT gt_found($job)" \
+    -c "SELECT string_agg(n::text, '+' ORDER BY n DESC) FROM
+          (SELECT count(*) AS n FROM imgtrans.job_pages WHERE job_id = $job GROUP BY worker_pid) s" \
+    -c "SELECT round(ocr_ms / (1000.0 * $w * extract(epoch FROM finished_at - created_at)), 2)
+        FROM imgtrans.jobs WHERE id = $job" \
+    -c "SELECT round(extract(epoch FROM finished_at - (SELECT max(done_at) FROM imgtrans.job_pages
+                                                     WHERE job_id = $job)) * 1000)
+        FROM imgtrans.jobs WHERE id = $job"
 }
 
 # ROUNDS pairs per document: a job with 1 worker and one with 2, back to
@@ -132,7 +135,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 for k in "${!ALL[@]}"; do
   SECS[$k]=$(echo "${ALL[$k]}" | median)
-  BEST[$k]=$(echo "${ALL[$k]}" | tr -s ' ' '\n' | grep -v '^$' | sort -g | head -n 1)
+  BEST[$k]=$(echo "${ALL[$k]}" | best)
 done
 
 echo

@@ -7,6 +7,7 @@
 #                the cluster at exit) and the documents in it
 #   now          seconds since the epoch, for wall times
 #   median       the median of the numbers on stdin (separated by blanks)
+#   best         the smallest of them
 #   scan10 DIR   writes DIR/p01.png .. p10.png (dev-set scans given a
 #                300-dpi tag, no resampling) with their ground truth
 #                DIR/pNN.gt.txt, and DIR/scan10.pdf (img2pdf) and
@@ -49,3 +50,5 @@ scan10_setup() {
 now() { date +%s.%N; }
 
 median() { tr -s ' \n' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+best() { tr -s ' \n' '\n' | grep -v '^$' | sort -g | head -n 1; }
