@@ -101,3 +101,15 @@ SELECT imgtrans_ocr_text(fx('auto-shadow.png')) = imgtrans_ocr_text(fx('doc.png'
 -- the explicit step, and what imgtrans_preprocess(auto) shows: the flattened page
 SELECT (imgtrans_image_info(imgtrans_preprocess(fx('auto-shadow.png'), '{flatten}'))).depth,
        imgtrans_preprocess(fx('auto-shadow.png'), '{flatten}') = imgtrans_preprocess(fx('auto-shadow.png'), '{auto}') AS auto_candidate;
+
+-- flatten, explicit and in auto, as an ordinary role (the bytes handed to it)
+CREATE ROLE imgtrans_flatten_user;
+CREATE TEMP TABLE flatten_fx AS SELECT fx('auto-shadow.png') AS img, fx('doc.png') AS doc;
+GRANT SELECT ON flatten_fx TO imgtrans_flatten_user;
+SET ROLE imgtrans_flatten_user;
+SELECT imgtrans_preprocess(img, '{flatten}') = imgtrans_preprocess(img, '{auto}') AS auto_candidate,
+       imgtrans_ocr_text(img, preprocess => '{auto}') = imgtrans_ocr_text(doc) AS shadow_reads_as_doc
+FROM flatten_fx;
+RESET ROLE;
+DROP TABLE flatten_fx;
+DROP ROLE imgtrans_flatten_user;

@@ -113,3 +113,21 @@ FROM (SELECT try(format('SELECT imgtrans_page_image(%L::bytea, 1)', img)) AS r F
 GROUP BY 1 ORDER BY 1;
 -- after all of these the backend still decodes HEIC
 SELECT rtrim(imgtrans_ocr_text(fx('hello.heic')), E'\n') AS still_works;
+
+-- an ordinary role (no file access: the bytes are handed to it) gets the
+-- same refusals from the coded size, and reads the AVIF
+CREATE ROLE imgtrans_heif_user;
+CREATE TEMP TABLE heif_role_fx AS
+SELECT f, fx(f) AS img FROM unnest(ARRAY['bomb-sps.heic', 'bomb-av1.avif', 'hello.avif']) AS f
+UNION ALL
+SELECT 'hello.heic, SPS relabelled', overlay(overlay(fx('hello.heic') PLACING '\x22'::bytea FROM 232)
+                                             PLACING '\x44'::bytea FROM 237);
+GRANT SELECT ON heif_role_fx TO imgtrans_heif_user;
+SET ROLE imgtrans_heif_user;
+SELECT f, try(format('SELECT imgtrans_ocr_text(%L::bytea)', img)) AS ocr,
+       try(format('SELECT imgtrans_image_info(%L::bytea)', img)) AS info
+FROM heif_role_fx ORDER BY f;
+SELECT rtrim(imgtrans_ocr_text(img), E'\n') AS avif_as_ordinary_role FROM heif_role_fx WHERE f = 'hello.avif';
+RESET ROLE;
+DROP TABLE heif_role_fx;
+DROP ROLE imgtrans_heif_user;
