@@ -964,6 +964,21 @@ test_heif_coded_size(void **state)
 	nh = make_hvcc(hvcc, sps, 0);
 	n = make_heif_coded(file, "hvc1", hvcc, nh, data, 8);
 	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_UNSUPPORTED);
+	/*
+	 * iloc version 1 with an index_size: libheif 1.15 reads no index there,
+	 * the standard does, so where the data is cannot be told: unsupported
+	 */
+	nh = make_hvcc(hvcc, sps, ns);
+	memcpy(data, "\0\0\0\4\x28\x01\xaf\x00", 8);	/* an IDR slice */
+	n = make_heif_coded(file, "hvc1", hvcc, nh, data, 8);
+	assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_OK);
+	{
+		uint8_t    *iloc = find_bytes(file, n, "iloc", 4);
+
+		iloc[4] = 1;			/* version */
+		iloc[9] = 0x04;			/* base_offset_size 0, index_size 4 */
+		assert_int_equal(img_parse_heif(file, n, &h), IMGHDR_UNSUPPORTED);
+	}
 
 	/* AV1: the sequence header in av1C's configOBUs, both forms */
 	memcpy(av1c, "\x81\x00\x0c\x00", 4);
