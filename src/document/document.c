@@ -393,10 +393,12 @@ imgtrans_doc_check(const bytea *data, int dpi)
 }
 
 /*
- * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate.
+ * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate (at
+ * the document's resolution, whatever max_pixels): a PDF page rasterised
+ * at no more than max_pixels (0: its full size), other pages as they are.
  */
-struct Pix *
-imgtrans_doc_page(ImgDoc *doc, int page)
+static PIX *
+doc_page(ImgDoc *doc, int page, double max_pixels)
 {
 	DocPage    *p;
 	PIX		   *pix;
@@ -413,8 +415,12 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 	CHECK_FOR_INTERRUPTS();
 	if (doc->kind == DOC_PDF)
 	{
-		pix = doc->pdf->render(doc->pdf_doc, page - 1, (int) p->width, (int) p->height);
-		pixSetResolution(pix, doc->dpi, doc->dpi);
+		double		area = (double) p->width * p->height;
+		double		s = max_pixels > 0 && area > max_pixels ? sqrt(max_pixels / area) : 1.0;
+
+		pix = doc->pdf->render(doc->pdf_doc, page - 1, Max((int) (p->width * s), 1),
+							   Max((int) (p->height * s), 1));
+		pixSetResolution(pix, (int) (doc->dpi * s), (int) (doc->dpi * s));
 	}
 	else
 	{
@@ -435,8 +441,27 @@ imgtrans_doc_page(ImgDoc *doc, int page)
 					 errmsg("page %d of the TIFF decodes to another size than its directory declares", page)));
 		}
 	}
-	imgtrans_stats_page(p->width, p->height);
 	return pix;
+}
+
+struct Pix *
+imgtrans_doc_page(ImgDoc *doc, int page)
+{
+	PIX		   *pix = doc_page(doc, page, 0);
+
+	if (doc->kind != DOC_NONE)
+		imgtrans_stats_page(doc->pages[page - 1].width, doc->pages[page - 1].height);
+	return pix;
+}
+
+/*
+ * The same for a look at the page, not its OCR (not counted as a page in
+ * the statistics): a PDF page at no more than max_pixels.
+ */
+struct Pix *
+imgtrans_doc_page_scaled(ImgDoc *doc, int page, double max_pixels)
+{
+	return doc_page(doc, page, max_pixels);
 }
 
 static int

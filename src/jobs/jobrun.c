@@ -55,6 +55,7 @@
 #include "utils/timestamp.h"
 
 #include "document/document.h"
+#include "jobs/pagecost.h"
 #include "jobs/results.h"
 #include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
@@ -83,6 +84,7 @@ typedef struct Job
 	int			pages_total;	/* 0 until the image has been read */
 	int			pages_done;		/* pages whose boxes are in job_boxes */
 	bool		pages_listed;	/* this attempt has made the job_pages rows */
+	bool		pages_estimated;	/* ... and estimated them (or decided not to) */
 	int			page;			/* the page a helping worker reads */
 	Datum		image;			/* detoasted, in the Job's context */
 	char	   *cancel_reason;
@@ -221,10 +223,31 @@ static const char *list_pages_sql =
 "       ON CONFLICT DO NOTHING)"
 " SELECT FROM j";
 
-/* the next page of the job nobody reads; page_wait_sql waits for them */
+/*
+ * The pages to estimate (pagecost.c): those nobody has taken yet; and the
+ * estimates, stored for the pages still nobody's (a page taken meanwhile
+ * keeps NULL: its row lock is its reader's claim).
+ */
+static const char *estimate_todo_sql =
+"SELECT pg_catalog.array_agg(page_num ORDER BY page_num) FROM imgtrans.job_pages"
+" WHERE job_id = $1 AND NOT done AND glyphs IS NULL";
+
+static const char *estimate_store_sql =
+"UPDATE imgtrans.job_pages p SET glyphs = e.glyphs"
+" FROM (SELECT q.page_num, u.glyphs FROM imgtrans.job_pages q"
+"        JOIN ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]))"
+"               AS u(page_num, glyphs)"
+"          ON u.page_num = q.page_num"
+"       WHERE q.job_id = $1 AND NOT q.done FOR UPDATE OF q SKIP LOCKED) e"
+" WHERE p.job_id = $1 AND p.page_num = e.page_num";
+
+/*
+ * The next page of the job nobody reads, the one with most glyphs first;
+ * page_wait_sql waits for them.
+ */
 static const char *page_next_sql =
 "SELECT page_num FROM imgtrans.job_pages WHERE job_id = $1 AND NOT done"
-" ORDER BY page_num LIMIT 1 FOR UPDATE SKIP LOCKED";
+" ORDER BY glyphs DESC NULLS LAST, page_num LIMIT 1 FOR UPDATE SKIP LOCKED";
 
 static const char *page_wait_sql =
 "SELECT page_num FROM imgtrans.job_pages WHERE job_id = $1 AND NOT done"
@@ -241,7 +264,8 @@ static const char *help_sql =
 "  j.pages_total, j.pages_done, 0::pg_catalog.float8"
 " FROM imgtrans.job_pages p JOIN imgtrans.jobs j ON j.id = p.job_id"
 " WHERE j.status = 'running' AND NOT p.done AND p.error IS NULL"
-" ORDER BY j.priority DESC, p.job_id, p.page_num LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
+" ORDER BY j.priority DESC, p.job_id, p.glyphs DESC NULLS LAST, p.page_num"
+" LIMIT 1 FOR UPDATE OF p SKIP LOCKED";
 
 /* a page's boxes commit with this; no row: the job is no longer running */
 static const char *page_done_sql =
@@ -796,9 +820,86 @@ claim_own_page(Job *job)
 }
 
 /*
+ * With several workers, the pages nobody has taken get their estimates
+ * (pagecost.c), so that all workers read the dearest first and the last
+ * pages are short.  A subtransaction of its own: a page that cannot be read
+ * leaves the pages in page order (its OCR reports the error); an interrupt
+ * (the job cancelled, shutdown) goes on up.
+ */
+static void
+estimate_pages(Job *job)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	SqlArgs		a = {0};
+
+	imgtrans_slot_set(job->id, "estimating pages");
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		bool		isnull;
+		Datum		todo;
+
+		sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
+		(void) imgtrans_sql(estimate_todo_sql, &a);
+		todo = sql_value(0, 1, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(todo);
+			int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+			int		   *glyphs = palloc(sizeof(int) * n);
+			Datum	   *values = palloc(sizeof(Datum) * n);
+			instr_time	start,
+						end;
+			int			i;
+
+			Assert(!ARR_HASNULL(arr) && ARR_ELEMTYPE(arr) == INT4OID);
+			INSTR_TIME_SET_CURRENT(start);
+			imgtrans_estimate_pages(DatumGetByteaPP(job->image), 0, (int *) ARR_DATA_PTR(arr), n, glyphs);
+			INSTR_TIME_SET_CURRENT(end);
+			INSTR_TIME_SUBTRACT(end, start);
+			for (i = 0; i < n; i++)
+				values[i] = Int32GetDatum(glyphs[i]);
+			sql_arg(&a, INT4ARRAYOID, PointerGetDatum(arr), false);
+			sql_arg(&a, INT4ARRAYOID,
+					PointerGetDatum(construct_array(values, n, INT4OID, sizeof(int32), true, TYPALIGN_INT)),
+					false);
+			(void) imgtrans_sql(estimate_store_sql, &a);
+			ereport(DEBUG1,
+					(errmsg_internal("imgtrans job " INT64_FORMAT ": %d pages estimated in %.1f ms",
+									 job->id, n, INSTR_TIME_GET_MILLISEC(end))));
+		}
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(cxt);
+		e = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		if (e->sqlerrcode == ERRCODE_QUERY_CANCELED || e->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+			ProcDiePending)
+			ReThrowError(e);
+		ereport(DEBUG1,
+				(errmsg_internal("imgtrans job " INT64_FORMAT ": pages left in page order: %s",
+								 job->id, e->message)));
+		FreeErrorData(e);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+}
+
+/*
  * The job's OCR, one transaction per call: all of an image; for a
  * document, first the list of its pages (committed alone, so that idle
- * workers can take them), then one page per call.
+ * workers can take them), then (with several workers) their estimates,
+ * then one page per call.
  */
 static void
 step_ocr(Job *job)
@@ -826,6 +927,15 @@ step_ocr(Job *job)
 		job->pages_listed = true;
 		imgtrans_wake_at_commit();	/* idle workers: pages to read */
 		return;
+	}
+	if (!job->pages_estimated)
+	{
+		job->pages_estimated = true;
+		if (imgtrans_workers > 1 && imgtrans_estimate_pays(DatumGetByteaPP(job->image)))
+		{
+			estimate_pages(job);
+			return;
+		}
 	}
 	page = claim_own_page(job);
 	if (page == 0)

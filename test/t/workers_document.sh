@@ -93,6 +93,52 @@ is "$(q -c "SELECT string_agg(n::text, ' ' ORDER BY page_num) FROM (SELECT page_
    "$(q -c "SELECT string_agg(n::text, ' ' ORDER BY page) FROM (SELECT page, count(*) AS n FROM docs_imgtrans_boxes WHERE name = '$twin' GROUP BY page) s")" \
    "its boxes per page are those of the same PDF read by one worker"
 
+is "$(q -c "SELECT count(glyphs) FROM imgtrans.job_pages WHERE job_id = $pjob")" 0 \
+   "a PDF's pages are not estimated (rasterising one costs what the order saves): read in page order"
+
+# A TIFF's pages, dearest first: the job's worker counts the glyphs of the
+# pages nobody has taken and every worker reads the page with most first.
+# The other worker is held (a trigger on the results table of another
+# job waits for this job to end), so one worker reads all four pages and
+# their order shows.
+tif="$CLUSTER_DIR/four.tif"
+/usr/bin/convert "$(fixture hello.png)" "$(fixture doc.png)" "$tall" "$(fixture hello.png)" "$tif" \
+  || bail "convert failed"
+[ "$(id -u)" = 0 ] && chown postgres: "$tif"
+q -c "CREATE TABLE held (id int PRIMARY KEY, img bytea)" \
+  -c "SELECT imgtrans_setup_results('held', 'img')" \
+  -c "CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS \$\$
+      BEGIN
+        FOR i IN 1..1200 LOOP
+          EXIT WHEN EXISTS (SELECT FROM imgtrans.jobs WHERE status IN ('done', 'failed')
+                              AND image = pg_read_binary_file('$tif'));
+          PERFORM pg_sleep(0.05);
+        END LOOP;
+        RETURN NULL;
+      END \$\$" \
+  -c "CREATE TRIGGER hold AFTER INSERT ON held_imgtrans_boxes FOR EACH STATEMENT EXECUTE FUNCTION hold()" \
+  -c "INSERT INTO held VALUES (1, pg_read_binary_file('$(fixture hello.png)'))" >/dev/null \
+  || bail "could not set up the held job"
+wait_until 60 "SELECT EXISTS (SELECT FROM imgtrans.workers w JOIN imgtrans.jobs j ON j.id = w.job
+                              WHERE j.source_table = 'held'::regclass AND w.phase = 'saving')"
+ok_rc $? "one worker is held in a results trigger"
+tjob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$tif'))")
+wait_until 120 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $tjob"
+ok_rc $? "the 4-page TIFF job is done"
+is "$(q -c "SELECT string_agg(page_num::text, ' ' ORDER BY glyphs DESC) FROM imgtrans.job_pages WHERE job_id = $tjob AND page_num IN (2, 3, 1)")" \
+   "3 2 1" "the glyph counts rank the pages by their text: tall page > doc.png > hello.png"
+is "$(q -c "SELECT count(glyphs) || ' ' || count(DISTINCT worker_pid) FROM imgtrans.job_pages WHERE job_id = $tjob")" \
+   "4 1" "every page was estimated, and one worker read them all"
+is "$(q -c "SELECT string_agg(page_num::text, ' ' ORDER BY done_at) FROM imgtrans.job_pages WHERE job_id = $tjob")" \
+   "$(q -c "SELECT string_agg(page_num::text, ' ' ORDER BY glyphs DESC, page_num) FROM imgtrans.job_pages WHERE job_id = $tjob")" \
+   "the pages were read most glyphs first"
+is "$(q -c "SELECT min(box_no) = 1 AND max(box_no) = count(*) AND bool_and(page_num >= prev) FROM (SELECT box_no, page_num, lag(page_num, 1, 1) OVER (ORDER BY box_no) AS prev FROM imgtrans.job_boxes WHERE job_id = $tjob) s")" \
+   t "its boxes are still numbered in page order"
+is "$(q -c "SELECT string_agg(page_num || ':' || text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $tjob AND page_num IN (1, 4)")" \
+   "1:Hello 1:imgtrans 1:world 4:Hello 4:imgtrans 4:world" "and hold the words of their pages"
+wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE source_table = 'held'::regclass"
+ok_rc $? "the held job ends once the TIFF is done"
+
 # an image is one page
 img_job=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture hello.png)'))")
 wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $img_job"

@@ -1,0 +1,132 @@
+/*-------------------------------------------------------------------------
+ * pagecost.c
+ *	  What each page of a document job will cost to OCR, estimated before
+ *	  any page is read, so that workers read the dearest pages first.
+ *
+ * Pages are the unit of work of a document job.  Taken in page order, the
+ * worker that finishes first waits for the other's last page, which may be
+ * the longest (issue 14's 10-page bench: 1.78x in page order against 1.96x
+ * longest first, on paper, from the pages' own times).  Tesseract's time
+ * for a page follows its glyph count (the recogniser runs over every text
+ * line), so the estimate is the number of glyph-sized connected components
+ * of the page, binarised at its own ink/paper split, on a copy of at most
+ * SURVEY_MAX_PIXELS (a PDF page is rasterised at that size, a TIFF page is
+ * decoded and scaled down).  Only where that costs little against the
+ * page's OCR: imgtrans_estimate_pays().
+ *
+ * Never: run anything but the extension's own C on the job's bytes (no
+ * user code: the owner's part, reading the row, is over), or hold more
+ * than one page.  A page it cannot read raises as its OCR would; the
+ * caller then goes on without estimates (src/jobs/jobrun.c).
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "document/document.h"
+#include "image/lept.h"
+#include "jobs/pagecost.h"
+
+/* pixels the estimate looks at: glyphs of a 300-dpi page stay >= 10 px */
+#define SURVEY_MAX_PIXELS	1500000.0
+
+/*
+ * Glyph-sized connected components of pix: taller than a speck, smaller
+ * than a quarter of the page (not a border, rule or picture).
+ */
+int
+imgtrans_count_glyphs(PIX *pix)
+{
+	PIX		   *g,
+			   *r,
+			   *bin;
+	BOXA	   *boxa;
+	l_int32		fg = 0,
+				bg = 0,
+				thresh = 130;
+	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
+	double		s = npix > SURVEY_MAX_PIXELS ? sqrt(SURVEY_MAX_PIXELS / npix) : 1.0;
+	int			i,
+				w,
+				h,
+				n = 0;
+
+	g = pixConvertTo8(pix, false);
+	if (g == NULL)
+		return -1;
+	r = s < 1.0 ? pixScaleAreaMap(g, (float) s, (float) s) : pixClone(g);
+	pixDestroy(&g);
+	if (r == NULL)
+		return -1;
+	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
+		thresh = (fg + bg + 1) / 2;
+	bin = pixThresholdToBinary(r, thresh);
+	w = pixGetWidth(r);
+	h = pixGetHeight(r);
+	pixDestroy(&r);
+	if (bin == NULL)
+		return -1;
+	boxa = pixConnCompBB(bin, 8);
+	pixDestroy(&bin);
+	for (i = 0; boxa && i < boxaGetCount(boxa); i++)
+	{
+		l_int32		bx,
+					by,
+					bw,
+					bh;
+
+		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+		if (bh >= 3 && bh < Max(w, h) / 4 && bw < w / 4)
+			n++;
+	}
+	boxaDestroy(&boxa);
+	return n;
+}
+
+/*
+ * Whether estimating the pages of data pays: a TIFF page decodes in a few
+ * milliseconds, 2-4 % of its OCR, and longest first saves 5-10 % of a
+ * 10-page job on 2 workers; a PDF page must be rasterised, which in
+ * poppler's cairo backend costs 25-45 ms for a 0.75-megapixel scan, as
+ * much as the order saves, so a PDF's pages are read in page order.
+ */
+bool
+imgtrans_estimate_pays(const bytea *data)
+{
+	return imgtrans_doc_kind(data) == DOC_TIFF;
+}
+
+/*
+ * glyphs[i] = the estimate of page pages[i] (from 1) of data (a PDF or
+ * TIFF), at the resolution OCR will use (dpi, 0 for imgtrans.pdf_dpi).
+ */
+void
+imgtrans_estimate_pages(const bytea *data, int dpi, const int *pages, int npages, int *glyphs)
+{
+	ImgDoc		doc;
+	int			i;
+
+	memset(&doc, 0, sizeof(doc));
+	doc.sizes_only = true;		/* no text layers: only pixels are looked at */
+	PG_TRY();
+	{
+		imgtrans_doc_open(&doc, data, dpi);
+		for (i = 0; i < npages; i++)
+		{
+			PIX		   *pix;
+
+			CHECK_FOR_INTERRUPTS();
+			pix = imgtrans_doc_page_scaled(&doc, pages[i], SURVEY_MAX_PIXELS);
+			glyphs[i] = imgtrans_count_glyphs(pix);
+			pixDestroy(&pix);
+		}
+	}
+	PG_FINALLY();
+	{
+		imgtrans_doc_close(&doc);
+	}
+	PG_END_TRY();
+}
