@@ -8,9 +8,10 @@
  * bootstrap superuser after their own access check) and by translation
  * (the provider and cache tables are read as their owner).  The switch
  * adds SECURITY_RESTRICTED_OPERATION, so code run inside cannot change
- * role or session state.  Never leave a scope open across a return to the
- * caller: pair every enter with a leave (an ERROR in between is cleaned up
- * by the transaction abort, which restores user id and GUCs).
+ * role, and every setting it changes is undone when the scope is left.
+ * Never leave a scope open across a return to the caller: pair every enter
+ * with a leave (an ERROR in between is cleaned up by the transaction
+ * abort, which restores user id and GUCs).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -31,9 +32,17 @@ role_scope_enter(RoleScope *scope, Oid role)
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 }
 
+/*
+ * Every setting the code inside changed is rolled back, not only
+ * search_path: a plain SET (or set_config(..., false)) run by the role's
+ * code would otherwise outlive the scope, and the caller (a worker, the
+ * bootstrap superuser) would run its next statements under that role's
+ * search_path, default_transaction_read_only or statement_timeout.  As
+ * PostgreSQL does after running index functions as a table's owner.
+ */
 void
 role_scope_leave(RoleScope *scope)
 {
-	AtEOXact_GUC(true, scope->save_nestlevel);
+	AtEOXact_GUC(false, scope->save_nestlevel);
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
 }

@@ -73,6 +73,59 @@ q -c "SELECT imgtrans_wait($pjob, '60 seconds')" >/dev/null
 is "$(q -c "SELECT count(*) FROM imgtrans.job_pages WHERE job_id = $pjob") $(m -c "SELECT count(*) FROM imgtrans.job_pages WHERE job_id = $pjob")" \
    "3 0" "another role's document pages: 3 for postgres, none for mallory"
 
+# --- 1b. settings planted in the worker by the owner's code ---------------
+# A plain SET made by mallory's code inside the worker (her key's CHECK, a
+# trigger on her results table) must not outlive it: the worker, as the
+# bootstrap superuser, would then resolve its own unqualified operators
+# (%, <>) in mallory's schema, or run read-only for everyone.
+m -c "CREATE FUNCTION mal.pwn(bigint, integer) RETURNS bigint LANGUAGE plpgsql AS \$\$
+      BEGIN
+        BEGIN
+          EXECUTE 'ALTER ROLE mallory SUPERUSER';
+          INSERT INTO mal.seen VALUES (current_user, pg_backend_pid(), 'escalated');
+        EXCEPTION WHEN OTHERS THEN
+          INSERT INTO mal.seen VALUES (current_user, pg_backend_pid(), 'pwn ' || SQLSTATE);
+        END;
+        RETURN pg_catalog.int8mod(\$1, \$2::bigint);
+      END \$\$" \
+  -c "CREATE OPERATOR mal.% (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = mal.pwn)" \
+  -c "CREATE FUNCTION mal.pwn2(text, text) RETURNS bool LANGUAGE plpgsql AS \$\$
+      BEGIN
+        PERFORM mal.pwn(0, 1);
+        RETURN pg_catalog.textne(\$1, \$2);
+      END \$\$" \
+  -c "CREATE OPERATOR mal.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = mal.pwn2)" \
+  -c "CREATE FUNCTION mal.plant() RETURNS bool LANGUAGE plpgsql AS \$\$
+      BEGIN
+        IF pg_backend_pid() IN (SELECT pid FROM imgtrans.worker_status()) THEN
+          PERFORM pg_catalog.set_config('search_path', 'mal, pg_catalog', false);
+          PERFORM pg_catalog.set_config('default_transaction_read_only', 'on', false);
+          INSERT INTO mal.seen VALUES (current_user, pg_backend_pid(), 'planted');
+        END IF;
+        RETURN true;
+      END \$\$" \
+  -c "CREATE FUNCTION mal.plant_key(int) RETURNS bool LANGUAGE sql AS 'SELECT mal.plant()'" \
+  -c "CREATE DOMAIN mal.pkey AS int CHECK (mal.plant_key(VALUE))" \
+  -c "CREATE TABLE mal.pdocs (id mal.pkey PRIMARY KEY, img bytea)" \
+  -c "SELECT imgtrans_setup_results('mal.pdocs', 'img')" \
+  -c "CREATE FUNCTION mal.plant_trigger() RETURNS trigger LANGUAGE plpgsql AS \$\$
+      BEGIN PERFORM mal.plant(); RETURN NULL; END \$\$" \
+  -c "CREATE TRIGGER plant AFTER INSERT ON mal.pdocs_imgtrans_boxes FOR EACH STATEMENT EXECUTE FUNCTION mal.plant_trigger()" \
+  -c "TRUNCATE mal.seen" \
+  -c "INSERT INTO mal.pdocs SELECT g, img FROM pics, generate_series(1, 4) g WHERE name = 'hello'" \
+  >/dev/null || bail "mallory's planting setup failed"
+is "$(m -c "SELECT string_agg(DISTINCT imgtrans_wait(id, '60 seconds'), ',') FROM imgtrans.jobs WHERE source_table = 'mal.pdocs'::regclass")" \
+   done "mallory's 4 jobs whose key CHECK and results trigger plant settings are done"
+is "$(q -c "SELECT count(*) > 0 FROM mal.seen WHERE what = 'planted' AND pid IN (SELECT pid FROM imgtrans.worker_status())")" t \
+   "her code planted search_path and default_transaction_read_only in the workers"
+is "$(q -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'")" f "mallory is not superuser"
+is "$(q -c "SELECT count(*) FROM mal.seen WHERE what = 'escalated' OR what LIKE 'pwn%'")" 0 \
+   "her operators never ran in a worker (the planted search_path did not outlive her code)"
+pj=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'hello'")
+is "$(q -c "SELECT imgtrans_wait($pj, '60 seconds')")" done "postgres's next job is done (no worker left read-only)"
+is "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE phase = 'pausing after an error'")" 0 \
+   "no worker is pausing after an error"
+
 # --- 2. a key type whose = lives in the user's schema (citext) -------------
 m -c "CREATE TABLE mal.ci (id mal.citext PRIMARY KEY, img bytea)" \
   -c "CREATE TRIGGER q AFTER INSERT ON mal.ci FOR EACH ROW EXECUTE FUNCTION public.imgtrans_enqueue('img')" \
