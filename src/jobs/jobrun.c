@@ -6,7 +6,8 @@
  * Exactly once, even under kill -9:
  *   1. claim: one transaction marks the first due queued job running
  *      (FOR UPDATE SKIP LOCKED, so workers never take the same job),
- *      counts the attempt, and takes a session advisory lock on the job;
+ *      counts the attempt, and takes a session lock on the job (joblocks.c:
+ *      out of reach of SQL roles);
  *   2. run: one transaction reads the image, inserts the OCR boxes,
  *      translates them, and marks the job done only if it is still
  *      running under this worker; a crash anywhere before its commit
@@ -21,7 +22,7 @@
  *      job's own worker reads pages too, waits for the last ones, puts the
  *      boxes in page order, and the results tables get all pages with the
  *      job's done, as for an image;
- *   3. a running job whose advisory lock is free has lost its worker (the
+ *   3. a running job whose lock is free has lost its worker (the
  *      lock dies with the process): any worker queues it again, or fails
  *      it when its attempts are used up.
  * OCR and translation run in subtransactions: an error there is caught,
@@ -55,6 +56,7 @@
 #include "utils/timestamp.h"
 
 #include "document/document.h"
+#include "jobs/joblocks.h"
 #include "jobs/pagecost.h"
 #include "jobs/results.h"
 #include "jobs/sourcekey.h"
@@ -65,8 +67,6 @@
 
 #define RECOVER_INTERVAL_MS 5000
 
-/* the advisory lock on a job: (IMGTRANS_JOB_LOCK_KEY, id mod 2^31-1) */
-#define JOB_LOCK(id) CppAsString2(IMGTRANS_JOB_LOCK_KEY) ", (" id " % 2147483647)::int"
 
 typedef struct Job
 {
@@ -127,22 +127,28 @@ static const char *claim_sql =
 " WHERE j.id = c.id"
 " RETURNING j.id, j.owner::oid, j.source_table::oid, j.source_column::text, j.source_key,"
 "  j.lang, j.target, j.options, j.attempts, j.max_attempts,"
-"  pg_advisory_lock(" JOB_LOCK("j.id") "), coalesce(j.pages_total, 0), j.pages_done,"
+"  NULL::pg_catalog.int4, coalesce(j.pages_total, 0), j.pages_done,"
 "  greatest(extract(epoch FROM j.started_at - j.next_attempt_at) * 1000, 0)::float8";
 
 static const char *next_due_sql =
 "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
 " FROM imgtrans.jobs WHERE status = 'queued'";
 
+/*
+ * Orphans: the running jobs (row-locked here) whose job lock (joblocks.c)
+ * this transaction can take, so no worker holds it; they are queued again,
+ * or failed when their attempts are used up.
+ */
+static const char *running_sql =
+"SELECT id FROM imgtrans.jobs WHERE status = 'running' FOR UPDATE SKIP LOCKED";
+
 static const char *recover_sql =
-"WITH orphan AS (SELECT id FROM imgtrans.jobs WHERE status = 'running' FOR UPDATE SKIP LOCKED)"
-" UPDATE imgtrans.jobs j SET"
+"UPDATE imgtrans.jobs j SET"
 "  status = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,"
-"  error = format('worker (pid %s) exited during attempt %s', j.worker_pid, j.attempts),"
+"  error = pg_catalog.format('worker (pid %s) exited during attempt %s', j.worker_pid, j.attempts),"
 "  finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END,"
 "  next_attempt_at = now(), worker_pid = NULL"
-" FROM orphan o"
-" WHERE j.id = o.id AND pg_try_advisory_xact_lock(" JOB_LOCK("o.id") ")"
+" WHERE j.id = ANY ($1::pg_catalog.int8[])"
 " RETURNING j.id, j.status, j.kind, j.owner::oid";
 
 static const char *submitted_image_sql =
@@ -183,14 +189,12 @@ static const char *farm_sql_fmt =
 "SELECT pg_catalog.array_agg(b) FROM %s.imgtrans_farm_ocr" OCR_ARGS ", route => $6) AS b";
 
 /*
- * box_no goes on after the boxes already stored, under a lock on the job
- * that the pages read at the same time by other workers take too (held to
- * commit, so the next one's max sees these); a document's boxes are put in
- * page order when all its pages are done (renumber_sql).
+ * box_no goes on after the boxes already stored, under a lock on the job's
+ * boxes that the pages read at the same time by other workers take too
+ * (imgtrans_lock_job_boxes, held to commit, so the next one's max sees
+ * these); a document's boxes are put in page order when all its pages are
+ * done (renumber_sql).
  */
-static const char *boxes_lock_sql =
-"SELECT pg_catalog.pg_advisory_xact_lock(" CppAsString2(IMGTRANS_PAGE_LOCK_KEY) ", ($1 % 2147483647)::int)";
-
 static const char *boxes_sql =
 "INSERT INTO imgtrans.job_boxes (job_id, box_no, level, block_num, par_num, line_num, word_num,"
 "  x, y, width, height, conf, text, bbox, page_num)"
@@ -480,7 +484,26 @@ imgtrans_recover_orphans(void)
 		return;
 	last = GetCurrentTimestamp();
 	caller = begin_xact();
-	n = imgtrans_sql(recover_sql, NULL);
+	n = imgtrans_sql(running_sql, NULL);
+	if (n > 0)
+	{
+		Datum	   *orphans = palloc(sizeof(Datum) * n);
+		int			norphans = 0;
+		SqlArgs		a = {0};
+
+		for (i = 0; i < n; i++)
+		{
+			bool		isnull;
+			int64		id = DatumGetInt64(sql_value(i, 1, &isnull));
+
+			if (imgtrans_try_lock_job_xact(id))
+				orphans[norphans++] = Int64GetDatum(id);
+		}
+		sql_arg(&a, INT8ARRAYOID,
+				PointerGetDatum(construct_array(orphans, norphans, INT8OID, sizeof(int64),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)), false);
+		n = norphans > 0 ? imgtrans_sql(recover_sql, &a) : 0;
+	}
 	for (i = 0; i < n; i++)
 	{
 		bool		isnull;
@@ -543,6 +566,7 @@ claim_job(long *wait_ms)
 	if (imgtrans_sql(claim_sql, &a) == 1)
 	{
 		job = job_from_row(caller);
+		imgtrans_lock_job(job->id); /* before the claim commits */
 		imgtrans_slot_set_owner(job->owner);
 		imgtrans_stats_set_owner(job->owner);	/* its calls count for the owner */
 		imgtrans_slot_set(job->id, "starting");
@@ -773,7 +797,7 @@ ocr_page(Job *job, int page)
 
 	memset(&a, 0, sizeof(a));
 	sql_arg(&a, INT8OID, Int64GetDatum(job->id), false);
-	(void) imgtrans_sql(boxes_lock_sql, &a);
+	imgtrans_lock_job_boxes(job->id);
 	sql_arg(&a, boxes_type, boxes, false);
 	(void) imgtrans_sql(boxes_sql, &a);
 }
@@ -1196,7 +1220,7 @@ step_help(Job *job)
  * cannot read is marked with the error and left to the job's own worker,
  * which reads it again and fails the attempt as for an image; a page of a
  * job that stopped running meanwhile is rolled back.  The worker owns no
- * part of the job beyond the page: the job's advisory lock, its outcome
+ * part of the job beyond the page: the job's lock, its outcome
  * and its results are its own worker's.
  */
 bool

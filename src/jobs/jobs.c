@@ -34,6 +34,7 @@
 #include "document/document.h"
 #include "imgtrans.h"
 #include "ocr/ocrargs.h"
+#include "jobs/joblocks.h"
 #include "jobs/sourcekey.h"
 #include "jobs/sqlexec.h"
 #include "translate/translate.h"
@@ -42,7 +43,6 @@
 
 /* imgtrans_wait() is woken at the job's end; this only guards against a lost wake-up */
 #define WAIT_RECHECK_MS 1000
-#define IMGTRANS_QUOTA_LOCK_KEY 1768779121	/* 'imjq' */
 #define JOB_OPTIONS "level, psm, vars, provider, priority, max_attempts"
 
 /* caller $1 may manage the job (row of imgtrans.jobs) */
@@ -104,12 +104,10 @@ static const char *quota_limit_sql =
 
 /*
  * Unfinished jobs of role $1, counted up to the limit $2, after taking the
- * role's quota lock (till the end of the transaction), so that concurrent
- * submits of one role count one after the other.
+ * role's quota lock (imgtrans_lock_role_quota, till the end of the
+ * transaction), so that concurrent submits of one role count one after the
+ * other.
  */
-static const char *quota_lock_sql =
-"SELECT pg_catalog.pg_advisory_xact_lock(" CppAsString2(IMGTRANS_QUOTA_LOCK_KEY) ", $1::pg_catalog.int4)";
-
 static const char *quota_count_sql =
 "SELECT count(*) FROM (SELECT FROM imgtrans.jobs"
 "                      WHERE owner = $1::pg_catalog.regrole AND status IN ('queued', 'running')"
@@ -310,7 +308,7 @@ check_queue_quota(void)
 	}
 	memset(&a, 0, sizeof(a));
 	sql_arg(&a, OIDOID, ObjectIdGetDatum(role), false);
-	(void) imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, quota_lock_sql, &a);
+	imgtrans_lock_role_quota(role);
 	sql_arg(&a, INT4OID, Int32GetDatum(limit), false);
 	if (imgtrans_sql_as(BOOTSTRAP_SUPERUSERID, quota_count_sql, &a) != 1)
 		elog(ERROR, "imgtrans: queue count failed");

@@ -22,14 +22,6 @@
 #include "storage/latch.h"
 #include "storage/spin.h"
 
-/*
- * First key of the session advisory lock a worker holds on each job it
- * runs (second key: the job id modulo 2^31 - 1).  A running job whose lock
- * is free has lost its worker and is queued again.
- */
-#define IMGTRANS_JOB_LOCK_KEY 1768778338	/* 'imjb' */
-#define IMGTRANS_PAGE_LOCK_KEY 1768779879	/* 'impg': storing a page's boxes */
-
 #define IMGTRANS_PHASE_LEN 48
 #define IMGTRANS_MAX_WORKERS 64
 

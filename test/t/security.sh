@@ -188,6 +188,35 @@ wait "$watcher"
 is "$(grep -o 'seen running\|ended unseen' "$CLUSTER_DIR/mine.out")" "seen running" \
    "mallory's own job was visible to her while it ran" || sed 's/^/#   /' "$CLUSTER_DIR/mine.out"
 
+# --- 4b. the workers' locks are out of reach of SQL roles -----------------
+# Until 0.14.0 a worker took advisory locks with fixed keys, and an idle
+# session of mallory holding (key, job id) stalled the worker that claimed
+# that job, for every role.  Now she can take whatever pg_advisory_lock()
+# reaches, in both key forms, of every lock a worker holds: jobs still run.
+lj=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'tall'")
+wait_until 60 "SELECT EXISTS (SELECT FROM pg_locks l JOIN imgtrans.jobs j ON j.worker_pid = l.pid
+                              WHERE j.id = $lj AND l.locktype = 'advisory')"
+ok_rc $? "a worker running a job holds its lock"
+read -r cls obj sub < <(q -F ' ' -c "SELECT l.classid, l.objid, l.objsubid FROM pg_locks l JOIN imgtrans.jobs j ON j.worker_pid = l.pid
+                                     WHERE j.id = $lj AND l.locktype = 'advisory' LIMIT 1")
+check "in a lock space the advisory-lock functions never use (objsubid $sub, not 1 or 2)" [ "${sub:-1}" -gt 2 ]
+q -c "SELECT imgtrans_wait($lj, '60 seconds')" >/dev/null
+next=$(q -c "SELECT last_value + 1 FROM imgtrans.jobs_id_seq")
+m -c "SELECT count(pg_advisory_lock($cls::int, g::int)) + count(pg_advisory_lock(($cls::bigint << 32) | g))
+      FROM generate_series($next, $next + 20) g" \
+  -c "SELECT count(pg_advisory_lock(k::int, g::int)) FROM generate_series($next, $next + 20) g,
+             unnest('{1768778338,1768779879}'::bigint[]) k" \
+  -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
+holder=$!
+wait_until 30 "SELECT count(*) >= 84 FROM pg_locks WHERE locktype = 'advisory' AND granted
+               AND pid IN (SELECT pid FROM pg_stat_activity WHERE usename = 'mallory')"
+ok_rc $? "mallory holds those keys (and the pre-0.14.0 ones) for the next 21 job ids in an idle session"
+t0=$(q -c "SELECT clock_timestamp()")
+pj=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'pages'")
+is "$(q -c "SELECT imgtrans_wait($pj, '60 seconds')")" done "postgres's 3-page document job (id $pj) still runs, on both workers"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'mallory'" >/dev/null
+
 # --- 5. job times: the real start and end ------------------------------------
 is "$(q -c "SELECT bool_and(finished_at - started_at >= interval '100 ms' AND started_at >= created_at)
              FROM imgtrans.jobs WHERE id IN ($ids)")" t \
