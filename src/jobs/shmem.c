@@ -30,6 +30,7 @@
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
 #include "utils/backend_status.h"
+#include "utils/timeout.h"
 #include "utils/timestamp.h"
 
 #include "jobs/worker.h"
@@ -399,7 +400,8 @@ imgtrans_wait_unregister(void)
 /*
  * SIGINT of a job worker: a query cancel, accepted only while the slot
  * runs the job a committed imgtrans_cancel() named (the slot is this
- * process's own; a cancel for a job that has ended meanwhile is dropped).
+ * process's own; a cancel for a job that has ended meanwhile is dropped),
+ * or when the statement timeout that bounds a job owner's code fired.
  * What StatementCancelHandler does otherwise; async-signal-safe.
  */
 void
@@ -411,7 +413,9 @@ imgtrans_worker_cancel_handler(SIGNAL_ARGS)
 	{
 		volatile WorkerSlot *s = &imgtrans_shared->slots[my_slot];
 
-		if (s->cancel_job != 0 && s->cancel_job == s->job)
+		/* or imgtrans.owner_code_timeout, through statement_timeout's own signal */
+		if ((s->cancel_job != 0 && s->cancel_job == s->job) ||
+			get_timeout_indicator(STATEMENT_TIMEOUT, false))
 		{
 			InterruptPending = true;
 			QueryCancelPending = true;

@@ -43,6 +43,7 @@
 #include "utils/timestamp.h"
 
 #include "jobs/worker.h"
+#include "util/rolescope.h"
 
 #define IDLE_TIMEOUT_MS 10000		/* longest sleep of launcher and workers */
 #define ERROR_PAUSE_MS 1000			/* pause after an unexpected error */
@@ -51,6 +52,7 @@
 #define START_TIMEOUT_MS IDLE_TIMEOUT_MS	/* a worker not in its slot by then is lost */
 
 int			imgtrans_workers = 2;
+int			imgtrans_owner_code_timeout = 300000;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
 char	   *imgtrans_farm = NULL;
@@ -93,6 +95,13 @@ define_worker_gucs(void)
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 	/* superuser only: a role must not raise its own limit (ALTER ROLE ... SET) */
+	DefineCustomIntVariable("imgtrans.owner_code_timeout",
+							"Longest a job owner's code may run in a worker at a time (0: no limit).",
+							"Reading the source row (the owner's key type, domain checks and policies) and writing the results tables (their triggers), each as a whole; longer is cancelled as by statement_timeout and the attempt fails.",
+							&imgtrans_owner_code_timeout,
+							300000, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	DefineCustomIntVariable("imgtrans.max_queued_jobs_per_role",
 							"Most unfinished (queued or running) jobs one role may have; 0: no limit.",
 							"Set per role with ALTER ROLE ... SET (superuser); the job owner's own setting wins.",
@@ -479,6 +488,7 @@ worker_tick(bool woken)
 		return woken ? RECHECK_MS : IDLE_TIMEOUT_MS;
 	}
 	imgtrans_recover_orphans();
+	role_scope_timeout_ms = imgtrans_owner_code_timeout;	/* read at SIGHUP */
 	if (imgtrans_run_next_job(&wait_ms) != 0 || imgtrans_help_with_page())
 	{
 		QueryCancelPending = false; /* a cancel of the job (or page) that has ended */

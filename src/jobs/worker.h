@@ -27,6 +27,7 @@
 
 /* GUCs (worker.c) */
 extern int	imgtrans_workers;
+extern int	imgtrans_owner_code_timeout;
 extern char *imgtrans_database;
 extern int	imgtrans_job_retry_delay;
 extern char *imgtrans_farm;

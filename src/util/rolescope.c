@@ -18,12 +18,24 @@
 
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/timeout.h"
 
 #include "util/rolescope.h"
+
+/*
+ * Milliseconds the code inside a scope may run before it is cancelled as
+ * by statement_timeout; 0: no limit.  Set by the job workers only
+ * (imgtrans.owner_code_timeout): a user's session has its own
+ * statement_timeout.
+ */
+int			role_scope_timeout_ms = 0;
 
 void
 role_scope_enter(RoleScope *scope, Oid role)
 {
+	scope->timed = role_scope_timeout_ms > 0 && !get_timeout_active(STATEMENT_TIMEOUT);
+	if (scope->timed)
+		enable_timeout_after(STATEMENT_TIMEOUT, role_scope_timeout_ms);
 	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
 	SetUserIdAndSecContext(role, scope->save_sec_context |
 						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
@@ -45,4 +57,6 @@ role_scope_leave(RoleScope *scope)
 {
 	AtEOXact_GUC(false, scope->save_nestlevel);
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+	if (scope->timed)
+		disable_timeout(STATEMENT_TIMEOUT, false);
 }

@@ -18,7 +18,10 @@ typedef struct RoleScope
 	Oid			save_userid;
 	int			save_sec_context;
 	int			save_nestlevel;
+	bool		timed;			/* armed statement_timeout (role_scope_timeout_ms) */
 } RoleScope;
+
+extern int	role_scope_timeout_ms;
 
 extern void role_scope_enter(RoleScope *scope, Oid role);
 extern void role_scope_leave(RoleScope *scope);

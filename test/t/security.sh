@@ -8,7 +8,8 @@
 set -uo pipefail
 source "$(dirname "$0")/../workers-lib.sh"
 
-workers_cluster "imgtrans.workers = 2"
+workers_cluster "imgtrans.workers = 2
+imgtrans.owner_code_timeout = 3000"
 create_extension
 DATA=$CLUSTER_DIR/data
 start_time=$(q -c "SELECT pg_postmaster_start_time()")
@@ -125,6 +126,32 @@ pj=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'hello'")
 is "$(q -c "SELECT imgtrans_wait($pj, '60 seconds')")" done "postgres's next job is done (no worker left read-only)"
 is "$(q -c "SELECT count(*) FROM imgtrans.worker_status() WHERE phase = 'pausing after an error'")" 0 \
    "no worker is pausing after an error"
+
+# --- 1c. owner code that never returns holds no worker for long ---------
+# (imgtrans.owner_code_timeout = 3 s here; 5 min by default)
+m -c "CREATE FUNCTION mal.forever(int) RETURNS bool LANGUAGE plpgsql AS \$\$
+      BEGIN
+        IF pg_backend_pid() IN (SELECT pid FROM imgtrans.worker_status()) THEN
+          PERFORM pg_sleep(3600);
+        END IF;
+        RETURN true;
+      END \$\$" \
+  -c "CREATE DOMAIN mal.skey AS int CHECK (mal.forever(VALUE))" \
+  -c "CREATE TABLE mal.sdocs (id mal.skey PRIMARY KEY, img bytea)" \
+  -c "CREATE TRIGGER q AFTER INSERT ON mal.sdocs FOR EACH ROW EXECUTE FUNCTION public.imgtrans_enqueue('img')" \
+  -c "INSERT INTO mal.sdocs SELECT g, img FROM pics, generate_series(1, 2) g WHERE name = 'hello'" \
+  >/dev/null || bail "mallory's sleeping setup failed"
+wait_until 30 "SELECT count(*) = 2 FROM imgtrans.jobs WHERE source_table = 'mal.sdocs'::regclass AND status = 'running'"
+ok_rc $? "mallory's 2 jobs whose key CHECK sleeps an hour hold both workers"
+t0=$(date +%s%N)
+pj=$(q -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'hello'")
+is "$(q -c "SELECT imgtrans_wait($pj, '60 seconds')")" done "postgres's job queued behind them is done"
+waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "within 30 s ($waited ms; each attempt of hers is cancelled after 3 s)" [ "$waited" -lt 30000 ]
+wait_until 90 "SELECT bool_and(status = 'failed') FROM imgtrans.jobs WHERE source_table = 'mal.sdocs'::regclass"
+ok_rc $? "her jobs fail once their attempts are used up"
+is "$(q -c "SELECT DISTINCT error FROM imgtrans.jobs WHERE source_table = 'mal.sdocs'::regclass")" \
+   "canceling statement due to statement timeout" "with the timeout as their error"
 
 # --- 2. a key type whose = lives in the user's schema (citext) -------------
 m -c "CREATE TABLE mal.ci (id mal.citext PRIMARY KEY, img bytea)" \
