@@ -78,6 +78,27 @@ FROM unnest(ARRAY['stub_echo_deepl', 'stub_echo_google', 'stub_echo_libretransla
 ORDER BY 1, 2;
 RESET ROLE;
 DROP ROLE regress_imgtrans_echo;
+-- the cache is the role's own unless imgtrans.translation_cache_shared (superuser):
+-- a role cannot tell from its hits whether another role translated a text it guesses
+CREATE ROLE regress_imgtrans_guess;
+SET imgtrans.translation_cache = on;
+SELECT hits AS h0 FROM imgtrans_cache_stats() \gset
+SELECT imgtrans_translate('The merger closes on June 3', 'es', 'en', 'stub_libre') AS by_postgres;
+SELECT imgtrans_translate('The merger closes on June 3', 'es', 'en', 'stub_libre') AS again_a_hit;
+SET ROLE regress_imgtrans_guess;
+SELECT imgtrans_translate('The merger closes on June 3', 'es', 'en', 'stub_libre') AS guessed;
+SELECT tr_err($$SET imgtrans.translation_cache_shared = on$$) AS set_shared;
+RESET ROLE;
+SELECT hits - :h0 AS hits_not_shared FROM imgtrans_cache_stats();
+SET imgtrans.translation_cache_shared = on;
+SELECT imgtrans_translate('The merger closes on June 4', 'es', 'en', 'stub_libre') AS by_postgres;
+SET ROLE regress_imgtrans_guess;
+SELECT imgtrans_translate('The merger closes on June 4', 'es', 'en', 'stub_libre') AS guessed;
+RESET ROLE;
+SELECT hits - :h0 AS hits_shared FROM imgtrans_cache_stats();
+RESET imgtrans.translation_cache_shared;
+SET imgtrans.translation_cache = off;
+DROP ROLE regress_imgtrans_guess;
 SELECT imgtrans_add_provider('stub_nowhere', 'libretranslate', :'stub' || '/nowhere');
 SELECT tr_err($$SELECT imgtrans_translate('Hello', 'es', 'en', 'stub_nowhere')$$) AS wrong_url;
 -- TLS certificates are verified (the stub's is self-signed)

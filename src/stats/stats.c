@@ -205,8 +205,8 @@ counting(void)
  */
 
 /* the role calls are counted for: a job's owner in its worker, else the current user */
-static Oid
-counted_role(void)
+Oid
+imgtrans_stats_role(void)
 {
 	return OidIsValid(stats_owner) ? stats_owner : GetUserId();
 }
@@ -300,7 +300,7 @@ imgtrans_stats_call(FunctionCallInfo fcinfo, const char *name, PGFunction fn)
 
 	if (!counting())
 		return fn(fcinfo);
-	frame.userid = counted_role();
+	frame.userid = imgtrans_stats_role();
 	INSTR_TIME_SET_CURRENT(start);
 	current_frame = &frame;
 	PG_TRY();
@@ -358,7 +358,7 @@ imgtrans_stats_provider_request(const char *provider, instr_time start,
 		add[SF_ERRORS] = 1;
 		add[SF_HTTP + http_bucket(http_status)] = 1;
 	}
-	stats_apply(counted_role(), SK_PROVIDER, provider, add);
+	stats_apply(imgtrans_stats_role(), SK_PROVIDER, provider, add);
 }
 
 void
@@ -371,7 +371,7 @@ imgtrans_stats_provider_texts(const char *provider, int texts, int cache_hits, i
 	add[SF_TEXTS] = texts;
 	add[SF_CACHE_HITS] = cache_hits;
 	add[SF_CACHE_MISSES] = cache_misses;
-	stats_apply(counted_role(), SK_PROVIDER, provider, add);
+	stats_apply(imgtrans_stats_role(), SK_PROVIDER, provider, add);
 }
 
 void

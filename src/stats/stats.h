@@ -63,5 +63,6 @@ extern void imgtrans_stats_job(const JobAttemptStats *a);
 
 /* counts the calls of a job worker for the job's owner (InvalidOid: no job) */
 extern void imgtrans_stats_set_owner(Oid owner);
+extern Oid	imgtrans_stats_role(void);
 
 #endif							/* IMGTRANS_STATS_H */

@@ -58,12 +58,21 @@ cache_count(int hits, int misses)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The key of text: SHA-256 of the text, after the role's OID unless
+ * imgtrans.translation_cache_shared (role: InvalidOid).  A cache shared
+ * between roles tells one role, by its hits (imgtrans.provider_stats) or
+ * its calls' speed, whether another role translated a text it guesses.
+ */
 void
-cache_digest(const char *text, TextDigest out)
+cache_digest(const char *text, Oid role, TextDigest out)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	char		scope[32];
 
+	snprintf(scope, sizeof(scope), "role %u:", role);
 	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		(OidIsValid(role) && pg_cryptohash_update(ctx, (const uint8 *) scope, strlen(scope)) < 0) ||
 		pg_cryptohash_update(ctx, (const uint8 *) text, strlen(text)) < 0 ||
 		pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
 	{

@@ -18,7 +18,7 @@ typedef struct CacheKey
 	const char *target;			/* provider's code */
 } CacheKey;
 
-extern void cache_digest(const char *text, TextDigest out);
+extern void cache_digest(const char *text, Oid role, TextDigest out);
 extern int	cache_lookup(const CacheKey *key, int n, TextDigest *digests, char **out);
 extern void cache_store(const CacheKey *key, int n, TextDigest *digests, char **translations);
 extern void cache_count(int hits, int misses);

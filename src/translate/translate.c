@@ -38,6 +38,7 @@
 #include "stats/stats.h"
 
 bool		imgtrans_translation_cache = true;
+bool		imgtrans_translation_cache_shared = false;
 int			imgtrans_http_timeout_ms = 10000;
 int			imgtrans_http_connect_timeout_ms = 5000;
 int			imgtrans_max_response_bytes = 16 * 1024 * 1024;
@@ -55,6 +56,13 @@ imgtrans_translate_init(void)
 							 NULL,
 							 &imgtrans_translation_cache,
 							 true,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("imgtrans.translation_cache_shared",
+							 "Let roles share cached translations.",
+							 "Off: each role hits only translations fetched for it (a job's owner in a worker); on, a role can tell from its hits or its speed whether another role translated a text it guesses.",
+							 &imgtrans_translation_cache_shared,
+							 false,
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	DefineCustomIntVariable("imgtrans.http_timeout_ms",
@@ -336,7 +344,7 @@ batch_init(Batch *b, int n, const char *const *texts, const bool *nulls)
 		b->pos[i] = -1;
 		if ((nulls && nulls[i]) || texts[i][0] == '\0')
 			continue;
-		cache_digest(texts[i], d);
+		cache_digest(texts[i], imgtrans_translation_cache_shared ? InvalidOid : imgtrans_stats_role(), d);
 		e = hash_search(seen, d, HASH_ENTER, &found);
 		if (!found)
 		{

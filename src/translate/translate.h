@@ -11,6 +11,7 @@
 
 /* GUCs */
 extern bool imgtrans_translation_cache;
+extern bool imgtrans_translation_cache_shared;
 
 /*
  * Translates texts[0..n) from source ("auto" or NULL: detect) to target
