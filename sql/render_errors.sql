@@ -75,3 +75,19 @@ SELECT length(fx('hello.webp')) <= 3000 AS input_within, length(img) > 3000 AS o
 SELECT try($$SELECT imgtrans_image_info(img) FROM big_render$$) AS fed_back;
 RESET imgtrans.max_image_bytes;
 DROP TABLE big_render;
+-- a text too long to shape: 54000 at once (was a backend that ignored every
+-- cancel), from imgtrans_render_glyphs and from a box in any mode
+SET statement_timeout = '10s';
+SELECT count(*) FROM imgtrans_render_glyphs(repeat(U&'\0301', 1000000));
+SELECT imgtrans_render(fx('hello.png'), jsonb_build_array(jsonb_build_object(
+  'x', 16, 'y', 16, 'width', 496, 'height', 58, 'translated', repeat(U&'\0301', 1000000))));
+SELECT q, try(q) AS result FROM unnest(ARRAY[
+  $$SELECT count(*) FROM imgtrans_render_glyphs(repeat('abcdefghij', 100000))$$,
+  $$SELECT count(*) FROM imgtrans_render_glyphs(repeat('x', 10001))$$,
+  $$SELECT count(*) FROM imgtrans_render_glyphs(repeat('x', 10000))$$,
+  $$SELECT imgtrans_render(fx('hello.png'), jsonb_build_array(jsonb_build_object('x', 16, 'y', 16, 'width', 496, 'height', 58, 'translated', repeat('abcdefghij', 100000))))$$,
+  $$SELECT imgtrans_render(fx('hello.png'), jsonb_build_array(jsonb_build_object('x', 16, 'y', 16, 'width', 496, 'height', 58, 'text', repeat('x', 10001))), 'boxes')$$,
+  $$SELECT imgtrans_render(fx('hello.png'), jsonb_build_array(jsonb_build_object('x', 16, 'y', 16, 'width', 496, 'height', 58, 'text', repeat('x', 10001), 'translated', 'Hola')))$$,
+  $$SELECT imgtrans_render(fx('hello.png'), jsonb_build_array(jsonb_build_object('x', 16, 'y', 16, 'width', 496, 'height', 58, 'translated', repeat('x', 10000))))$$
+]) q;
+RESET statement_timeout;

@@ -88,3 +88,27 @@ SET imgtrans.font_path = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 SELECT chr, font FROM imgtrans_render_glyphs('A日') ORDER BY glyph_no;
 RESET imgtrans.font_path;
 SELECT chr, font FROM imgtrans_render_glyphs('A') ORDER BY glyph_no;
+
+-- bounded shaping (HarfBuzz takes time quadratic in the marks on one base, and
+-- cannot be interrupted): marks past the 30th on a base are dropped before
+-- shaping (UAX #15 Stream-Safe); a regression fails at the timeout, not hangs
+SET statement_timeout = '10s';
+-- x has no precomposed form: x and k marks are 1 + k glyphs, at most 1 + 30
+SELECT k, (SELECT count(*) FROM imgtrans_render_glyphs('x' || repeat(U&'\0301', k))) AS glyphs
+FROM (VALUES (1), (29), (30), (31), (1000), (9999)) v(k) ORDER BY k;
+-- marks alone are a run too; a new base starts a new one; a default-ignorable
+-- between marks (U+2060) is kept, but does not start one
+SELECT (SELECT count(*) FROM imgtrans_render_glyphs(repeat(U&'\0301', 10000))) AS marks_alone,
+       (SELECT count(*) FROM imgtrans_render_glyphs(repeat('x' || repeat(U&'\0301', 30), 3))) AS three_bases,
+       (SELECT count(*) FROM imgtrans_render_glyphs('x' || repeat(U&'\0301\2060', 1000))) AS joiners_kept;
+-- a few marks are shaped as before: e + U+0301 as the precomposed é, every mark kept
+SELECT (SELECT array_agg(glyph ORDER BY glyph_no) FROM imgtrans_render_glyphs(U&'cafe\0301 nin\0303o')) =
+       (SELECT array_agg(glyph ORDER BY glyph_no) FROM imgtrans_render_glyphs('café niño')) AS decomposed_as_precomposed,
+       (SELECT count(*) FROM imgtrans_render_glyphs(U&'x\0301\0302\0303\0304\0305\0306')) AS x_and_6_marks;
+-- and drawn: a box of x and 9999 marks, of 10000 Thai SARA AM (one cluster
+-- to HarfBuzz, its slowest known text: ~0.2 s), of 10000 letters
+SELECT k, length(imgtrans_render(fx('doc.png'), jsonb_build_array(jsonb_build_object(
+         'x', 60, 'y', 60, 'width', 400, 'height', 60, 'translated', s)))) > 0 AS rendered
+FROM (VALUES (1, 'x' || repeat(U&'\0301', 9999)), (2, repeat(U&'\0E33', 10000)),
+             (3, repeat('abcdefghi ', 1000))) v(k, s) ORDER BY k;
+RESET statement_timeout;

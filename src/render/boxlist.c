@@ -9,8 +9,10 @@
  * or the numbering columns, are ignored.  A box whose "text" is present
  * but blank and whose "translated" is blank too is marked blank: OCR
  * reports pictures, panels and ruled lines that way, and the renderer
- * leaves them alone.  Every problem is an ERROR that
- * names the box (1-based) and the field.  Must not include leptonica.
+ * leaves them alone.  The text a box draws ("translated", else "text") is
+ * at most SHAPE_MAX_CHARS characters (shape.h), in every mode, so that
+ * a box list fails before the image is decoded.  Every problem is an ERROR
+ * that names the box (1-based) and the field.  Must not include leptonica.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -23,6 +25,7 @@
 #include "utils/jsonb.h"
 
 #include "render/boxlist.h"
+#include "render/shape.h"
 
 /* coordinates beyond this are certainly outside any decodable image */
 #define COORD_LIMIT 1000000000.0
@@ -162,6 +165,23 @@ parse_conf(JsonbContainer *obj, int i, RenderBox *box)
 	box->has_conf = isfinite(box->conf);
 }
 
+/* The text a box draws is at most SHAPE_MAX_CHARS characters, in any mode. */
+static void
+check_text_length(const char *s, int i, const char *key)
+{
+	int			nchars;
+
+	if (s == NULL)
+		return;
+	nchars = tl_utf8_decode(s, strlen(s), NULL);
+	if (nchars > SHAPE_MAX_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("\"%s\" of box %d is too long: %d characters", key, i, nchars),
+				 errdetail("imgtrans draws at most %d characters in one box.", SHAPE_MAX_CHARS),
+				 errhint("Shorten the text, or split it over several boxes.")));
+}
+
 static void
 parse_box(JsonbValue *elem, int i, RenderBox *box)
 {
@@ -185,6 +205,7 @@ parse_box(JsonbValue *elem, int i, RenderBox *box)
 	translated = box_string(obj, i, "translated");
 	text = box_string(obj, i, "text");
 	box->text = translated ? translated : text;
+	check_text_length(box->text, i, translated ? "translated" : "text");
 	box->blank = is_blank(text) && is_blank(translated) && has_key(obj, "text");
 }
 

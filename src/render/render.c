@@ -448,8 +448,7 @@ draw_text(PIX *pix, const Paint *p)
 		return;
 	font = imgtrans_font();
 	ascent = 1.0 - imgtrans_font_descent();
-	cps = palloc(sizeof(uint32_t) * (strlen(text) + 1));
-	n = tl_utf8_decode(text, strlen(text), cps);
+	cps = imgtrans_shape_text(text, strlen(text), &n);
 	widths = palloc(sizeof(int32_t) * (n + 1));
 	flags = palloc(n + 1);
 	imgtrans_shape_measure(cps, n, widths, flags);

@@ -38,9 +38,24 @@ typedef struct ShapedRun
 } ShapedRun;
 
 /*
+ * Most code points of one text shaped (imgtrans_render_glyphs(), a box of
+ * imgtrans_render()): a box of translated text holds a few thousand, and
+ * a text of this many with the costliest run HarfBuzz knows (Thai SARA AM
+ * repeated: one cluster, quadratic) shapes in about 0.25 s.
+ */
+#define SHAPE_MAX_CHARS		10000
+
+/*
+ * Decodes len bytes of UTF-8 for shaping into a palloc'd array, *n code
+ * points: an ERROR (54000) past SHAPE_MAX_CHARS, and combining marks past
+ * the TL_MAX_NONSTARTERS-th on one base dropped (textlayout.h).
+ */
+extern uint32_t *imgtrans_shape_text(const char *s, size_t len, int *n);
+
+/*
  * Shapes cps[0..n) as one line in direction dir: glyphs in visual order.
  * ERRORs (with the Debian package to install) if a visible character has
- * no glyph in any font.
+ * no glyph in any font, and if n is over SHAPE_MAX_CHARS.
  */
 extern const ShapedRun *imgtrans_shape(const uint32_t *cps, int n, ShapeDir dir);
 

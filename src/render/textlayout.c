@@ -9,7 +9,8 @@
  * the line drawn.  Lines break at spaces, at '\n', and where TL_BREAK says
  * (CJK with kinsoku here, Thai from the caller), never inside a cluster.  Greedy wrapping gives the fewest lines for a width, and the
  * line count only grows as the size grows, so the fitting size is found by
- * binary search.  Never allocates.
+ * binary search.  Before shaping, tl_stream_safe() bounds runs of combining
+ * marks (shape.c: HarfBuzz is quadratic in them).  Never allocates.
  *-------------------------------------------------------------------------
  */
 #include "render/textlayout.h"
@@ -71,14 +72,42 @@ tl_utf8_decode(const char *s, size_t len, uint32_t *out)
 			cp = utf8_seq_value(p + i, sl);
 		if (sl == 0 || i + sl > len || (cp == 0 && sl > 1))
 		{
-			out[n++] = REPLACEMENT_CHAR;
-			i++;
-			continue;
+			cp = REPLACEMENT_CHAR;
+			sl = 1;
 		}
-		out[n++] = cp;
+		if (out)
+			out[n] = cp;
+		n++;
 		i += sl;
 	}
 	return n;
+}
+
+int
+tl_stream_safe(uint32_t *cps, int n, TlMarkClass (*classify) (uint32_t cp))
+{
+	int			run = 0,
+				kept = 0,
+				i;
+
+	for (i = 0; i < n; i++)
+	{
+		switch (classify(cps[i]))
+		{
+			case TL_STARTER:
+				run = 0;
+				break;
+			case TL_NONSTARTER:
+				if (run == TL_MAX_NONSTARTERS)
+					continue;	/* dropped */
+				run++;
+				break;
+			case TL_TRANSPARENT:
+				break;
+		}
+		cps[kept++] = cps[i];
+	}
+	return kept;
 }
 
 bool

@@ -57,9 +57,34 @@ typedef struct TlLayout
 
 /*
  * Decodes UTF-8 into code points; each invalid byte becomes U+FFFD.  out
- * needs room for len code points.  Returns the number written.
+ * needs room for len code points, or is NULL to only count them.  Returns
+ * the number of code points.
  */
 extern int	tl_utf8_decode(const char *s, size_t len, uint32_t *out);
+
+/*
+ * Most non-starters kept in a row: UAX #15's Stream-Safe Text Format.  A
+ * base with more marks than this is no text (no font stacks them legibly),
+ * and shaping such a run costs HarfBuzz time quadratic in its length.
+ */
+#define TL_MAX_NONSTARTERS	30
+
+/* What tl_stream_safe() asks of each code point. */
+typedef enum TlMarkClass
+{
+	TL_STARTER,					/* a base, space or control: ends a run */
+	TL_NONSTARTER,				/* a combining mark: counts in the run */
+	TL_TRANSPARENT				/* a default-ignorable: neither counts nor
+								 * ends the run (HarfBuzz skips it too) */
+} TlMarkClass;
+
+/*
+ * Drops, in place, every non-starter after the first TL_MAX_NONSTARTERS of
+ * a run (a run: the non-starters between two starters, the transparent code
+ * points among them kept).  classify tells the classes (shape.c asks
+ * HarfBuzz's Unicode data).  Returns the new length, n when nothing went.
+ */
+extern int	tl_stream_safe(uint32_t *cps, int n, TlMarkClass (*classify) (uint32_t cp));
 
 /* tl_wrap() flags */
 #define TL_SPLIT	1			/* a word was split across lines */

@@ -1,7 +1,8 @@
 /*
  * test/render/test_textlayout.c: cmocka unit tests of src/render/textlayout.c (UTF-8
- * decoding, greedy word wrap, font-size fitting) with a made-up monospace
- * font, so no FreeType is needed.  `make unittest` builds and runs them.
+ * decoding, the stream-safe limit on combining marks, greedy word wrap,
+ * font-size fitting) with a made-up monospace font, so no FreeType is
+ * needed.  `make unittest` builds and runs them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,6 +111,78 @@ test_utf8_decode(void **state)
 	n = decode("\xED\xA0\x80", cps);
 	assert_int_equal(n, 3);
 	assert_int_equal(cps[0], 0xFFFD);
+	/* out NULL only counts, bad bytes as they decode */
+	assert_int_equal(tl_utf8_decode("a\x80" "b\xC0\xAF" "c\xE2\x82", 8, NULL), 8);
+	assert_int_equal(tl_utf8_decode("日本😀", strlen("日本😀"), NULL), 3);
+}
+
+/* Made-up classes: U+0300..U+036F marks, U+2060 transparent, else starters. */
+static TlMarkClass
+fake_class(uint32_t cp)
+{
+	if (cp >= 0x300 && cp <= 0x36F)
+		return TL_NONSTARTER;
+	return cp == 0x2060 ? TL_TRANSPARENT : TL_STARTER;
+}
+
+/* k marks U+0301 after a base 'e', then "x"; returns the length kept. */
+static int
+marks_kept(uint32_t *cps, int k)
+{
+	int			n = 0,
+				i;
+
+	cps[n++] = 'e';
+	for (i = 0; i < k; i++)
+		cps[n++] = 0x301;
+	cps[n++] = 'x';
+	return tl_stream_safe(cps, n, fake_class);
+}
+
+static void
+test_stream_safe(void **state)
+{
+	uint32_t	cps[256];
+	int			n,
+				i;
+
+	/* up to 30 marks on a base are kept, the 31st and on are dropped */
+	assert_int_equal(marks_kept(cps, 0), 2);
+	assert_int_equal(marks_kept(cps, 29), 31);
+	assert_int_equal(marks_kept(cps, TL_MAX_NONSTARTERS), 32);
+	assert_int_equal(marks_kept(cps, TL_MAX_NONSTARTERS + 1), 32);
+	n = marks_kept(cps, 200);
+	assert_int_equal(n, 32);
+	assert_int_equal(cps[0], 'e');
+	for (i = 1; i <= TL_MAX_NONSTARTERS; i++)
+		assert_int_equal(cps[i], 0x301);
+	assert_int_equal(cps[31], 'x');		/* the next base is kept */
+	/* marks without a base (at the start) are a run too */
+	for (i = 0; i < 40; i++)
+		cps[i] = 0x308;
+	assert_int_equal(tl_stream_safe(cps, 40, fake_class), TL_MAX_NONSTARTERS);
+	/* a base starts a new run: 2 x (base + 30 marks) is kept whole */
+	n = 0;
+	for (i = 0; i < 62; i++)
+		cps[n++] = i % 31 == 0 ? 'a' : 0x301;
+	assert_int_equal(tl_stream_safe(cps, n, fake_class), 62);
+	/* a transparent code point is kept but neither counts nor ends the run */
+	n = 0;
+	cps[n++] = 'e';
+	for (i = 0; i < 40; i++)
+	{
+		cps[n++] = 0x301;
+		cps[n++] = 0x2060;
+	}
+	n = tl_stream_safe(cps, n, fake_class);
+	assert_int_equal(n, 1 + TL_MAX_NONSTARTERS + 40);
+	assert_int_equal(cps[n - 1], 0x2060);
+	assert_int_equal(cps[n - 2], 0x2060);	/* the 31st mark went */
+	/* an ordinary text is left as it is */
+	n = decode("Cafe\xCC\x81 nin\xCC\x83o", cps);
+	assert_int_equal(tl_stream_safe(cps, n, fake_class), n);
+	assert_int_equal(cps[4], 0x301);
+	assert_int_equal(tl_stream_safe(cps, 0, fake_class), 0);
 }
 
 static void
@@ -325,6 +398,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_stream_safe),
 		cmocka_unit_test(test_wrap_greedy),
 		cmocka_unit_test(test_wrap_newlines),
 		cmocka_unit_test(test_wrap_long_word),
