@@ -41,6 +41,11 @@ OCRMYPDF_RUNS=${OCRMYPDF_RUNS:-3}
 PSQL=(psql -X -q -tA -v ON_ERROR_STOP=1)
 scan10_setup docjobs
 cat "$TMP"/p??.gt.txt >"$TMP/all.gt.txt"
+# the same pages with the two with most text last: what reading the
+# dearest first is for (0.14.0, imgtrans.page_estimates)
+convert "$TMP"/p0[12].png "$TMP"/p0[5-9].png "$TMP"/p10.png "$TMP"/p04.png "$TMP"/p03.png -compress lzw \
+  "$TMP/dense-last.tif"
+DOCS="scan10.pdf scan10.tif dense-last.tif"
 
 declare -A SECS WORDS SHARE BEST
 for doc in scan10.pdf scan10.tif; do
@@ -63,7 +68,8 @@ declare -A FILEDIR
 for w in 1 2; do
   node_start "w$w" "shared_preload_libraries = 'imgtrans'
 imgtrans.workers = $w"
-  FILEDIR[$w]=$(cluster_filedir "$TMP/scan10.pdf" "$TMP/scan10.tif" "$TMP/warm.pdf" "$TMP/warm.tif" "$TMP/all.gt.txt")
+  FILEDIR[$w]=$(cluster_filedir "$TMP/scan10.pdf" "$TMP/scan10.tif" "$TMP/dense-last.tif" "$TMP/warm.pdf" \
+                                "$TMP/warm.tif" "$TMP/all.gt.txt")
   "${PSQL[@]}" -c "CREATE EXTENSION imgtrans"
   # the ground-truth words (multiset) found among a job's word boxes
   "${PSQL[@]}" <<SQL
@@ -77,14 +83,16 @@ CREATE FUNCTION gt_found(job bigint) RETURNS text LANGUAGE sql AS \$\$
 SQL
 done
 
-# seconds of one job on $1 with $2 workers (on cluster w$2), after every
-# worker is warm: each has run OCR and opened a document of the same kind
-# (2*$2 two-page warm-up documents claimed at once), and the session that
-# submits has opened one too (imgtrans_submit checks the document)
+# seconds of one job on $1 with $2 workers (on cluster w$2) and
+# imgtrans.page_estimates $3, after every worker is warm: each has run OCR
+# and opened a document of the same kind (2*$2 two-page warm-up documents
+# claimed at once), and the session that submits has opened one too
+# (imgtrans_submit checks the document)
 job_seconds() {
-  local doc=$1 w=$2 job d
+  local doc=$1 w=$2 est=$3 job d
   node_use "w$w"
   d=${FILEDIR[$w]}
+  "${PSQL[@]}" -c "ALTER SYSTEM SET imgtrans.page_estimates = $est" -c "SELECT pg_reload_conf()" >/dev/null
   "${PSQL[@]}" >/dev/null <<SQL
 DO \$\$ DECLARE t timestamptz := clock_timestamp(); BEGIN
   WHILE (SELECT count(*) FROM imgtrans.workers) < $w AND clock_timestamp() < t + interval '60 s' LOOP
@@ -136,25 +144,29 @@ bound() {
   done
 }
 
-# ROUNDS pairs per document: a job with 1 worker and one with 2, back to
-# back (which goes first alternates), so a slow spell of a shared machine
-# hits both; each pair gives a ratio, and the medians are printed
-declare -A ALL BUSY RATIOS ENDMS BOUND
+# ROUNDS rounds per document: a job with 1 worker (b) and one with 2 (c),
+# back to back (which goes first alternates), so a slow spell of a shared
+# machine hits both; each pair gives a ratio, and the medians are printed.
+# For a TIFF also (p): 2 workers with imgtrans.page_estimates off (pages in
+# page order), next to (c); p/c is what reading the dearest first gained.
+declare -A ALL BUSY RATIOS ENDMS BOUND ORDERGAIN
 for r in $(seq 1 "$ROUNDS"); do
-  for doc in scan10.pdf scan10.tif; do
-    order=$([ $((r % 2)) = 1 ] && echo "1 2" || echo "2 1")
-    log "round $r: $doc, 1 and 2 workers (in the order $order)"
-    for w in $order; do
-      cfg=$([ "$w" = 1 ] && echo b || echo c)
-      { read -r s; read -r words; read -r share; read -r busy; read -r endms; read -r pages; } < <(job_seconds "$doc" "$w")
+  for doc in $DOCS; do
+    case "$doc" in *.tif) cfgs="b c p" ;; *) cfgs="b c" ;; esac
+    [ $((r % 2)) = 0 ] && cfgs=$(echo "$cfgs" | tr ' ' '\n' | tac | tr '\n' ' ')
+    log "round $r: $doc, configurations $cfgs"
+    for cfg in $cfgs; do
+      case $cfg in b) w=1 est=on ;; c) w=2 est=on ;; p) w=2 est=off ;; esac
+      { read -r s; read -r words; read -r share; read -r busy; read -r endms; read -r pages; } < <(job_seconds "$doc" "$w" "$est")
       # shellcheck disable=SC2086
-      [ "$w" = 1 ] && BOUND[$doc]="${BOUND[$doc]:-}$(bound $pages)
+      [ "$cfg" = b ] && BOUND[$doc]="${BOUND[$doc]:-}$(bound $pages)
 "
       ALL[$cfg-$doc]="${ALL[$cfg-$doc]:-} $s" WORDS[$cfg-$doc]=$words SHARE[$cfg-$doc]=$share
       BUSY[$cfg-$doc]="${BUSY[$cfg-$doc]:-} $busy" ENDMS[$cfg-$doc]="${ENDMS[$cfg-$doc]:-} $endms"
       eval "last_$cfg=$s"
     done
     RATIOS[$doc]="${RATIOS[$doc]:-} $(echo "scale=3; $last_b / $last_c" | bc)"
+    case "$doc" in *.tif) ORDERGAIN[$doc]="${ORDERGAIN[$doc]:-} $(echo "scale=3; $last_p / $last_c" | bc)" ;; esac
   done
 done
 for k in "${!ALL[@]}"; do
@@ -163,8 +175,8 @@ for k in "${!ALL[@]}"; do
 done
 
 echo
-echo "$ROUNDS pairs per document: a job with 1 worker and one with 2, back to back, on two clusters"
-for doc in scan10.pdf scan10.tif; do
+echo "$ROUNDS rounds per document: a job with 1 worker and one with 2 (a TIFF: also 2 in page order), back to back, on two clusters"
+for doc in $DOCS; do
   echo "$doc (b) s:${ALL[b-$doc]}"
   echo "$doc (c) s:${ALL[c-$doc]}"
   echo "$doc b/c of each pair:${RATIOS[$doc]}"
@@ -172,18 +184,24 @@ for doc in scan10.pdf scan10.tif; do
   echo "$doc ms from the last page stored to done, (b):${ENDMS[b-$doc]} (c):${ENDMS[c-$doc]}"
   echo "$doc b/c bound of (b)'s pages on 2 free workers, in page order:$(echo "${BOUND[$doc]}" | awk 'NF {printf " %s", $1}')"
   echo "$doc                                            longest first:$(echo "${BOUND[$doc]}" | awk 'NF {printf " %s", $2}')"
+  [ -n "${ORDERGAIN[$doc]:-}" ] && echo "$doc (p) s:${ALL[p-$doc]}" && echo "$doc p/c of each round:${ORDERGAIN[$doc]}"
 done
-printf '%-11s %-34s %9s %9s %9s %-14s %s\n' input config median best s/page "pages/worker" "gt words found"
-for doc in scan10.pdf scan10.tif; do
-  printf '%-11s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(a) ocrmypdf, --jobs $(nproc)" "${SECS[a-$doc]}" \
+printf '%-14s %-34s %9s %9s %9s %-14s %s\n' input config median best s/page "pages/worker" "gt words found"
+for doc in $DOCS; do
+  [ -n "${SECS[a-$doc]:-}" ] && printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(a) ocrmypdf, --jobs $(nproc)" "${SECS[a-$doc]}" \
     "${BEST[a-$doc]}" "$(echo "${SECS[a-$doc]} / 10" | bc -l)" "" ""
-  printf '%-11s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(b) one job, 1 worker" "${SECS[b-$doc]}" \
+  printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(b) one job, 1 worker" "${SECS[b-$doc]}" \
     "${BEST[b-$doc]}" "$(echo "${SECS[b-$doc]} / 10" | bc -l)" "${SHARE[b-$doc]}" "${WORDS[b-$doc]}"
-  printf '%-11s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(c) one job, 2 workers" "${SECS[c-$doc]}" \
+  printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(c) one job, 2 workers" "${SECS[c-$doc]}" \
     "${BEST[c-$doc]}" "$(echo "${SECS[c-$doc]} / 10" | bc -l)" "${SHARE[c-$doc]}" "${WORDS[c-$doc]}"
-  printf '%-11s b/c = %.2fx (median of the pairs; %.2fx of the medians; target >= 1.8)   a/c = %.2fx (target >= 1.0)\n' \
-    "$doc" "$(echo "${RATIOS[$doc]}" | median)" "$(echo "${SECS[b-$doc]} / ${SECS[c-$doc]}" | bc -l)" \
-    "$(echo "${SECS[a-$doc]} / ${SECS[c-$doc]}" | bc -l)"
-  printf '%-11s bound of b/c with these pages (median): %.2fx in page order, %.2fx longest first\n' "$doc" \
+  [ -n "${SECS[p-$doc]:-}" ] && printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(p) 2 workers, page order" \
+    "${SECS[p-$doc]}" "${BEST[p-$doc]}" "$(echo "${SECS[p-$doc]} / 10" | bc -l)" "${SHARE[p-$doc]}" "${WORDS[p-$doc]}"
+  printf '%-14s b/c = %.2fx (median of the pairs; %.2fx of the medians; target >= 1.8)' \
+    "$doc" "$(echo "${RATIOS[$doc]}" | median)" "$(echo "${SECS[b-$doc]} / ${SECS[c-$doc]}" | bc -l)"
+  [ -n "${SECS[a-$doc]:-}" ] && printf '   a/c = %.2fx (target >= 1.0)' "$(echo "${SECS[a-$doc]} / ${SECS[c-$doc]}" | bc -l)"
+  [ -n "${ORDERGAIN[$doc]:-}" ] && printf '   p/c = %.2fx (dearest first against page order, median of the rounds)' \
+    "$(echo "${ORDERGAIN[$doc]}" | median)"
+  echo
+  printf '%-14s bound of b/c with these pages (median): %.2fx in page order, %.2fx longest first\n' "$doc" \
     "$(echo "${BOUND[$doc]}" | awk 'NF {print $1}' | median)" "$(echo "${BOUND[$doc]}" | awk 'NF {print $2}' | median)"
 done

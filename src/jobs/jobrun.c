@@ -955,7 +955,8 @@ step_ocr(Job *job)
 	if (!job->pages_estimated)
 	{
 		job->pages_estimated = true;
-		if (imgtrans_workers > 1 && imgtrans_estimate_pays(DatumGetByteaPP(job->image)))
+		if (imgtrans_workers > 1 && imgtrans_page_estimates &&
+			imgtrans_estimate_pays(DatumGetByteaPP(job->image)))
 		{
 			estimate_pages(job);
 			return;

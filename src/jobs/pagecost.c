@@ -87,11 +87,12 @@ imgtrans_count_glyphs(PIX *pix)
 }
 
 /*
- * Whether estimating the pages of data pays: a TIFF page decodes in a few
- * milliseconds, 2-4 % of its OCR, and longest first saves 5-10 % of a
- * 10-page job on 2 workers; a PDF page must be rasterised, which in
- * poppler's cairo backend costs 25-45 ms for a 0.75-megapixel scan, as
- * much as the order saves, so a PDF's pages are read in page order.
+ * Whether estimating the pages of data pays: a TIFF page is counted in
+ * 10-18 ms, 2-4 % of its OCR, and reading the dearest first gained 2-4 %
+ * of a 10-page job on 2 workers (bench/document_jobs_bench.sh); a PDF
+ * page must be rasterised, which costs 20-30 ms in poppler whatever the
+ * resolution (decoding the page's image dominates), about what the order
+ * saves, so a PDF's pages are read in page order.
  */
 bool
 imgtrans_estimate_pays(const bytea *data)

@@ -53,6 +53,7 @@
 
 int			imgtrans_workers = 2;
 int			imgtrans_owner_code_timeout = 300000;
+bool		imgtrans_page_estimates = true;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
 char	   *imgtrans_farm = NULL;
@@ -95,6 +96,13 @@ define_worker_gucs(void)
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 	/* superuser only: a role must not raise its own limit (ALTER ROLE ... SET) */
+	DefineCustomBoolVariable("imgtrans.page_estimates",
+							 "With several workers, count the glyphs of a TIFF's pages first and read the dearest first.",
+							 "Off: a document's pages are read in page order.",
+							 &imgtrans_page_estimates,
+							 true,
+							 PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
 	DefineCustomIntVariable("imgtrans.owner_code_timeout",
 							"Longest a job owner's code may run in a worker at a time (0: no limit).",
 							"Reading the source row (the owner's key type, domain checks and policies) and writing the results tables (their triggers), each as a whole; longer is cancelled as by statement_timeout and the attempt fails.",

@@ -28,6 +28,7 @@
 /* GUCs (worker.c) */
 extern int	imgtrans_workers;
 extern int	imgtrans_owner_code_timeout;
+extern bool imgtrans_page_estimates;
 extern char *imgtrans_database;
 extern int	imgtrans_job_retry_delay;
 extern char *imgtrans_farm;
