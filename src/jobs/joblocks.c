@@ -37,49 +37,41 @@ typedef enum JobLockKind
 	JOBLOCK_QUOTA				/* counting a role's queue (transaction) */
 } JobLockKind;
 
-static void
-job_lock_tag(LOCKTAG *tag, JobLockKind kind, uint64 key)
+/* Takes the lock (kind, key): for the session or the transaction, waiting or not. */
+static bool
+job_lock(JobLockKind kind, uint64 key, bool session, bool wait)
 {
-	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) (key >> 32), (uint32) key,
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (key >> 32), (uint32) key,
 						 IMGTRANS_LOCK_SPACE + kind);
+	return LockAcquire(&tag, ExclusiveLock, session, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
 /* The job's lock for this session, waiting if a recovery pass holds it. */
 void
 imgtrans_lock_job(int64 id)
 {
-	LOCKTAG		tag;
-
-	job_lock_tag(&tag, JOBLOCK_JOB, (uint64) id);
-	(void) LockAcquire(&tag, ExclusiveLock, true, false);
+	(void) job_lock(JOBLOCK_JOB, (uint64) id, true, true);
 }
 
 /* The job's lock till the end of the transaction, if nobody holds it. */
 bool
 imgtrans_try_lock_job_xact(int64 id)
 {
-	LOCKTAG		tag;
-
-	job_lock_tag(&tag, JOBLOCK_JOB, (uint64) id);
-	return LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
+	return job_lock(JOBLOCK_JOB, (uint64) id, false, false);
 }
 
 /* Numbering the job's boxes, till the end of the transaction. */
 void
 imgtrans_lock_job_boxes(int64 id)
 {
-	LOCKTAG		tag;
-
-	job_lock_tag(&tag, JOBLOCK_BOXES, (uint64) id);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	(void) job_lock(JOBLOCK_BOXES, (uint64) id, false, true);
 }
 
 /* Counting role's queue against its limit, till the end of the transaction. */
 void
 imgtrans_lock_role_quota(Oid role)
 {
-	LOCKTAG		tag;
-
-	job_lock_tag(&tag, JOBLOCK_QUOTA, (uint64) role);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	(void) job_lock(JOBLOCK_QUOTA, (uint64) role, false, true);
 }
