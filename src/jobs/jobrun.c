@@ -453,7 +453,7 @@ imgtrans_extension_ready(void)
 			farm_schema_oid = nsp;
 			MemoryContextSwitchTo(old);
 		}
-		(void) set_config_option("search_path", "pg_catalog, pg_temp",
+		(void) set_config_option("search_path", WORKER_SEARCH_PATH,
 								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
 	}
 	end_xact(caller, true);

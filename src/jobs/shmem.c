@@ -55,6 +55,13 @@ typedef struct PendingJobs
 
 static JobWaiter *waiters = NULL;	/* MaxBackends entries, by backend id */
 static int	my_slot = -1;
+
+/* This process is a job worker (it has its slot). */
+bool
+imgtrans_in_job_worker(void)
+{
+	return my_slot >= 0;
+}
 static bool wake_pending = false;
 static PendingJobs ended = {0};
 static PendingJobs cancelled = {0};

@@ -14,12 +14,15 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "jobs/sqlexec.h"
+#include "jobs/worker.h"
 
 void
 sql_arg(SqlArgs *a, Oid type, Datum value, bool isnull)
@@ -37,12 +40,33 @@ sql_arg_text(SqlArgs *a, const char *s)
 	sql_arg(a, TEXTOID, s ? CStringGetTextDatum(s) : (Datum) 0, s == NULL);
 }
 
+/*
+ * A job worker's own statements (not the owner's, which run in a role
+ * scope) resolve names in pg_catalog only.  The worker sets that path
+ * itself and role scopes roll back whatever the owner's code sets; should
+ * anything else ever change it, the statement still runs with the safe
+ * path, and the log says so.
+ */
+static void
+check_worker_search_path(void)
+{
+	if (!imgtrans_in_job_worker() || GetUserId() != BOOTSTRAP_SUPERUSERID ||
+		strcmp(namespace_search_path, WORKER_SEARCH_PATH) == 0)
+		return;
+	ereport(WARNING,
+			(errmsg("imgtrans worker: search_path was \"%s\"; reset to %s",
+					namespace_search_path, WORKER_SEARCH_PATH)));
+	(void) set_config_option("search_path", WORKER_SEARCH_PATH, PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+}
+
 /* Runs sql with args (NULL = none); returns the number of rows. */
 uint64
 imgtrans_sql(const char *sql, SqlArgs *a)
 {
 	int			rc;
 
+	check_worker_search_path();
 	rc = SPI_execute_with_args(sql, a ? a->n : 0, a ? a->types : NULL,
 							   a ? a->values : NULL, a ? a->nulls : NULL, false, 0);
 	if (rc < 0)

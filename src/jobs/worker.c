@@ -520,6 +520,8 @@ imgtrans_worker_main(Datum arg)
 	pgstat_report_appname("imgtrans worker");
 	if (!imgtrans_slot_attach(slot, ws.generation))
 		proc_exit(0);
+	(void) set_config_option("search_path", WORKER_SEARCH_PATH, PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
 	loop_context = AllocSetContextCreate(TopMemoryContext, "imgtrans worker loop",
 										 ALLOCSET_DEFAULT_SIZES);
 

@@ -22,6 +22,9 @@
 #include "storage/latch.h"
 #include "storage/spin.h"
 
+/* the job workers' search_path: nothing a user creates can capture a name */
+#define WORKER_SEARCH_PATH "pg_catalog, pg_temp"
+
 #define IMGTRANS_PHASE_LEN 48
 #define IMGTRANS_MAX_WORKERS 64
 
@@ -29,6 +32,8 @@
 extern int	imgtrans_workers;
 extern int	imgtrans_owner_code_timeout;
 extern bool imgtrans_page_estimates;
+
+extern bool imgtrans_in_job_worker(void);
 extern char *imgtrans_database;
 extern int	imgtrans_job_retry_delay;
 extern char *imgtrans_farm;
