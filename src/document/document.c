@@ -393,12 +393,11 @@ imgtrans_doc_check(const bytea *data, int dpi)
 }
 
 /*
- * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate (at
- * the document's resolution, whatever max_pixels): a PDF page rasterised
- * at no more than max_pixels (0: its full size), other pages as they are.
+ * Page 'page' (1-based) as a Pix the caller owns, after the pixel gate;
+ * not counted in the statistics.
  */
-static PIX *
-doc_page(ImgDoc *doc, int page, double max_pixels)
+struct Pix *
+imgtrans_doc_page_uncounted(ImgDoc *doc, int page)
 {
 	DocPage    *p;
 	PIX		   *pix;
@@ -415,12 +414,8 @@ doc_page(ImgDoc *doc, int page, double max_pixels)
 	CHECK_FOR_INTERRUPTS();
 	if (doc->kind == DOC_PDF)
 	{
-		double		area = (double) p->width * p->height;
-		double		s = max_pixels > 0 && area > max_pixels ? sqrt(max_pixels / area) : 1.0;
-
-		pix = doc->pdf->render(doc->pdf_doc, page - 1, Max((int) (p->width * s), 1),
-							   Max((int) (p->height * s), 1));
-		pixSetResolution(pix, (int) (doc->dpi * s), (int) (doc->dpi * s));
+		pix = doc->pdf->render(doc->pdf_doc, page - 1, (int) p->width, (int) p->height);
+		pixSetResolution(pix, doc->dpi, doc->dpi);
 	}
 	else
 	{
@@ -444,24 +439,15 @@ doc_page(ImgDoc *doc, int page, double max_pixels)
 	return pix;
 }
 
+/* The same, counted as a page read in the statistics. */
 struct Pix *
 imgtrans_doc_page(ImgDoc *doc, int page)
 {
-	PIX		   *pix = doc_page(doc, page, 0);
+	PIX		   *pix = imgtrans_doc_page_uncounted(doc, page);
 
 	if (doc->kind != DOC_NONE)
 		imgtrans_stats_page(doc->pages[page - 1].width, doc->pages[page - 1].height);
 	return pix;
-}
-
-/*
- * The same for a look at the page, not its OCR (not counted as a page in
- * the statistics): a PDF page at no more than max_pixels.
- */
-struct Pix *
-imgtrans_doc_page_scaled(ImgDoc *doc, int page, double max_pixels)
-{
-	return doc_page(doc, page, max_pixels);
 }
 
 static int

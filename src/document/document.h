@@ -57,7 +57,7 @@ extern int	imgtrans_doc_check_dpi(int dpi);
 extern void imgtrans_doc_open(ImgDoc *doc, const bytea *data, int dpi);
 extern void imgtrans_doc_check_page(const ImgDoc *doc, int page);
 extern struct Pix *imgtrans_doc_page(ImgDoc *doc, int page);
-extern struct Pix *imgtrans_doc_page_scaled(ImgDoc *doc, int page, double max_pixels);
+extern struct Pix *imgtrans_doc_page_uncounted(ImgDoc *doc, int page);
 extern void imgtrans_doc_close(ImgDoc *doc);
 extern struct Pix *imgtrans_doc_decode_page(const bytea *data, int page, int dpi);
 extern const char *imgtrans_doc_format_name(const ImgDoc *doc);

@@ -9,9 +9,9 @@
  * longest first, on paper, from the pages' own times).  Tesseract's time
  * for a page follows its glyph count (the recogniser runs over every text
  * line), so the estimate is the number of glyph-sized connected components
- * of the page, binarised at its own ink/paper split, on a copy of at most
- * SURVEY_MAX_PIXELS (a PDF page is rasterised at that size, a TIFF page is
- * decoded and scaled down).  Only where that costs little against the
+ * of the page (src/image/glyphs.c, as auto's measure step counts them),
+ * binarised at its own ink/paper split, on a copy of at most
+ * SURVEY_MAX_PIXELS.  Only where that costs little against the
  * page's OCR: imgtrans_estimate_pays().
  *
  * Never: run anything but the extension's own C on the job's bytes (no
@@ -27,7 +27,7 @@
 #include "miscadmin.h"
 
 #include "document/document.h"
-#include "image/lept.h"
+#include "image/glyphs.h"
 #include "jobs/pagecost.h"
 
 /* pixels the estimate looks at: glyphs of a 300-dpi page stay >= 10 px */
@@ -44,15 +44,11 @@ imgtrans_count_glyphs(PIX *pix)
 			   *r,
 			   *bin;
 	BOXA	   *boxa;
-	l_int32		fg = 0,
-				bg = 0,
-				thresh = 130;
 	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
 	double		s = npix > SURVEY_MAX_PIXELS ? sqrt(SURVEY_MAX_PIXELS / npix) : 1.0;
-	int			i,
-				w,
+	int			w,
 				h,
-				n = 0;
+				n;
 
 	g = pixConvertTo8(pix, false);
 	if (g == NULL)
@@ -61,9 +57,7 @@ imgtrans_count_glyphs(PIX *pix)
 	pixDestroy(&g);
 	if (r == NULL)
 		return -1;
-	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
-		thresh = (fg + bg + 1) / 2;
-	bin = pixThresholdToBinary(r, thresh);
+	bin = pixThresholdToBinary(r, imgtrans_ink_threshold(r));
 	w = pixGetWidth(r);
 	h = pixGetHeight(r);
 	pixDestroy(&r);
@@ -71,17 +65,7 @@ imgtrans_count_glyphs(PIX *pix)
 		return -1;
 	boxa = pixConnCompBB(bin, 8);
 	pixDestroy(&bin);
-	for (i = 0; boxa && i < boxaGetCount(boxa); i++)
-	{
-		l_int32		bx,
-					by,
-					bw,
-					bh;
-
-		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-		if (bh >= 3 && bh < Max(w, h) / 4 && bw < w / 4)
-			n++;
-	}
+	n = imgtrans_count_glyph_sized(boxa, w, h, s);
 	boxaDestroy(&boxa);
 	return n;
 }
@@ -120,7 +104,7 @@ imgtrans_estimate_pages(const bytea *data, int dpi, const int *pages, int npages
 			PIX		   *pix;
 
 			CHECK_FOR_INTERRUPTS();
-			pix = imgtrans_doc_page_scaled(&doc, pages[i], SURVEY_MAX_PIXELS);
+			pix = imgtrans_doc_page_uncounted(&doc, pages[i]);
 			glyphs[i] = imgtrans_count_glyphs(pix);
 			pixDestroy(&pix);
 		}

@@ -34,6 +34,7 @@
 #include "utils/jsonb.h"
 
 #include "document/document.h"
+#include "image/glyphs.h"
 #include "ocr/engine.h"
 #include "imgtrans.h"
 #include "ocr/preprocess.h"
@@ -897,37 +898,6 @@ count_text_lines(BOXA *glyphs, double glyph, double angle)
 }
 
 /*
- * A component of bw x bh in a w x h image measured at scale reduce is
- * glyph-sized: not a speck, and not a page-sized border or picture
- * (against the longer side: a one-line image is a glyph tall).
- */
-static bool
-glyph_sized(int bw, int bh, int w, int h, double reduce)
-{
-	return bh >= Max(2, 4 * reduce) && bh < Max(w, h) / 4 && bw < w / 4;
-}
-
-static int
-count_glyph_sized(BOXA *boxa, int w, int h, double reduce)
-{
-	int			i,
-				n = 0;
-
-	for (i = 0; i < boxaGetCount(boxa); i++)
-	{
-		int			bx,
-					by,
-					bw,
-					bh;
-
-		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-		if (glyph_sized(bw, bh, w, h, reduce))
-			n++;
-	}
-	return n;
-}
-
-/*
  * Measures the page on an 8 bpp copy of at most MEASURE_MAX_PIXELS: ink
  * threshold from the page's own gray distribution (a fixed level misses the
  * light ink of a faded thermal receipt, whose glyphs then break into
@@ -944,9 +914,7 @@ measure_page(PIX *pix, PageStats *st)
 	NUMA	   *heights = NULL;
 	double		npix = (double) pixGetWidth(pix) * pixGetHeight(pix);
 	l_int32		dark = 0,
-				thresh = 130,
-				fg = 0,
-				bg = 0,
+				thresh,
 				xres = 0,
 				yres = 0;
 	int			i,
@@ -969,9 +937,7 @@ measure_page(PIX *pix, PageStats *st)
 		r = g;
 	if (r == NULL)
 		return;
-	/* halfway between the mean ink and mean paper levels */
-	if (pixSplitDistributionFgBg(r, 0.0, 2, NULL, &fg, &bg, NULL) == 0 && bg > fg)
-		thresh = (fg + bg + 1) / 2;
+	thresh = imgtrans_ink_threshold(r);
 	st->ink_threshold = thresh;
 	st->spread = paper_spread(r);
 	bin = pixThresholdToBinary(r, thresh);
@@ -995,7 +961,7 @@ measure_page(PIX *pix, PageStats *st)
 		BOXA	   *nboxa = neg ? pixConnCompBB(neg, 8) : NULL;
 
 		if (nboxa && boxa &&
-			count_glyph_sized(nboxa, w, h, st->reduce) > count_glyph_sized(boxa, w, h, st->reduce))
+			imgtrans_count_glyph_sized(nboxa, w, h, st->reduce) > imgtrans_count_glyph_sized(boxa, w, h, st->reduce))
 		{
 			boxaDestroy(&boxa);
 			boxa = nboxa;
@@ -1018,7 +984,7 @@ measure_page(PIX *pix, PageStats *st)
 					bh;
 
 		boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-		if (glyph_sized(bw, bh, w, h, st->reduce))
+		if (imgtrans_glyph_sized(bw, bh, w, h, st->reduce))
 		{
 			numaAddNumber(heights, bh);
 			boxaAddBox(glyphs, boxaGetBox(boxa, i, L_CLONE), L_INSERT);
