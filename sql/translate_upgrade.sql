@@ -35,6 +35,10 @@ ALTER EXTENSION imgtrans UPDATE;
 SELECT e.extversion = a.default_version AS updated_to_default
 FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
 WHERE e.extname = 'imgtrans';
+-- 0.15.0: submitted images are stored with lz4 (pglz searched a compressed
+-- PDF through before storing it as it was; Debian's server has lz4)
+SELECT attcompression AS job_image_compression FROM pg_attribute
+WHERE attrelid = 'imgtrans.jobs'::regclass AND attname = 'image';
 DROP EXTENSION imgtrans;
 CREATE EXTENSION imgtrans;
 SELECT e.extversion = a.default_version AS fresh_is_default
