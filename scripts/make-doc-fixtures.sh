@@ -35,6 +35,10 @@
 #                   be ignored, the page read as born.pdf's page 1
 #   small2.pdf      2 small pages (216 x 72 pt) of one line each, for the
 #                   memory benchmark (bench/documents_memory.sh)
+#   work-bomb.pdf   one letter page of 2 KB whose content draws a form
+#                   XObject ten times that draws the next ten times, nine
+#                   deep: a billion strokes, hours in poppler (rendering or
+#                   text extraction), which must stop at statement_timeout
 set -eu
 export LC_ALL=C
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -160,6 +164,19 @@ open("bomb-page.pdf", "wb").write(pdf([
     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Contents 4 0 R >>",
     b"<< /Length 0 >>\nstream\n\nendstream"]))
 
+forms = [b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+         b"/Resources << /XObject << /F %d 0 R >> >> /Length 60 >>\nstream\n%s\nendstream"
+         % (7 + k, b"/F Do " * 10) for k in range(8)]
+forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Length 18 >>\n"
+             b"stream\n0 0 m 612 792 l S\nendstream")
+open("work-bomb.pdf", "wb").write(pdf([
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+    b"/Resources << /XObject << /F 6 0 R >> >> /Contents 4 0 R >>",
+    b"<< /Length 60 >>\nstream\n%s\nendstream" % (b"/F Do " * 10),
+    b"<< /Producer (imgtrans make-doc-fixtures.sh) >>"] + forms))
+
 tif = open("pages.tif", "rb").read()
 open("truncated.tif", "wb").write(tif[:3000])
 
@@ -179,4 +196,4 @@ data += ifd(ents, second) + ifd(ents, first)
 open("cycle.tif", "wb").write(data)
 PY
 ls -l born.pdf mixed.pdf scan.pdf pages.tif encrypted.pdf truncated.pdf corrupt.pdf \
-  nopages.pdf bomb-page.pdf truncated.tif cycle.tif js.pdf small2.pdf
+  nopages.pdf bomb-page.pdf truncated.tif cycle.tif js.pdf small2.pdf work-bomb.pdf

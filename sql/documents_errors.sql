@@ -97,3 +97,19 @@ SELECT imgtrans_submit(fx('js.pdf')) AS job \gset
 SELECT imgtrans_wait(:job, '2 minutes');
 SELECT page_num, string_agg(text, ' ' ORDER BY box_no) AS words
 FROM imgtrans.job_boxes WHERE job_id = :job AND level = 'word' GROUP BY 1;
+
+-- A page whose content never ends: work-bomb.pdf (2.5 KB) draws a form
+-- XObject that draws the next ten times, nine deep, a billion strokes.
+-- Poppler cannot stop a render or a text extraction it has begun, so it
+-- runs in a reader process the backend waits for on its latch and kills:
+-- statement_timeout ends each call at once, whatever poppler is doing.
+SELECT clock_timestamp() AS t0 \gset
+SET statement_timeout = '300ms';
+SELECT * FROM imgtrans_doc_info(fx('work-bomb.pdf'));
+SELECT imgtrans_page_image(fx('work-bomb.pdf'), 1, 30);
+SELECT count(*) FROM imgtrans_ocr(fx('work-bomb.pdf'), text_source => 'pdf');
+SELECT count(*) FROM imgtrans_ocr(fx('work-bomb.pdf'));
+RESET statement_timeout;
+SELECT clock_timestamp() - :'t0'::timestamptz < interval '20 s' AS four_calls_stopped_in_time;
+-- and the same backend goes on
+SELECT * FROM imgtrans_doc_info(fx('born.pdf')) LIMIT 1;

@@ -130,7 +130,7 @@ open_pdf(ImgDoc *doc, const uint8_t *bytes, size_t len)
 				 errdetail("The file does not end with the %%%%EOF marker."),
 				 errhint("Pass the complete, unmodified PDF file as bytea.")));
 	doc->pdf = pdf_api();
-	doc->pdf_doc = doc->pdf->open(bytes, len, &npages);
+	doc->pdf_doc = doc->pdf->open(bytes, len, imgtrans_max_pages, !doc->sizes_only, &npages);
 	if (npages <= 0)
 		report_no_pages("PDF");
 	if (npages > imgtrans_max_pages)
@@ -143,7 +143,7 @@ open_pdf(ImgDoc *doc, const uint8_t *bytes, size_t len)
 		PdfPageInfo info;
 
 		CHECK_FOR_INTERRUPTS();
-		doc->pdf->page_info(doc->pdf_doc, i, !doc->sizes_only, &info);
+		doc->pdf->page_info(doc->pdf_doc, i, &info);
 		p->width_pt = info.width_pt;
 		p->height_pt = info.height_pt;
 		p->has_text = info.has_text;
@@ -323,6 +323,7 @@ imgtrans_doc_decode_page(const bytea *data, int page, int dpi)
 	ImgDoc	   *doc = palloc0(sizeof(ImgDoc));
 	PIX		   *volatile pix = NULL;
 
+	doc->sizes_only = true;		/* one page's pixels: no text layer */
 	PG_TRY();
 	{
 		imgtrans_doc_open(doc, data, dpi);
@@ -622,6 +623,7 @@ page_image(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	data = PG_GETARG_BYTEA_PP(0);
 	page = PG_GETARG_INT32(1);
+	doc->sizes_only = true;		/* one page's pixels: no text layer */
 	PG_TRY();
 	{
 		l_uint8    *buf = NULL;

@@ -1,22 +1,51 @@
 /*-------------------------------------------------------------------------
  * pdf.c
  *	  imgtrans_pdf.so: opens, measures, rasterises and reads the text layer
- *	  of PDF pages with poppler-glib and cairo.
+ *	  of PDF pages with poppler-glib and cairo, each in a child process.
  *
  * The only file that calls poppler.  imgtrans.so loads this module on the
- * first PDF and calls it through PdfApi (pdfapi.h).  Poppler and cairo
- * never call back into PostgreSQL, so no longjmp ever crosses their
- * frames: every ereport() here is raised from our own frames, after the
- * poppler/cairo/glib objects of that step are released.  The document
- * itself is released by close(), which the caller runs in PG_FINALLY.
- * This file must never allocate a raster before its caller has checked
- * the page's pixel count, and must never run PDF JavaScript, open
- * attachments or follow links (poppler-glib only does so when asked).
+ * first PDF and calls it through PdfApi (pdfapi.h).
+ *
+ * The backend itself never hands a PDF to poppler.  How long poppler takes
+ * does not follow from the page's size: a 2.5 KB page whose form XObject
+ * draws another ten times, nine deep, is a billion strokes (hours), and
+ * poppler-glib has no way to stop a render or a text extraction once it
+ * has begun.  So poppler runs in a reader: a process the backend forks on
+ * its first PDF, which serves the backend's requests one at a time over a
+ * pair of pipes (open a document and measure its pages, rasterise a page,
+ * read a page's text layer) and holds the last document it was sent.  The
+ * backend waits for each answer on its latch and the pipe, so
+ * statement_timeout, pg_cancel_backend and pg_terminate_backend end the
+ * wait at once; the backend then SIGKILLs the reader and forks a new one
+ * for the next PDF.  The reader dies with the backend (PR_SET_PDEATHSIG),
+ * runs under an address-space limit of its own, is replaced after
+ * READER_MAX_REQUESTS requests, and whatever poppler leaks, caches or
+ * crashes on stays in it: a crash is an ERROR of that call, not a server
+ * restart.
+ *
+ * The reader must never return into PostgreSQL code or raise: it calls only
+ * poppler, cairo, glib, malloc and read()/write(), and leaves with _exit().
+ * The backend must never trust what a reader sends (it runs poppler on
+ * hostile bytes): every length is checked.  This file must never ask for a
+ * raster before its caller has checked the page's pixel count, and must
+ * never run PDF JavaScript, open attachments or follow links (poppler-glib
+ * only does so when asked).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/wait_event.h"
 
 #include "image/lept.h"
 #include "document/pdfapi.h"
@@ -24,94 +53,257 @@
 
 PG_MODULE_MAGIC;
 
-static void *
-pdf_open(const uint8_t *data, size_t len, int *npages)
-{
-	GBytes	   *bytes = g_bytes_new_static(data, len);
-	GError	   *err = NULL;
-	PopplerDocument *doc;
+/* what the backend asks */
+#define OP_INFO				1	/* page count, then each page's PdfPageInfo */
+#define OP_RENDER			2	/* a page's pixels */
+#define OP_TEXT				3	/* a page's text and character boxes */
 
-	doc = poppler_document_new_from_bytes(bytes, NULL, &err);
-	g_bytes_unref(bytes);		/* the document holds its own reference */
-	if (doc == NULL)
+/* what a reader answers, in the header of its message */
+#define READER_OK			0
+#define READER_OPEN_FAILED	1	/* payload: poppler's message */
+#define READER_ENCRYPTED	2
+#define READER_PAGE_CORRUPT	3	/* payload: int32 page (0-based) */
+#define READER_CAIRO_FAILED	4	/* payload: int32 cairo_status_t */
+#define READER_TOO_LARGE	5	/* its answer would exceed READER_MAX_MESSAGE */
+#define READER_NO_MEMORY	6
+#define READER_PROTOCOL		7	/* a request it could not take */
+
+/*
+ * A reader may map this much beyond what it inherited (the backend's own
+ * mappings and shared buffers included): poppler decodes a page's images
+ * at their own size.  Past it, an allocation fails in the reader, not the
+ * machine.
+ */
+#define READER_MEMORY_BUDGET	((rlim_t) 2 << 30)
+/* the largest answer other than a raster (a text layer, a box a character) */
+#define READER_MAX_MESSAGE	(64 * 1024 * 1024)
+/* a reader is replaced after this many requests: poppler's caches stay small */
+#define READER_MAX_REQUESTS	500
+
+typedef struct ReaderRequest
+{
+	uint32		op;
+	int32		page;			/* 0-based */
+	int32		width;			/* OP_RENDER */
+	int32		height;
+	int32		max_pages;		/* OP_INFO */
+	uint32		want_text;		/* OP_INFO */
+	uint64		doc_id;			/* the document asked about */
+	uint64		doc_len;		/* > 0: its bytes follow the request */
+} ReaderRequest;
+
+typedef struct ReaderHeader
+{
+	uint32		code;
+	uint32		unused;
+	uint64		len;			/* payload bytes that follow */
+} ReaderHeader;
+
+/* A PDF as the backend holds it: the bytes, and what the reader measured. */
+typedef struct PdfDoc
+{
+	const uint8_t *data;
+	size_t		len;
+	uint64		id;				/* this backend's number for it */
+	int			npages;
+	PdfPageInfo *pages;			/* NULL when npages > max_pages */
+} PdfDoc;
+
+/* the backend's reader; none: pid -1 */
+static pid_t reader_pid = -1;
+static int	reader_req = -1;	/* the backend writes requests here */
+static int	reader_resp = -1;	/* and reads answers here (non-blocking) */
+static uint64 reader_doc = 0;	/* the document the reader holds */
+static int	reader_requests = 0;
+static uint64 last_doc_id = 0;
+
+/* ---- in the reader ---- */
+
+static bool
+read_exact(int fd, void *buf, size_t len)
+{
+	char	   *p = buf;
+
+	while (len > 0)
 	{
-		bool		encrypted = err && err->domain == POPPLER_ERROR &&
-			err->code == POPPLER_ERROR_ENCRYPTED;
-		char		msg[256];
+		ssize_t		n = read(fd, p, len);
 
-		strlcpy(msg, err && err->message ? err->message : "unknown error", sizeof(msg));
-
-		if (err)
-			g_error_free(err);
-		if (encrypted)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("PDF is encrypted with a password"),
-					 errhint("Remove the encryption first, e.g. qpdf --decrypt --password=... in.pdf out.pdf.")));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not open PDF: the data is corrupt"),
-				 errdetail("poppler: %s", msg),
-				 errhint("Pass the complete, unmodified PDF file as bytea.")));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
 	}
-	*npages = poppler_document_get_n_pages(doc);
-	return doc;
-}
-
-/* A page object; the caller must g_object_unref() it. */
-static PopplerPage *
-pdf_page(void *doc, int page)
-{
-	PopplerPage *p = poppler_document_get_page((PopplerDocument *) doc, page);
-
-	if (p == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not read page %d of the PDF: the page is corrupt", page + 1),
-				 errhint("Pass the complete, unmodified PDF file as bytea.")));
-	return p;
+	return true;
 }
 
 static void
-pdf_page_info(void *doc, int page, bool want_text, PdfPageInfo *info)
+write_exact(int fd, const void *buf, size_t len)
 {
-	PopplerPage *p = pdf_page(doc, page);
-	char	   *text = NULL;
-	const char *c;
+	const char *p = buf;
 
-	poppler_page_get_size(p, &info->width_pt, &info->height_pt);
-	if (want_text)
-		text = poppler_page_get_text(p);
-	info->has_text = false;
-	for (c = text; c && *c; c++)
-		if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r' && *c != '\f')
-		{
-			info->has_text = true;
-			break;
-		}
-	g_free(text);
-	g_object_unref(p);
+	while (len > 0)
+	{
+		ssize_t		n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);			/* the backend is gone */
+		p += n;
+		len -= n;
+	}
+}
+
+/* Answers a request: header, then the payload in two parts (either may be empty). */
+static void
+reply2(int fd, uint32 code, const void *a, size_t alen, const void *b, size_t blen)
+{
+	ReaderHeader h = {0};
+
+	h.code = code;
+	h.len = alen + blen;
+	write_exact(fd, &h, sizeof(h));
+	write_exact(fd, a, alen);
+	write_exact(fd, b, blen);
+}
+
+static void
+reply(int fd, uint32 code, const void *payload, size_t len)
+{
+	reply2(fd, code, payload, len, NULL, 0);
 }
 
 /*
- * Renders onto a white cairo image surface, then copies it into a Pix:
- * 8-bit gray when every pixel is gray (scans, black text), else RGB.
- * Cairo's RGB24 pixel is 0x00RRGGBB in a native uint32; leptonica's is
- * 0xRRGGBBAA.
+ * The reader's first steps: the signals of a plain process (it must not
+ * run the backend's handlers, which set the backend's latch), death with
+ * the backend, and its memory budget.
  */
-static struct Pix *
-pdf_render(void *doc, int page, int width, int height)
+static void
+reader_setup(pid_t backend)
 {
-	PopplerPage *p = pdf_page(doc, page);
+	sigset_t	none;
+	struct rlimit rl;
+	char		buf[64];
+	int			fd;
+	ssize_t		n;
+	int			sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != backend)
+		_exit(1);
+	/* address space in use now (/proc/self/statm: pages), plus the budget */
+	fd = open("/proc/self/statm", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0)
+	{
+		buf[n] = '\0';
+		rl.rlim_cur = rl.rlim_max = (rlim_t) strtoull(buf, NULL, 10) * (rlim_t) sysconf(_SC_PAGESIZE) +
+			READER_MEMORY_BUDGET;
+		(void) setrlimit(RLIMIT_AS, &rl);
+	}
+}
+
+static bool
+has_text(const char *text)
+{
+	const char *c;
+
+	for (c = text; c && *c; c++)
+		if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r' && *c != '\f')
+			return true;
+	return false;
+}
+
+/* A page object, or NULL after answering that the page is corrupt. */
+static PopplerPage *
+reader_page(int fd, PopplerDocument *doc, int page)
+{
+	PopplerPage *p = page >= 0 && page < poppler_document_get_n_pages(doc) ?
+		poppler_document_get_page(doc, page) : NULL;
+	int32		pg = page;
+
+	if (p == NULL)
+		reply(fd, READER_PAGE_CORRUPT, &pg, sizeof(pg));
+	return p;
+}
+
+/*
+ * OP_INFO: int32 npages, then, unless npages > max_pages, each page's
+ * PdfPageInfo (has_text only if want_text).
+ */
+static void
+reader_info(int fd, PopplerDocument *doc, const ReaderRequest *rq)
+{
+	int32		npages = poppler_document_get_n_pages(doc);
+	size_t		len = sizeof(int32);
+	char	   *out;
+	int			i;
+
+	if (npages > 0 && npages <= rq->max_pages)
+		len += sizeof(PdfPageInfo) * (size_t) npages;
+	out = malloc(len);
+	if (out == NULL)
+	{
+		reply(fd, READER_NO_MEMORY, NULL, 0);
+		return;
+	}
+	memcpy(out, &npages, sizeof(int32));
+	for (i = 0; npages <= rq->max_pages && i < npages; i++)
+	{
+		PopplerPage *p = reader_page(fd, doc, i);
+		PdfPageInfo info = {0};
+
+		if (p == NULL)
+		{
+			free(out);
+			return;
+		}
+		poppler_page_get_size(p, &info.width_pt, &info.height_pt);
+		if (rq->want_text)
+		{
+			char	   *text = poppler_page_get_text(p);
+
+			info.has_text = has_text(text);
+			g_free(text);
+		}
+		g_object_unref(p);
+		memcpy(out + sizeof(int32) + sizeof(PdfPageInfo) * i, &info, sizeof(info));
+	}
+	reply(fd, READER_OK, out, len);
+	free(out);
+}
+
+/*
+ * OP_RENDER: the page drawn on white; one byte (1: every pixel is gray,
+ * scans and black text) then a byte a pixel, else (0) cairo's RGB24 words.
+ */
+static void
+reader_render(int fd, PopplerDocument *doc, const ReaderRequest *rq)
+{
+	PopplerPage *p = reader_page(fd, doc, rq->page);
+	int			width = rq->width,
+				height = rq->height;
 	double		w_pt,
 				h_pt;
 	cairo_surface_t *surface;
 	cairo_t    *cr;
-	cairo_status_t status;
-	PIX		   *pix = NULL;
-	PIX		   *gray = NULL;
-	bool		is_gray = true;
+	int32		status;
+	unsigned char *src;
+	int			stride;
+	char		gray = 1;
+	int			x,
+				y;
 
+	if (p == NULL)
+		return;
 	poppler_page_get_size(p, &w_pt, &h_pt);
 	surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
 	cr = cairo_create(surface);
@@ -125,47 +317,537 @@ pdf_render(void *doc, int page, int width, int height)
 	cairo_surface_flush(surface);
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_status(surface);
-	if (status == CAIRO_STATUS_SUCCESS)
-		pix = pixCreate(width, height, 32);
-	if (pix != NULL)
+	if (status != CAIRO_STATUS_SUCCESS)
 	{
-		const unsigned char *src = cairo_image_surface_get_data(surface);
-		int			stride = cairo_image_surface_get_stride(surface);
-		l_uint32   *dst = pixGetData(pix);
-		int			wpl = pixGetWpl(pix);
-		int			x,
-					y;
+		cairo_surface_destroy(surface);
+		reply(fd, READER_CAIRO_FAILED, &status, sizeof(status));
+		return;
+	}
+	src = cairo_image_surface_get_data(surface);
+	stride = cairo_image_surface_get_stride(surface);
+	for (y = 0; gray && y < height; y++)
+	{
+		const uint32_t *row = (const uint32_t *) (src + (size_t) y * stride);
 
-		for (y = 0; y < height; y++)
+		for (x = 0; x < width; x++)
 		{
-			const uint32_t *row = (const uint32_t *) (src + (size_t) y * stride);
+			uint32_t	c = row[x] & 0xffffff;
 
-			for (x = 0; x < width; x++)
+			if ((c >> 16) != (c & 0xff) || ((c >> 8) & 0xff) != (c & 0xff))
 			{
-				uint32_t	c = row[x] & 0xffffff;
-
-				if (is_gray && ((c >> 16) != (c & 0xff) || ((c >> 8) & 0xff) != (c & 0xff)))
-					is_gray = false;
-				dst[(size_t) y * wpl + x] = c << 8;
+				gray = 0;
+				break;
 			}
 		}
-		pixSetSpp(pix, 3);
-		if (is_gray)
+	}
+	/* packed in place: rows of width pixels, one or four bytes each */
+	for (y = 0; y < height; y++)
+	{
+		const uint32_t *row = (const uint32_t *) (src + (size_t) y * stride);
+
+		if (!gray)
+			memmove(src + (size_t) y * width * 4, row, (size_t) width * 4);
+		else
 		{
-			gray = pixConvertRGBToLuminance(pix);
-			if (gray != NULL)
-				pixDestroy(&pix);
+			unsigned char *out = src + (size_t) y * width;
+
+			for (x = 0; x < width; x++)
+				out[x] = row[x] & 0xff;
 		}
 	}
+	reply2(fd, READER_OK, &gray, 1, src, (size_t) width * height * (gray ? 1 : 4));
 	cairo_surface_destroy(surface);
-	if (gray != NULL)
-		return gray;
+}
+
+/*
+ * OP_TEXT: poppler's text of the page (uint32 length, the UTF-8 bytes),
+ * then its character rectangles (uint32 count, a PopplerRectangle each);
+ * the backend splits them into words.
+ */
+static void
+reader_text(int fd, PopplerDocument *doc, const ReaderRequest *rq)
+{
+	PopplerPage *p = reader_page(fd, doc, rq->page);
+	char	   *text;
+	PopplerRectangle *rects = NULL;
+	guint		nrects = 0;
+	uint32		tlen;
+	uint32		n;
+	size_t		len;
+	char	   *out;
+
+	if (p == NULL)
+		return;
+	text = poppler_page_get_text(p);
+	if (!poppler_page_get_text_layout(p, &rects, &nrects))
+		nrects = 0;
+	g_object_unref(p);
+	tlen = text ? strlen(text) : 0;
+	n = nrects;
+	len = 2 * sizeof(uint32) + (size_t) tlen + sizeof(PopplerRectangle) * (size_t) n;
+	out = len <= READER_MAX_MESSAGE ? malloc(len) : NULL;
+	if (out != NULL)
+	{
+		memcpy(out, &tlen, sizeof(uint32));
+		memcpy(out + sizeof(uint32), text ? text : "", tlen);
+		memcpy(out + sizeof(uint32) + tlen, &n, sizeof(uint32));
+		memcpy(out + 2 * sizeof(uint32) + tlen, rects, sizeof(PopplerRectangle) * (size_t) n);
+		reply(fd, READER_OK, out, len);
+		free(out);
+	}
+	else
+		reply(fd, len > READER_MAX_MESSAGE ? READER_TOO_LARGE : READER_NO_MEMORY, NULL, 0);
+	g_free(rects);
+	g_free(text);
+}
+
+/*
+ * The reader's life: a request at a time until the backend closes the
+ * pipe.  It holds the last document it was sent (its bytes and poppler's
+ * handle), or why that did not open.
+ */
+static void
+reader_main(int req, int resp)
+{
+	uint8_t    *bytes = NULL;
+	uint64		held = 0;
+	PopplerDocument *doc = NULL;
+	uint32		open_code = READER_OPEN_FAILED;
+	char		open_msg[256] = "";
+
+	for (;;)
+	{
+		ReaderRequest rq;
+
+		if (!read_exact(req, &rq, sizeof(rq)))
+			_exit(0);
+		if (rq.doc_len > 0)
+		{
+			GBytes	   *gb;
+			GError	   *err = NULL;
+
+			if (doc)
+				g_object_unref(doc);
+			doc = NULL;
+			free(bytes);
+			bytes = malloc(rq.doc_len);
+			if (bytes == NULL || !read_exact(req, bytes, rq.doc_len))
+				_exit(1);		/* the backend sees the pipe close */
+			held = rq.doc_id;
+			gb = g_bytes_new_static(bytes, rq.doc_len);
+			doc = poppler_document_new_from_bytes(gb, NULL, &err);
+			g_bytes_unref(gb);	/* the document holds its own reference */
+			if (doc == NULL)
+			{
+				open_code = err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED ?
+					READER_ENCRYPTED : READER_OPEN_FAILED;
+				strlcpy(open_msg, err && err->message ? err->message : "unknown error", sizeof(open_msg));
+			}
+			if (err)
+				g_error_free(err);
+		}
+		if (rq.doc_id != held)
+			reply(resp, READER_PROTOCOL, NULL, 0);
+		else if (doc == NULL)
+			reply(resp, open_code, open_msg, strlen(open_msg));
+		else if (rq.op == OP_INFO)
+			reader_info(resp, doc, &rq);
+		else if (rq.op == OP_RENDER && rq.width > 0 && rq.height > 0)
+			reader_render(resp, doc, &rq);
+		else if (rq.op == OP_TEXT)
+			reader_text(resp, doc, &rq);
+		else
+			reply(resp, READER_PROTOCOL, NULL, 0);
+	}
+}
+
+/* ---- in the backend ---- */
+
+/* Never raises: kills the reader, reaps it, closes the pipes. */
+static void
+reader_kill(void)
+{
+	if (reader_pid > 0)
+	{
+		int			st;
+
+		(void) kill(reader_pid, SIGKILL);
+		while (waitpid(reader_pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	reader_pid = -1;
+	if (reader_req >= 0)
+		close(reader_req);
+	if (reader_resp >= 0)
+		close(reader_resp);
+	reader_req = reader_resp = -1;
+	reader_doc = 0;
+	reader_requests = 0;
+}
+
+/* Forks the reader; in the reader, never returns. */
+static void
+reader_start(void)
+{
+	int			req[2],
+				resp[2];
+	pid_t		backend = getpid();
+	pid_t		pid;
+
+	if (pipe(req) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("could not create a pipe for the PDF reader: %m")));
+	if (pipe(resp) != 0)
+	{
+		close(req[0]);
+		close(req[1]);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("could not create a pipe for the PDF reader: %m")));
+	}
+	pid = fork();
+	if (pid == 0)
+	{
+		close(req[1]);
+		close(resp[0]);
+		reader_setup(backend);
+		reader_main(req[0], resp[1]);
+		_exit(0);
+	}
+	close(req[0]);
+	close(resp[1]);
+	reader_req = req[1];
+	reader_resp = resp[0];
+	if (pid < 0)
+	{
+		int			save = errno;
+
+		reader_kill();
+		errno = save;
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("could not start the PDF reader process: %m"),
+				 errhint("The server is short of processes or memory; try again later.")));
+	}
+	reader_pid = pid;
+	if (fcntl(reader_req, F_SETFL, O_NONBLOCK) != 0 || fcntl(reader_resp, F_SETFL, O_NONBLOCK) != 0 ||
+		fcntl(reader_req, F_SETFD, FD_CLOEXEC) != 0 || fcntl(reader_resp, F_SETFD, FD_CLOEXEC) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("could not set up the PDF reader's pipes: %m")));
+}
+
+/* Waits for the reader's pipe end fd to be ready (events), or an interrupt. */
+static void
+reader_wait_fd(int fd, int events)
+{
+	(void) WaitLatchOrSocket(MyLatch, WL_LATCH_SET | events | WL_EXIT_ON_PM_DEATH,
+							 fd, -1L, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* The reader ended (closed its pipe): reaped, and an ERROR that says how. */
+static void
+reader_lost(int page)
+{
+	int			st = 0;
+
+	while (reader_pid > 0 && waitpid(reader_pid, &st, 0) < 0 && errno == EINTR)
+		;
+	reader_pid = -1;
+	reader_kill();
+	if (WIFSIGNALED(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 page >= 0 ? errmsg("could not read page %d of the PDF: poppler stopped on it", page + 1) :
+				 errmsg("could not open PDF: poppler stopped on it"),
+				 errdetail("The PDF reader process was ended by signal %d (%s).", WTERMSIG(st),
+						   strsignal(WTERMSIG(st))),
+				 errhint("Pass a PDF that poppler's pdftoppm can read.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("could not read the PDF: its reader process ended without an answer"),
+			 errhint("Pass a PDF that poppler's pdftoppm can read.")));
+}
+
+static void
+send_all(const void *buf, size_t len, int page)
+{
+	const char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = write(reader_req, p, len);
+
+		if (n > 0)
+		{
+			p += n;
+			len -= n;
+		}
+		else if (n < 0 && errno == EPIPE)
+			reader_lost(page);
+		else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not write to the PDF reader: %m")));
+		else if (n < 0 && errno != EINTR)
+			reader_wait_fd(reader_req, WL_SOCKET_WRITEABLE);
+	}
+}
+
+static void
+recv_all(void *buf, size_t len, int page)
+{
+	char	   *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = read(reader_resp, p, len);
+
+		if (n > 0)
+		{
+			p += n;
+			len -= n;
+		}
+		else if (n == 0)
+			reader_lost(page);
+		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not read from the PDF reader: %m")));
+		else if (errno != EINTR)
+			reader_wait_fd(reader_resp, WL_SOCKET_READABLE);
+	}
+}
+
+/* A message from the reader, printable ASCII only (the rest becomes '?'). */
+static char *
+ascii_only(char *s)
+{
+	char	   *c;
+
+	for (c = s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	return s;
+}
+
+/*
+ * Sends rq about d (with d's bytes if the reader does not hold them) and
+ * returns the answer's payload (palloc'd, *len bytes, at most max_len);
+ * an answer that is an error is raised here.  On anything else that goes
+ * wrong (an interrupt, the reader dying) the reader is killed: the next
+ * request forks a new one.
+ */
+static char *
+reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
+{
+	ReaderHeader h;
+	char	   *payload = NULL;
+	int			page = rq->op == OP_INFO ? -1 : rq->page;
+
+	PG_TRY();
+	{
+		int			st;
+
+		/* an idle reader may have died meanwhile (a cancel signals the backend's process group) */
+		if (reader_pid > 0 && waitpid(reader_pid, &st, WNOHANG) != 0)
+		{
+			reader_pid = -1;
+			reader_kill();
+		}
+		if (reader_pid > 0 && reader_requests >= READER_MAX_REQUESTS)
+			reader_kill();
+		if (reader_pid <= 0)
+			reader_start();
+		reader_requests++;
+		rq->doc_id = d->id;
+		rq->doc_len = reader_doc == d->id ? 0 : d->len;
+		send_all(rq, sizeof(*rq), page);
+		if (rq->doc_len > 0)
+			send_all(d->data, d->len, page);
+		reader_doc = d->id;
+		recv_all(&h, sizeof(h), page);
+		if (h.len > Max(max_len, 256))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("the PDF reader sent an answer of " UINT64_FORMAT " bytes", h.len)));
+		payload = palloc(h.len + 1);
+		recv_all(payload, h.len, page);
+		payload[h.len] = '\0';
+	}
+	PG_CATCH();
+	{
+		reader_kill();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	switch (h.code)
+	{
+		case READER_OK:
+			*len = h.len;
+			return payload;
+		case READER_ENCRYPTED:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("PDF is encrypted with a password"),
+					 errhint("Remove the encryption first, e.g. qpdf --decrypt --password=... in.pdf out.pdf.")));
+			break;
+		case READER_OPEN_FAILED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("could not open PDF: the data is corrupt"),
+					 errdetail("poppler: %s", ascii_only(payload)),
+					 errhint("Pass the complete, unmodified PDF file as bytea.")));
+			break;
+		case READER_PAGE_CORRUPT:
+			{
+				int32		pg = page;
+
+				if (h.len == sizeof(int32))
+					memcpy(&pg, payload, sizeof(int32));
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("could not read page %d of the PDF: the page is corrupt", pg + 1),
+						 errhint("Pass the complete, unmodified PDF file as bytea.")));
+			}
+			break;
+		case READER_CAIRO_FAILED:
+			{
+				int32		st = CAIRO_STATUS_NO_MEMORY;
+
+				if (h.len == sizeof(int32))
+					memcpy(&st, payload, sizeof(int32));
+				ereport(ERROR,
+						(errcode(ERRCODE_OUT_OF_MEMORY),
+						 errmsg("could not rasterise page %d of the PDF at %d x %d pixels", page + 1,
+								rq->width, rq->height),
+						 errdetail("cairo: %s", cairo_status_to_string((cairo_status_t) st))));
+			}
+			break;
+		case READER_TOO_LARGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the text layer of page %d of the PDF is larger than %d MB",
+							page + 1, READER_MAX_MESSAGE / (1024 * 1024)),
+					 errhint("Use text_source => 'ocr' for this page.")));
+			break;
+		case READER_NO_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("the PDF reader ran out of memory on %s",
+							page >= 0 ? psprintf("page %d", page + 1) : "the document")));
+			break;
+		default:
+			reader_kill();
+			elog(ERROR, "imgtrans: the PDF reader answered with code %u", h.code);
+	}
+	return NULL;				/* not reached */
+}
+
+static void *
+pdf_open(const uint8_t *data, size_t len, int max_pages, bool want_text, int *npages)
+{
+	PdfDoc	   *d = palloc0(sizeof(PdfDoc));
+	ReaderRequest rq = {0};
+	char	   *payload;
+	uint64		plen;
+
+	d->data = data;
+	d->len = len;
+	d->id = ++last_doc_id;
+	rq.op = OP_INFO;
+	rq.max_pages = max_pages;
+	rq.want_text = want_text;
+	payload = reader_call(d, &rq, sizeof(int32) + sizeof(PdfPageInfo) * (uint64) Max(max_pages, 0), &plen);
+	if (plen < sizeof(int32))
+		elog(ERROR, "imgtrans: short answer from the PDF reader");
+	memcpy(&d->npages, payload, sizeof(int32));
+	if (d->npages > 0 && d->npages <= max_pages)
+	{
+		if (plen != sizeof(int32) + sizeof(PdfPageInfo) * (uint64) d->npages)
+			elog(ERROR, "imgtrans: short answer from the PDF reader");
+		d->pages = palloc(sizeof(PdfPageInfo) * d->npages);
+		memcpy(d->pages, payload + sizeof(int32), sizeof(PdfPageInfo) * d->npages);
+	}
+	pfree(payload);
+	*npages = d->npages;
+	return d;
+}
+
+static void
+pdf_page_info(void *doc, int page, PdfPageInfo *info)
+{
+	PdfDoc	   *d = doc;
+
+	Assert(d->pages != NULL && page >= 0 && page < d->npages);
+	*info = d->pages[page];
+}
+
+/*
+ * The reader's raster as a Pix: 8-bit gray (one byte a pixel, as
+ * pixConvertRGBToLuminance would make of gray pixels), else RGB from
+ * cairo's RGB24 (0x00RRGGBB in a native uint32; leptonica's is
+ * 0xRRGGBBAA).
+ */
+static PIX *
+raster_to_pix(const unsigned char *raster, bool gray, int page, int width, int height)
+{
+	PIX		   *pix = pixCreate(width, height, gray ? 8 : 32);
+	l_uint32   *dst;
+	int			wpl;
+	int			x,
+				y;
+
 	if (pix == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("could not rasterise page %d of the PDF at %d x %d pixels", page + 1,
-						width, height),
-				 errdetail("cairo: %s", cairo_status_to_string(status))));
+						width, height)));
+	dst = pixGetData(pix);
+	wpl = pixGetWpl(pix);
+	if (gray)
+	{
+		/* bytes in reading order are leptonica's big-endian words */
+		for (y = 0; y < height; y++)
+			memcpy(dst + (size_t) y * wpl, raster + (size_t) y * width, width);
+		pixEndianByteSwap(pix);
+		return pix;
+	}
+	for (y = 0; y < height; y++)
+	{
+		const uint32_t *row = (const uint32_t *) (raster + (size_t) y * width * 4);
+
+		for (x = 0; x < width; x++)
+			dst[(size_t) y * wpl + x] = (row[x] & 0xffffff) << 8;
+	}
+	pixSetSpp(pix, 3);
+	return pix;
+}
+
+/* Renders a page in the reader: 8-bit gray when every pixel is gray, else RGB. */
+static struct Pix *
+pdf_render(void *doc, int page, int width, int height)
+{
+	PdfDoc	   *d = doc;
+	ReaderRequest rq = {0};
+	uint64		npx = (uint64) width * height;
+	char	   *payload;
+	uint64		plen;
+	PIX		   *pix;
+
+	rq.op = OP_RENDER;
+	rq.page = page;
+	rq.width = width;
+	rq.height = height;
+	payload = reader_call(d, &rq, 1 + 4 * npx, &plen);
+	if (plen < 1 || plen != 1 + npx * (payload[0] == 1 ? 1 : 4))
+		elog(ERROR, "imgtrans: short answer from the PDF reader");
+	pix = raster_to_pix((const unsigned char *) payload + 1, payload[0] == 1, page, width, height);
+	pfree(payload);
 	return pix;
 }
 
@@ -184,11 +866,11 @@ is_space(const char *c)
 static PdfWord *
 pdf_words(void *doc, int page, int *nwords)
 {
-	PopplerPage *p = pdf_page(doc, page);
-	char	   *text = poppler_page_get_text(p);
+	PdfDoc	   *d = doc;
+	char	   *text = NULL;
 	PopplerRectangle *rects = NULL;
-	guint		nrects = 0;
-	PdfWord    *words = NULL;
+	uint32		nrects = 0;
+	PdfWord    *words;
 	int			n = 0,
 				cap = 64;
 	int			block = 1,
@@ -196,80 +878,102 @@ pdf_words(void *doc, int page, int *nwords)
 				word = 0;
 	int			newlines = 0;
 	const char *c;
-	guint		i = 0;
-	bool		ok;
+	uint32		i = 0;
 
-	ok = poppler_page_get_text_layout(p, &rects, &nrects);
-	g_object_unref(p);
-	PG_TRY();
+	ReaderRequest rq = {0};
+	char	   *payload;
+	uint64		plen;
+	uint32		tlen;
+
+	rq.op = OP_TEXT;
+	rq.page = page;
+	payload = reader_call(d, &rq, READER_MAX_MESSAGE, &plen);
+	/* a reader ran poppler on hostile bytes: check every length */
+	if (plen < 2 * sizeof(uint32))
+		elog(ERROR, "imgtrans: short answer from the PDF reader");
+	memcpy(&tlen, payload, sizeof(uint32));
+	if (tlen > plen - 2 * sizeof(uint32))
+		elog(ERROR, "imgtrans: short answer from the PDF reader");
+	memcpy(&nrects, payload + sizeof(uint32) + tlen, sizeof(uint32));
+	if ((uint64) nrects * sizeof(PopplerRectangle) != plen - 2 * sizeof(uint32) - tlen)
+		elog(ERROR, "imgtrans: short answer from the PDF reader");
+	if (!g_utf8_validate(payload + sizeof(uint32), tlen, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("the text layer of page %d of the PDF is not valid UTF-8", page + 1)));
+	text = pnstrdup(payload + sizeof(uint32), tlen);
+	rects = palloc(sizeof(PopplerRectangle) * Max(nrects, 1));
+	memcpy(rects, payload + 2 * sizeof(uint32) + tlen, sizeof(PopplerRectangle) * (size_t) nrects);
+	pfree(payload);
+
+	words = palloc(sizeof(PdfWord) * cap);
+	for (c = text; *c && i < nrects;)
 	{
-		words = palloc(sizeof(PdfWord) * cap);
-		for (c = text; ok && c && *c && i < nrects;)
+		const char *start;
+		PdfWord    *w;
+
+		if (is_space(c))
 		{
-			const char *start;
-			PdfWord    *w;
-
-			if (is_space(c))
-			{
-				if (*c == '\n')
-					newlines++;
-				c = g_utf8_next_char(c);
-				i++;
-				continue;
-			}
-			if (newlines > 0 && word > 0)
-			{
-				if (newlines > 1)
-				{
-					block++;
-					line = 1;
-				}
-				else
-					line++;
-				word = 0;
-			}
-			newlines = 0;
-			if (n == cap)
-			{
-				cap *= 2;
-				words = repalloc(words, sizeof(PdfWord) * cap);
-			}
-			w = &words[n++];
-			w->x1 = rects[i].x1;
-			w->y1 = rects[i].y1;
-			w->x2 = rects[i].x2;
-			w->y2 = rects[i].y2;
-			start = c;
-			while (*c && !is_space(c) && i < nrects)
-			{
-				w->x1 = Min(w->x1, rects[i].x1);
-				w->y1 = Min(w->y1, rects[i].y1);
-				w->x2 = Max(w->x2, rects[i].x2);
-				w->y2 = Max(w->y2, rects[i].y2);
-				c = g_utf8_next_char(c);
-				i++;
-			}
-			w->text = pnstrdup(start, c - start);
-			w->block = block;
-			w->line = line;
-			w->word = ++word;
+			if (*c == '\n')
+				newlines++;
+			c = g_utf8_next_char(c);
+			i++;
+			continue;
 		}
+		if (newlines > 0 && word > 0)
+		{
+			if (newlines > 1)
+			{
+				block++;
+				line = 1;
+			}
+			else
+				line++;
+			word = 0;
+		}
+		newlines = 0;
+		if (n == cap)
+		{
+			cap *= 2;
+			words = repalloc(words, sizeof(PdfWord) * cap);
+		}
+		w = &words[n++];
+		w->x1 = rects[i].x1;
+		w->y1 = rects[i].y1;
+		w->x2 = rects[i].x2;
+		w->y2 = rects[i].y2;
+		start = c;
+		while (*c && !is_space(c) && i < nrects)
+		{
+			w->x1 = Min(w->x1, rects[i].x1);
+			w->y1 = Min(w->y1, rects[i].y1);
+			w->x2 = Max(w->x2, rects[i].x2);
+			w->y2 = Max(w->y2, rects[i].y2);
+			c = g_utf8_next_char(c);
+			i++;
+		}
+		w->text = pnstrdup(start, c - start);
+		w->block = block;
+		w->line = line;
+		w->word = ++word;
 	}
-	PG_FINALLY();
-	{
-		g_free(rects);
-		g_free(text);
-	}
-	PG_END_TRY();
+	pfree(text);
+	pfree(rects);
 	*nwords = n;
 	return words;
 }
 
+/* Never raises: the backend holds no poppler object. */
 static void
 pdf_close(void *doc)
 {
-	if (doc != NULL)
-		g_object_unref((PopplerDocument *) doc);
+	PdfDoc	   *d = doc;
+
+	if (d == NULL)
+		return;
+	if (d->pages)
+		pfree(d->pages);
+	pfree(d);
 }
 
 static const PdfApi pdf_api = {

@@ -40,10 +40,14 @@ typedef struct PdfWord
 
 typedef struct PdfApi
 {
-	/* Opens a PDF held in data (which must outlive the handle). */
-	void	   *(*open) (const uint8_t *data, size_t len, int *npages);
-	/* The page's size; whether it has a text layer only if want_text. */
-	void		(*page_info) (void *doc, int page, bool want_text, PdfPageInfo *info);
+	/*
+	 * Opens a PDF held in data (which must outlive the handle): its page
+	 * count in *npages and, unless that is over max_pages, each page's size
+	 * and (if want_text) whether it has a text layer.
+	 */
+	void	   *(*open) (const uint8_t *data, size_t len, int max_pages, bool want_text, int *npages);
+	/* What open measured of a page (0-based); only when npages <= max_pages. */
+	void		(*page_info) (void *doc, int page, PdfPageInfo *info);
 	/* Rasterises a page at width x height pixels (8-bit gray or 32-bit RGB). */
 	struct Pix *(*render) (void *doc, int page, int width, int height);
 	/* The words of a page's text layer; *nwords gets their count. */

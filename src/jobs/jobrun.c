@@ -53,6 +53,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timeout.h"
 #include "utils/timestamp.h"
 
 #include "document/document.h"
@@ -665,6 +666,7 @@ count_pages(bytea *data)
 	if (imgtrans_doc_kind(data) == DOC_NONE)
 		return 1;
 	memset(&doc, 0, sizeof(doc));
+	doc.sizes_only = true;		/* the page count only */
 	PG_TRY();
 	{
 		imgtrans_doc_open(&doc, data, 0);
@@ -766,6 +768,7 @@ ocr_page(Job *job, int page)
 	char		phase[IMGTRANS_PHASE_LEN];
 	instr_time	start,
 				end;
+	bool		timed;
 
 	if (page > 0)
 	{
@@ -785,7 +788,20 @@ ocr_page(Job *job, int page)
 	sql_arg(&a, INT4ARRAYOID, pages, page == 0);
 	sql_arg(&a, INT4OID, Int32GetDatum((int32) ((job->id + job->attempts + page) % PG_INT32_MAX)), false);
 	INSTR_TIME_SET_CURRENT(start);
-	(void) imgtrans_sql(ocr_sql_for_job(), &a);
+	/* imgtrans.job_page_timeout, through statement_timeout's own signal */
+	timed = imgtrans_job_page_timeout > 0 && !get_timeout_active(STATEMENT_TIMEOUT);
+	if (timed)
+		enable_timeout_after(STATEMENT_TIMEOUT, imgtrans_job_page_timeout);
+	PG_TRY();
+	{
+		(void) imgtrans_sql(ocr_sql_for_job(), &a);
+	}
+	PG_FINALLY();
+	{
+		if (timed)
+			disable_timeout(STATEMENT_TIMEOUT, false);
+	}
+	PG_END_TRY();
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, start);
 	job->page_ocr_ms = (int32) INSTR_TIME_GET_MILLISEC(end);

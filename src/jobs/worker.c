@@ -53,6 +53,7 @@
 
 int			imgtrans_workers = 2;
 int			imgtrans_owner_code_timeout = 300000;
+int			imgtrans_job_page_timeout = 600000;
 bool		imgtrans_page_estimates = true;
 char	   *imgtrans_database = NULL;
 int			imgtrans_job_retry_delay = 10000;
@@ -108,6 +109,13 @@ define_worker_gucs(void)
 							"Reading the source row (the owner's key type, domain checks and policies) and writing the results tables (their triggers), each as a whole; longer is cancelled as by statement_timeout and the attempt fails.",
 							&imgtrans_owner_code_timeout,
 							300000, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("imgtrans.job_page_timeout",
+							"Longest a job worker may spend reading one page (or one image) of a job (0: no limit).",
+							"Decoding or rasterising, preprocessing and recognition, as by statement_timeout: a page whose content never ends (a PDF drawing a billion strokes) fails its attempt instead of holding the worker.",
+							&imgtrans_job_page_timeout,
+							600000, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("imgtrans.max_queued_jobs_per_role",

@@ -31,6 +31,7 @@
 /* GUCs (worker.c) */
 extern int	imgtrans_workers;
 extern int	imgtrans_owner_code_timeout;
+extern int	imgtrans_job_page_timeout;
 extern bool imgtrans_page_estimates;
 
 extern bool imgtrans_in_job_worker(void);

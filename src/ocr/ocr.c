@@ -375,7 +375,11 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 {
 	call->page_num = 1;
 	if (imgtrans_doc_kind(call->image) != DOC_NONE)
+	{
 		call->doc = palloc0(sizeof(ImgDoc));
+		/* the text layers are read only where they may be used */
+		call->doc->sizes_only = call->text_source == TEXT_SOURCE_OCR;
+	}
 	PG_TRY();
 	{
 		if (call->doc == NULL)

@@ -159,4 +159,69 @@ check "stops within $BOUND_MS ms of work after pg_cancel_backend ($late_cpu ms)"
 check "and within $WALL_BOUND_MS ms of wall time ($late ms)" test "$late" -ge 0 -a "$late" -lt "$WALL_BOUND_MS"
 check "the cancelled backend recognises the next image exactly" \
   grep -q "after:The house is big. My cat sleeps on the table." "$work/cancelled.out"
+
+# 3. A PDF page whose content never ends: work-bomb.pdf (2.5 KB) draws a
+#    billion strokes, hours in poppler, which has no way to stop a render.
+#    Poppler runs in a reader process the backend waits for on its latch:
+#    a cancel ends the wait at once and kills the reader; a terminated
+#    backend takes its reader with it.
+bomb="pg_read_binary_file('$(cluster_filedir test/fixtures/work-bomb.pdf)/work-bomb.pdf')"
+# start_bomb NAME SQL: runs SQL in the background as application NAME and
+# sets pid (its backend) and reader (the process the backend forked for
+# poppler), waiting (bounded, 30 s) until both exist
+start_bomb() {
+  psql -Xq -v ON_ERROR_STOP=0 -v "app=$1" >"$work/$1.out" 2>&1 <<<"SET application_name = :'app';
+$2" &
+  client=$!
+  pid="" reader=""
+  for _ in $(seq 1 300); do
+    pid=$(psql -XAtq -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'")
+    [ -n "$pid" ] && reader=$(ps -o pid= --ppid "$pid" | tr -d ' ' | head -1)
+    [ -n "$reader" ] && break
+    sleep 0.1
+  done
+}
+# wait_client: waits (bounded, 60 s) for the background psql; a backend
+# that ignores the cancel (poppler in the backend itself) fails here
+wait_client() {
+  for _ in $(seq 1 600); do
+    kill -0 "$client" 2>/dev/null || break
+    sleep 0.1
+  done
+  check "the statement ended" test ! -d "/proc/$client"
+  kill "$client" 2>/dev/null
+  wait "$client"
+  client=""
+}
+start_bomb imgtrans_bomb_cancel "DO \$\$
+BEGIN
+  PERFORM imgtrans_page_image($bomb, 1, 30);
+  RAISE NOTICE 'not cancelled';
+EXCEPTION WHEN query_canceled THEN
+  RAISE NOTICE 'cancelled_at=%', round(extract(epoch FROM clock_timestamp()) * 1000);
+END \$\$;
+SELECT 'after:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$dir/hello.png')), E'\\n');"
+check "a reader process renders the page (backend ${pid:-?}, reader ${reader:-none})" test -n "$reader"
+sleep 1   # a second into the billion strokes
+sent=$(psql -XAtq -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000), pg_cancel_backend(${pid:-0})")
+wait_client
+sed 's/^/# /' "$work/imgtrans_bomb_cancel.out"
+stopped=$(field cancelled_at "$work/imgtrans_bomb_cancel.out")
+late=$(( ${stopped:-99999999999999} - ${sent%%|*} ))
+echo "# stopped $late ms after pg_cancel_backend (wall, in the server)"
+check "pg_cancel_backend stops the render within $WALL_BOUND_MS ms ($late ms)" \
+  test "$late" -ge 0 -a "$late" -lt "$WALL_BOUND_MS"
+check "and the reader is gone" test -n "$reader" -a ! -d "/proc/${reader:-0}"
+check "the same backend goes on" grep -q "after:Hello imgtrans world" "$work/imgtrans_bomb_cancel.out"
+
+start_bomb imgtrans_bomb_terminate "SELECT count(*) FROM imgtrans_doc_info($bomb);"
+check "a reader process reads the text layer (backend ${pid:-?}, reader ${reader:-none})" test -n "$reader"
+psql -XAtq -c "SELECT pg_terminate_backend(${pid:-0}, 10000)" >/dev/null
+wait_client
+gone=no
+for _ in $(seq 1 100); do
+  [ ! -d "/proc/${reader:-0}" ] && { gone=yes; break; }
+  sleep 0.1
+done
+check "pg_terminate_backend ends the backend and its reader" test -n "$reader" -a "$gone" = yes
 tap_done

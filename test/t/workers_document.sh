@@ -161,4 +161,30 @@ is "$(q -c "SELECT status || ' ' || pages_done || ' ' || (SELECT count(*) FROM i
    "cancelled 0 0" "cancelled, its committed pages dropped"
 grep -q "job $cjob was cancelled while it ran; its results are discarded" "$CLUSTER_DIR/server.log"
 ok_rc $? "the worker logged the discarded results"
+
+# A page whose content never ends (work-bomb.pdf, 2.5 KB: a billion strokes,
+# hours in poppler) holds no worker: cancel stops it at once, and
+# imgtrans.job_page_timeout fails its attempt.  Poppler runs in a reader
+# process that the worker kills (src/document/pdf.c).
+bomb=$(fixture work-bomb.pdf)
+bjob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$bomb'), options => '{\"max_attempts\": 1}')")
+wait_until 60 "SELECT EXISTS (SELECT FROM imgtrans.workers WHERE job = $bjob AND phase LIKE 'ocr%')"
+ok_rc $? "a worker reads the page of job $bjob"
+sleep 1
+is "$(q -c "SELECT imgtrans_cancel($bjob)")" t "imgtrans_cancel while poppler draws"
+wait_until 30 "SELECT status = 'cancelled' AND NOT EXISTS (SELECT FROM imgtrans.workers WHERE job = $bjob) FROM imgtrans.jobs WHERE id = $bjob"
+ok_rc $? "the job is cancelled and its worker free within 30 s"
+q -c "ALTER SYSTEM SET imgtrans.job_page_timeout = '2s'" -c "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+bjob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$bomb'), options => '{\"max_attempts\": 1}')")
+wait_until 60 "SELECT status = 'failed' FROM imgtrans.jobs WHERE id = $bjob"
+ok_rc $? "with imgtrans.job_page_timeout = 2s the job fails"
+is "$(q -c "SELECT error FROM imgtrans.jobs WHERE id = $bjob")" "canceling statement due to statement timeout" \
+   "its error says why"
+is "$(q -c "SELECT round(extract(epoch FROM finished_at - started_at)) < 30 FROM imgtrans.jobs WHERE id = $bjob")" t \
+   "after about 2 s of work"
+q -c "ALTER SYSTEM RESET imgtrans.job_page_timeout" -c "SELECT pg_reload_conf()" >/dev/null
+img_job=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture hello.png)'))")
+wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $img_job"
+ok_rc $? "the workers go on with the next job"
 finish
