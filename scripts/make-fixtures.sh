@@ -58,6 +58,10 @@
 #   truncated.jpg        First half of hello.jpg's bytes.
 #   random.bin           4096 bytes from Python random.Random(42).randbytes().
 #   notimage.txt         A few lines of plain text.
+#   progressive.jpg      hello.png as a progressive JPEG (ImageMagick's scans).
+#   scans.jpg            progressive.jpg with its smallest scan repeated to 150
+#                        scans: over the 100 imgtrans decodes (libjpeg decodes
+#                        every scan over the whole image, uninterruptibly)
 #
 #  Decompression bombs: tiny files whose header declares 60000x60000 pixels
 #  (3.6 Gpixel); made from 16x16 images by scripts/bombify.py:
@@ -202,6 +206,23 @@ open("notimage.txt", "w").write(
     "This is not an image.\n"
     "It is a plain text file used as a bad input for imgtrans tests.\n"
     "Hello imgtrans world\n")
+EOF
+
+"$CONVERT" hello.png -quality 90 -interlace JPEG -strip progressive.jpg
+"$PY" - <<'EOF'
+data = open("progressive.jpg", "rb").read()
+# its scans (SOS segment and entropy-coded data); the smallest repeated
+i, scans = 2, []
+while data[i + 1] != 0xD9:
+    seglen = int.from_bytes(data[i + 2:i + 4], "big")
+    j = i + 2 + seglen
+    if data[i + 1] == 0xDA:
+        while not (data[j] == 0xFF and data[j + 1] not in (0x00, *range(0xD0, 0xD8))):
+            j += 1
+        scans.append(data[i:j])
+    i = j
+small = min(scans, key=len)
+open("scans.jpg", "wb").write(data[:i] + small * (150 - len(scans)) + data[i:])
 EOF
 
 # ---------------------------------------------------------------- bombs

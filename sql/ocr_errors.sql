@@ -7,6 +7,7 @@ SELECT what, try(q) AS result FROM (VALUES
   ('text file',          $$SELECT * FROM imgtrans_ocr(fx('notimage.txt'))$$),
   ('truncated png',      $$SELECT imgtrans_ocr_text(fx('truncated.png'))$$),
   ('truncated jpeg',     $$SELECT imgtrans_ocr_text(fx('truncated.jpg'))$$),
+  ('jpeg of 150 scans',  $$SELECT imgtrans_ocr_text(fx('scans.jpg'))$$),
   ('unknown language',   $$SELECT imgtrans_ocr_text(fx('hello.png'), 'xyz')$$),
   ('one part unknown',   $$SELECT imgtrans_ocr_text(fx('hello.png'), 'eng+klingon')$$),
   ('path as language',   $$SELECT imgtrans_ocr_text(fx('hello.png'), '../../etc/passwd')$$),
@@ -25,6 +26,11 @@ SELECT what, try(q) AS result FROM (VALUES
 
 -- the messages' details and hints, for a few
 SELECT imgtrans_ocr_text(fx('truncated.png'));
+-- libjpeg decodes every scan of a progressive JPEG over the whole image and
+-- cannot be interrupted: more than 100 scans are refused before decoding
+-- (scans.jpg, 32 KB); an ordinary progressive JPEG reads as the PNG
+SELECT imgtrans_ocr_text(fx('scans.jpg'));
+SELECT imgtrans_ocr_text(fx('progressive.jpg')) = imgtrans_ocr_text(fx('hello.png')) AS progressive_reads;
 SELECT lang_error($$SELECT imgtrans_ocr_text(fx('hello.png'), 'xyz')$$);
 SELECT * FROM imgtrans_ocr(fx('hello.png'), level => 'words');
 SELECT imgtrans_ocr_text(fx('hello.png'), psm => 0);

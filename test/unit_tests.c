@@ -376,6 +376,38 @@ make_exif_tiff(uint8_t *buf, int o)
 	return sizeof(t);
 }
 
+/* scans of a JPEG: counted across stuffed bytes, restarts and fill bytes */
+static void
+test_jpeg_scans(void **state)
+{
+	/* SOI, DQT (4 bytes), then SOS segments with entropy data */
+	static const uint8_t head[] = {0xff, 0xd8, 0xff, 0xdb, 0x00, 0x04, 0x00, 0x00};
+	static const uint8_t scan[] = {0xff, 0xda, 0x00, 0x03, 0x00,	/* SOS, 1 byte */
+		0x12, 0xff, 0x00, 0x34, 0xff, 0xd3, 0x56, 0xff, 0xff};	/* data, stuffed, RST3, fill */
+	uint8_t		buf[8 + 14 * 200 + 2];
+	size_t		n = 0;
+	int			i;
+
+	(void) state;
+	memcpy(buf, head, sizeof(head));
+	n = sizeof(head);
+	for (i = 0; i < 200; i++)
+	{
+		memcpy(buf + n, scan, sizeof(scan));
+		n += sizeof(scan);
+	}
+	buf[n++] = 0xff;
+	buf[n++] = 0xd9;
+	assert_int_equal(img_jpeg_scans(buf, n, 1000), 200);
+	assert_int_equal(img_jpeg_scans(buf, n, 100), 101);	/* stops past the limit */
+	assert_int_equal(img_jpeg_scans(buf, sizeof(head) + sizeof(scan), 1000), 1);
+	assert_int_equal(img_jpeg_scans(buf, sizeof(head), 1000), 0);
+	for (i = 0; i < (int) n; i++)	/* every truncation: no overrun (valgrind/ASan), a count */
+		assert_true(img_jpeg_scans(buf, i, 1000) <= 200);
+	buf[sizeof(head) + 2] = 0xff;	/* a segment longer than the data: the walk ends */
+	assert_int_equal(img_jpeg_scans(buf, n, 1000), 0);
+}
+
 static void
 test_exif_orientation(void **state)
 {
@@ -1044,6 +1076,7 @@ main(void)
 		cmocka_unit_test(test_bmp_header),
 		cmocka_unit_test(test_tiff_resolution),
 		cmocka_unit_test(test_exif_orientation),
+		cmocka_unit_test(test_jpeg_scans),
 		cmocka_unit_test(test_heif_header),
 		cmocka_unit_test(test_heif_coded_size),
 		cmocka_unit_test(test_scripts),

@@ -387,6 +387,67 @@ jpeg_orientation(const uint8_t *data, size_t len)
 	return 0;
 }
 
+/*
+ * The scans (SOS segments) of a JPEG, counted up to stop_after + 1: a
+ * walk of the marker segments that skips each scan's entropy-coded data
+ * (to the next marker that is not a stuffed 0xFF00 or a restart).  A
+ * progressive JPEG has about ten; libjpeg decodes every scan over the
+ * whole image, so thousands of tiny scans in a small file cost minutes
+ * (img_jpeg_scans() is asked before anything is decoded).  Damaged data
+ * ends the walk: the decoder reports it.
+ */
+int
+img_jpeg_scans(const uint8_t *data, size_t len, int stop_after)
+{
+	size_t		pos = 2;
+	int			scans = 0;
+
+	while (pos + 2 <= len && scans <= stop_after)
+	{
+		uint8_t		marker;
+		size_t		seglen;
+
+		if (data[pos] != 0xff)
+			break;
+		marker = data[pos + 1];
+		if (marker == 0xff)
+		{
+			pos++;				/* fill byte */
+			continue;
+		}
+		if (marker == 0xd9)
+			break;				/* EOI */
+		if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+		{
+			pos += 2;
+			continue;
+		}
+		if (pos + 4 > len)
+			break;
+		seglen = ((size_t) data[pos + 2] << 8) | data[pos + 3];
+		if (seglen < 2 || seglen > len - pos - 2)
+			break;
+		pos += 2 + seglen;
+		if (marker != 0xda)
+			continue;
+		scans++;
+		/* the entropy-coded data: to the next real marker */
+		while (pos + 1 < len)
+		{
+			const uint8_t *ff = memchr(data + pos, 0xff, len - pos - 1);
+
+			if (ff == NULL)
+				return scans;
+			pos = ff - data;
+			if (data[pos + 1] != 0x00 && !(data[pos + 1] >= 0xd0 && data[pos + 1] <= 0xd7) &&
+				data[pos + 1] != 0xff)
+				break;
+			pos += data[pos + 1] == 0xff ? 1 : 2;
+		}
+	}
+	return scans;
+}
+
 /* eXIf chunk, anywhere before IEND (chunk headers only). */
 static int
 png_orientation(const uint8_t *data, size_t len)

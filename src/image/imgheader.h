@@ -95,5 +95,6 @@ extern void img_tiff_resolution(const uint8_t *data, size_t len, ImgHeader *hdr)
  * value.  Reads chunk and segment headers only, never pixel data.
  */
 extern int	img_exif_orientation(const uint8_t *data, size_t len, ImgFormat format);
+extern int	img_jpeg_scans(const uint8_t *data, size_t len, int stop_after);
 
 #endif							/* IMGTRANS_IMGHEADER_H */

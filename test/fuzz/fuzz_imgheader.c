@@ -53,6 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	hdr.xres = hdr.yres = 0;
 	img_tiff_resolution(data, size, &hdr);
+	/* the JPEG scan count stops one past its limit */
+	if (img_jpeg_scans(data, size, 100) > 101)
+		abort();
 	/* the EXIF Orientation readers, each whatever the bytes are */
 	for (i = IMG_UNKNOWN; i <= IMG_HEIF; i++)
 	{
