@@ -548,12 +548,18 @@ reader_wait_fd(int fd, int events)
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* The reader ended (closed its pipe): reaped, and an ERROR that says how. */
+/*
+ * The reader ended (closed its pipe): reaped, and an ERROR that says how.
+ * A cancel or terminate of the backend reaches the reader too (PostgreSQL
+ * signals the backend's process group), so a pending interrupt is raised
+ * first, as what it is.
+ */
 static void
 reader_lost(int page)
 {
 	int			st = 0;
 
+	CHECK_FOR_INTERRUPTS();
 	while (reader_pid > 0 && waitpid(reader_pid, &st, 0) < 0 && errno == EINTR)
 		;
 	reader_pid = -1;
