@@ -306,5 +306,19 @@ is "$(m -c "SELECT length(imgtrans_ocr_pdf(img)) > 0 FROM pics WHERE name = 'sca
 is "$(q -c "SELECT count(*) FROM pg_ls_dir('base/pgsql_tmp', true, false)")" 0 \
    "and no temp file of it is left in the data directory"
 
+# content whose decoding time does not follow from its size: a PDF page of a
+# billion strokes (poppler runs in a reader the backend kills) and a JPEG of
+# 150 scans (refused before libjpeg sees it); mallory's statement_timeout ends
+# the first, the second is a clear ERROR
+q -c "INSERT INTO pics VALUES ('work-bomb.pdf', pg_read_binary_file('$(fixture work-bomb.pdf)')),
+                              ('scans.jpg', pg_read_binary_file('$(fixture scans.jpg)'))" || bail "bomb fixtures"
+err=$(m -c "SET statement_timeout = '500ms'" \
+        -c "SELECT length(imgtrans_page_image(img, 1)) FROM pics WHERE name = 'work-bomb.pdf'" 2>&1)
+echo "$err" | grep -q "canceling statement due to statement timeout"
+ok_rc $? "mallory's billion-stroke PDF page stops at her statement_timeout" || echo "$err" | sed 's/^/#   /'
+err=$(m -c "SELECT imgtrans_ocr_text(img) FROM pics WHERE name = 'scans.jpg'" 2>&1)
+echo "$err" | grep -q "JPEG image has more than 100 scans"
+ok_rc $? "her JPEG of 150 scans is refused before decoding" || echo "$err" | sed 's/^/#   /'
+
 is "$(q -c "SELECT pg_postmaster_start_time()")" "$start_time" "the cluster never restarted (no backend crashed)"
 finish
