@@ -11,7 +11,7 @@
 EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
-	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/stats/stats.o \
+	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/util/subproc.o src/stats/stats.o \
 	src/image/image.o src/image/glyphs.o src/image/imgheader.o src/image/heifheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/autolang.o src/ocr/scripts.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/pagecost.o src/jobs/joblocks.o src/jobs/jobs.o src/jobs/sqlexec.o \
@@ -19,7 +19,7 @@ OBJS = src/imgtrans.o \
 DATA = $(wildcard sql/imgtrans--*.sql) $(wildcard sql/imgtrans_farm--*.sql)
 
 ENGINE = imgtrans_engine
-ENGINE_OBJS = src/ocr/engine.o src/ocr/ocr.o src/ocr/osd.o src/ocr/preprocess.o src/ocr/transform.o
+ENGINE_OBJS = src/ocr/engine.o src/ocr/tessproc.o src/ocr/ocr.o src/ocr/osd.o src/ocr/preprocess.o src/ocr/transform.o
 
 REGRESS = ocr_setup image ocr ocr_formats ocr_errors ocr_vars accuracy exif auto_plan jobs
 REGRESS_OPTS = --outputdir=$(REGRESS_OUTDIR)

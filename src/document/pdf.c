@@ -10,18 +10,13 @@
  * does not follow from the page's size: a 2.5 KB page whose form XObject
  * draws another ten times, nine deep, is a billion strokes (hours), and
  * poppler-glib has no way to stop a render or a text extraction once it
- * has begun.  So poppler runs in a reader: a process the backend forks on
- * its first PDF, which serves the backend's requests one at a time over a
- * pair of pipes (open a document and measure its pages, rasterise a page,
- * read a page's text layer) and holds the last document it was sent.  The
- * backend waits for each answer on its latch and the pipe, so
- * statement_timeout, pg_cancel_backend and pg_terminate_backend end the
- * wait at once; the backend then SIGKILLs the reader and forks a new one
- * for the next PDF.  The reader dies with the backend (PR_SET_PDEATHSIG),
- * runs under an address-space limit of its own, is replaced after
- * READER_MAX_REQUESTS requests, and whatever poppler leaks, caches or
- * crashes on stays in it: a crash is an ERROR of that call, not a server
- * restart.
+ * has begun.  So poppler runs in a reader: a child process of the backend
+ * (src/util/subproc.c: killed on any interrupt, replaced after
+ * READER_MAX_REQUESTS requests) that serves the backend's requests one at
+ * a time (open a document and measure its pages, rasterise a page, read a
+ * page's text layer) and holds the last document it was sent.  Whatever
+ * poppler leaks, caches or crashes on stays in it: a crash is an ERROR of
+ * that call, not a server restart.
  *
  * The reader must never return into PostgreSQL code or raise: it calls only
  * poppler, cairo, glib, malloc and read()/write(), and leaves with _exit().
@@ -34,22 +29,17 @@
  */
 #include "postgres.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
-#include "storage/latch.h"
-#include "utils/wait_event.h"
 
 #include "image/lept.h"
 #include "document/pdfapi.h"
 #include "document/pdfprelude.h"
+#include "util/subproc.h"
 
 PG_MODULE_MAGIC;
 
@@ -74,7 +64,7 @@ PG_MODULE_MAGIC;
  * at their own size.  Past it, an allocation fails in the reader, not the
  * machine.
  */
-#define READER_MEMORY_BUDGET	((rlim_t) 2 << 30)
+#define READER_MEMORY_BUDGET	((uint64) 2 << 30)
 /* the largest answer other than a raster (a text layer, a box a character) */
 #define READER_MAX_MESSAGE	(64 * 1024 * 1024)
 /* a reader is replaced after this many requests: poppler's caches stay small */
@@ -92,14 +82,6 @@ typedef struct ReaderRequest
 	uint64		doc_len;		/* > 0: its bytes follow the request */
 } ReaderRequest;
 
-typedef struct ReaderHeader
-{
-	uint32		code;
-	uint32		unused;
-	uint64		len;			/* payload bytes that follow */
-} ReaderHeader;
-
-/* A PDF as the backend holds it: the bytes, and what the reader measured. */
 typedef struct PdfDoc
 {
 	const uint8_t *data;
@@ -109,107 +91,23 @@ typedef struct PdfDoc
 	PdfPageInfo *pages;			/* NULL when npages > max_pages */
 } PdfDoc;
 
-/* the backend's reader; none: pid -1 */
-static pid_t reader_pid = -1;
-static int	reader_req = -1;	/* the backend writes requests here */
-static int	reader_resp = -1;	/* and reads answers here (non-blocking) */
+static void reader_main(int req, int resp);
+static void reader_lost(SubProc *sp, int status, int page);
+
+/* the backend's reader */
+static SubProc reader = {
+	.name = "PDF reader",
+	.title = "imgtrans pdf reader",
+	.max_requests = READER_MAX_REQUESTS,
+	.memory_budget = READER_MEMORY_BUDGET,
+	.serve = reader_main,
+	.lost = reader_lost,
+};
 static uint64 reader_doc = 0;	/* the document the reader holds */
-static int	reader_requests = 0;
+static uint64 reader_doc_generation = 0;	/* in the reader of this generation */
 static uint64 last_doc_id = 0;
 
 /* ---- in the reader ---- */
-
-static bool
-read_exact(int fd, void *buf, size_t len)
-{
-	char	   *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= n;
-	}
-	return true;
-}
-
-static void
-write_exact(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(1);			/* the backend is gone */
-		p += n;
-		len -= n;
-	}
-}
-
-/* Answers a request: header, then the payload in two parts (either may be empty). */
-static void
-reply2(int fd, uint32 code, const void *a, size_t alen, const void *b, size_t blen)
-{
-	ReaderHeader h = {0};
-
-	h.code = code;
-	h.len = alen + blen;
-	write_exact(fd, &h, sizeof(h));
-	write_exact(fd, a, alen);
-	write_exact(fd, b, blen);
-}
-
-static void
-reply(int fd, uint32 code, const void *payload, size_t len)
-{
-	reply2(fd, code, payload, len, NULL, 0);
-}
-
-/*
- * The reader's first steps: the signals of a plain process (it must not
- * run the backend's handlers, which set the backend's latch), death with
- * the backend, and its memory budget.
- */
-static void
-reader_setup(pid_t backend)
-{
-	sigset_t	none;
-	struct rlimit rl;
-	char		buf[64];
-	int			fd;
-	ssize_t		n;
-	int			sig;
-
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != backend)
-		_exit(1);
-	/* address space in use now (/proc/self/statm: pages), plus the budget */
-	fd = open("/proc/self/statm", O_RDONLY);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n > 0)
-	{
-		buf[n] = '\0';
-		rl.rlim_cur = rl.rlim_max = (rlim_t) strtoull(buf, NULL, 10) * (rlim_t) sysconf(_SC_PAGESIZE) +
-			READER_MEMORY_BUDGET;
-		(void) setrlimit(RLIMIT_AS, &rl);
-	}
-}
 
 static bool
 has_text(const char *text)
@@ -231,7 +129,7 @@ reader_page(int fd, PopplerDocument *doc, int page)
 	int32		pg = page;
 
 	if (p == NULL)
-		reply(fd, READER_PAGE_CORRUPT, &pg, sizeof(pg));
+		subproc_reply(fd, READER_PAGE_CORRUPT, &pg, sizeof(pg));
 	return p;
 }
 
@@ -252,7 +150,7 @@ reader_info(int fd, PopplerDocument *doc, const ReaderRequest *rq)
 	out = malloc(len);
 	if (out == NULL)
 	{
-		reply(fd, READER_NO_MEMORY, NULL, 0);
+		subproc_reply(fd, READER_NO_MEMORY, NULL, 0);
 		return;
 	}
 	memcpy(out, &npages, sizeof(int32));
@@ -277,7 +175,7 @@ reader_info(int fd, PopplerDocument *doc, const ReaderRequest *rq)
 		g_object_unref(p);
 		memcpy(out + sizeof(int32) + sizeof(PdfPageInfo) * i, &info, sizeof(info));
 	}
-	reply(fd, READER_OK, out, len);
+	subproc_reply(fd, READER_OK, out, len);
 	free(out);
 }
 
@@ -320,7 +218,7 @@ reader_render(int fd, PopplerDocument *doc, const ReaderRequest *rq)
 	if (status != CAIRO_STATUS_SUCCESS)
 	{
 		cairo_surface_destroy(surface);
-		reply(fd, READER_CAIRO_FAILED, &status, sizeof(status));
+		subproc_reply(fd, READER_CAIRO_FAILED, &status, sizeof(status));
 		return;
 	}
 	src = cairo_image_surface_get_data(surface);
@@ -355,7 +253,7 @@ reader_render(int fd, PopplerDocument *doc, const ReaderRequest *rq)
 				out[x] = row[x] & 0xff;
 		}
 	}
-	reply2(fd, READER_OK, &gray, 1, src, (size_t) width * height * (gray ? 1 : 4));
+	subproc_reply2(fd, READER_OK, &gray, 1, src, (size_t) width * height * (gray ? 1 : 4));
 	cairo_surface_destroy(surface);
 }
 
@@ -392,11 +290,11 @@ reader_text(int fd, PopplerDocument *doc, const ReaderRequest *rq)
 		memcpy(out + sizeof(uint32), text ? text : "", tlen);
 		memcpy(out + sizeof(uint32) + tlen, &n, sizeof(uint32));
 		memcpy(out + 2 * sizeof(uint32) + tlen, rects, sizeof(PopplerRectangle) * (size_t) n);
-		reply(fd, READER_OK, out, len);
+		subproc_reply(fd, READER_OK, out, len);
 		free(out);
 	}
 	else
-		reply(fd, len > READER_MAX_MESSAGE ? READER_TOO_LARGE : READER_NO_MEMORY, NULL, 0);
+		subproc_reply(fd, len > READER_MAX_MESSAGE ? READER_TOO_LARGE : READER_NO_MEMORY, NULL, 0);
 	g_free(rects);
 	g_free(text);
 }
@@ -419,7 +317,7 @@ reader_main(int req, int resp)
 	{
 		ReaderRequest rq;
 
-		if (!read_exact(req, &rq, sizeof(rq)))
+		if (!subproc_read_exact(req, &rq, sizeof(rq)))
 			_exit(0);
 		if (rq.doc_len > 0)
 		{
@@ -431,7 +329,7 @@ reader_main(int req, int resp)
 			doc = NULL;
 			free(bytes);
 			bytes = malloc(rq.doc_len);
-			if (bytes == NULL || !read_exact(req, bytes, rq.doc_len))
+			if (bytes == NULL || !subproc_read_exact(req, bytes, rq.doc_len))
 				_exit(1);		/* the backend sees the pipe close */
 			held = rq.doc_id;
 			gb = g_bytes_new_static(bytes, rq.doc_len);
@@ -447,9 +345,9 @@ reader_main(int req, int resp)
 				g_error_free(err);
 		}
 		if (rq.doc_id != held)
-			reply(resp, READER_PROTOCOL, NULL, 0);
+			subproc_reply(resp, READER_PROTOCOL, NULL, 0);
 		else if (doc == NULL)
-			reply(resp, open_code, open_msg, strlen(open_msg));
+			subproc_reply(resp, open_code, open_msg, strlen(open_msg));
 		else if (rq.op == OP_INFO)
 			reader_info(resp, doc, &rq);
 		else if (rq.op == OP_RENDER && rq.width > 0 && rq.height > 0)
@@ -457,113 +355,16 @@ reader_main(int req, int resp)
 		else if (rq.op == OP_TEXT)
 			reader_text(resp, doc, &rq);
 		else
-			reply(resp, READER_PROTOCOL, NULL, 0);
+			subproc_reply(resp, READER_PROTOCOL, NULL, 0);
 	}
 }
 
 /* ---- in the backend ---- */
 
-/* Never raises: kills the reader, reaps it, closes the pipes. */
+/* The reader ended without answering (subproc.c has reaped it): how, as an ERROR. */
 static void
-reader_kill(void)
+reader_lost(SubProc *sp, int st, int page)
 {
-	if (reader_pid > 0)
-	{
-		int			st;
-
-		(void) kill(reader_pid, SIGKILL);
-		while (waitpid(reader_pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	reader_pid = -1;
-	if (reader_req >= 0)
-		close(reader_req);
-	if (reader_resp >= 0)
-		close(reader_resp);
-	reader_req = reader_resp = -1;
-	reader_doc = 0;
-	reader_requests = 0;
-}
-
-/* Forks the reader; in the reader, never returns. */
-static void
-reader_start(void)
-{
-	int			req[2],
-				resp[2];
-	pid_t		backend = getpid();
-	pid_t		pid;
-
-	if (pipe(req) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-				 errmsg("could not create a pipe for the PDF reader: %m")));
-	if (pipe(resp) != 0)
-	{
-		close(req[0]);
-		close(req[1]);
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-				 errmsg("could not create a pipe for the PDF reader: %m")));
-	}
-	pid = fork();
-	if (pid == 0)
-	{
-		close(req[1]);
-		close(resp[0]);
-		reader_setup(backend);
-		reader_main(req[0], resp[1]);
-		_exit(0);
-	}
-	close(req[0]);
-	close(resp[1]);
-	reader_req = req[1];
-	reader_resp = resp[0];
-	if (pid < 0)
-	{
-		int			save = errno;
-
-		reader_kill();
-		errno = save;
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-				 errmsg("could not start the PDF reader process: %m"),
-				 errhint("The server is short of processes or memory; try again later.")));
-	}
-	reader_pid = pid;
-	if (fcntl(reader_req, F_SETFL, O_NONBLOCK) != 0 || fcntl(reader_resp, F_SETFL, O_NONBLOCK) != 0 ||
-		fcntl(reader_req, F_SETFD, FD_CLOEXEC) != 0 || fcntl(reader_resp, F_SETFD, FD_CLOEXEC) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-				 errmsg("could not set up the PDF reader's pipes: %m")));
-}
-
-/* Waits for the reader's pipe end fd to be ready (events), or an interrupt. */
-static void
-reader_wait_fd(int fd, int events)
-{
-	(void) WaitLatchOrSocket(MyLatch, WL_LATCH_SET | events | WL_EXIT_ON_PM_DEATH,
-							 fd, -1L, PG_WAIT_EXTENSION);
-	ResetLatch(MyLatch);
-	CHECK_FOR_INTERRUPTS();
-}
-
-/*
- * The reader ended (closed its pipe): reaped, and an ERROR that says how.
- * A cancel or terminate of the backend reaches the reader too (PostgreSQL
- * signals the backend's process group), so a pending interrupt is raised
- * first, as what it is.
- */
-static void
-reader_lost(int page)
-{
-	int			st = 0;
-
-	CHECK_FOR_INTERRUPTS();
-	while (reader_pid > 0 && waitpid(reader_pid, &st, 0) < 0 && errno == EINTR)
-		;
-	reader_pid = -1;
-	reader_kill();
 	if (WIFSIGNALED(st))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -576,56 +377,6 @@ reader_lost(int page)
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("could not read the PDF: its reader process ended without an answer"),
 			 errhint("Pass a PDF that poppler's pdftoppm can read.")));
-}
-
-static void
-send_all(const void *buf, size_t len, int page)
-{
-	const char *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		n = write(reader_req, p, len);
-
-		if (n > 0)
-		{
-			p += n;
-			len -= n;
-		}
-		else if (n < 0 && errno == EPIPE)
-			reader_lost(page);
-		else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-					 errmsg("could not write to the PDF reader: %m")));
-		else if (n < 0 && errno != EINTR)
-			reader_wait_fd(reader_req, WL_SOCKET_WRITEABLE);
-	}
-}
-
-static void
-recv_all(void *buf, size_t len, int page)
-{
-	char	   *p = buf;
-
-	while (len > 0)
-	{
-		ssize_t		n = read(reader_resp, p, len);
-
-		if (n > 0)
-		{
-			p += n;
-			len -= n;
-		}
-		else if (n == 0)
-			reader_lost(page);
-		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-					 errmsg("could not read from the PDF reader: %m")));
-		else if (errno != EINTR)
-			reader_wait_fd(reader_resp, WL_SOCKET_READABLE);
-	}
 }
 
 /* A message from the reader, printable ASCII only (the rest becomes '?'). */
@@ -650,51 +401,22 @@ ascii_only(char *s)
 static char *
 reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 {
-	ReaderHeader h;
 	char	   *payload = NULL;
 	int			page = rq->op == OP_INFO ? -1 : rq->page;
+	uint32		code;
 
-	PG_TRY();
-	{
-		int			st;
+	subproc_ensure(&reader);
+	rq->doc_id = d->id;
+	rq->doc_len = reader_doc == d->id && reader_doc_generation == reader.generation ? 0 : d->len;
+	reader_doc = 0;
+	code = subproc_call(&reader, rq, sizeof(*rq), rq->doc_len ? d->data : NULL, rq->doc_len,
+						max_len, &payload, len, page);
+	reader_doc = d->id;
+	reader_doc_generation = reader.generation;
 
-		/* an idle reader may have died meanwhile (a cancel signals the backend's process group) */
-		if (reader_pid > 0 && waitpid(reader_pid, &st, WNOHANG) != 0)
-		{
-			reader_pid = -1;
-			reader_kill();
-		}
-		if (reader_pid > 0 && reader_requests >= READER_MAX_REQUESTS)
-			reader_kill();
-		if (reader_pid <= 0)
-			reader_start();
-		reader_requests++;
-		rq->doc_id = d->id;
-		rq->doc_len = reader_doc == d->id ? 0 : d->len;
-		send_all(rq, sizeof(*rq), page);
-		if (rq->doc_len > 0)
-			send_all(d->data, d->len, page);
-		reader_doc = d->id;
-		recv_all(&h, sizeof(h), page);
-		if (h.len > Max(max_len, 256))
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("the PDF reader sent an answer of " UINT64_FORMAT " bytes", h.len)));
-		payload = palloc(h.len + 1);
-		recv_all(payload, h.len, page);
-		payload[h.len] = '\0';
-	}
-	PG_CATCH();
-	{
-		reader_kill();
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-
-	switch (h.code)
+	switch (code)
 	{
 		case READER_OK:
-			*len = h.len;
 			return payload;
 		case READER_ENCRYPTED:
 			ereport(ERROR,
@@ -713,7 +435,7 @@ reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 			{
 				int32		pg = page;
 
-				if (h.len == sizeof(int32))
+				if (*len == sizeof(int32))
 					memcpy(&pg, payload, sizeof(int32));
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -725,7 +447,7 @@ reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 			{
 				int32		st = CAIRO_STATUS_NO_MEMORY;
 
-				if (h.len == sizeof(int32))
+				if (*len == sizeof(int32))
 					memcpy(&st, payload, sizeof(int32));
 				ereport(ERROR,
 						(errcode(ERRCODE_OUT_OF_MEMORY),
@@ -748,8 +470,8 @@ reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 							page >= 0 ? psprintf("page %d", page + 1) : "the document")));
 			break;
 		default:
-			reader_kill();
-			elog(ERROR, "imgtrans: the PDF reader answered with code %u", h.code);
+			subproc_kill(&reader);
+			elog(ERROR, "imgtrans: the PDF reader answered with code %u", code);
 	}
 	return NULL;				/* not reached */
 }

@@ -1,343 +1,457 @@
 /*-------------------------------------------------------------------------
  * engine.c
- *	  Per-backend cache of initialised tesseract engines (engine module).
+ *	  A backend's side of its OCR process (engine module).
  *
- * Loading a language costs about 200 ms, so each backend keeps up to
- * imgtrans.engine_cache_size TessBaseAPI handles, keyed by language list
- * and tessdata directory, and evicts the least recently used.  Engines
- * are ended and deleted at backend exit, so tesseract has nothing to
- * report as leaked.
+ * Tesseract runs in a child of the backend, the OCR process (tessproc.c),
+ * forked on the first OCR call and kept: it holds the initialised engines
+ * (loading a language costs about 200 ms), so later calls cost what they
+ * cost in the backend, plus the image's trip through a pipe (about 1 ms
+ * for a 300-dpi page).  Each call here is one request and its answer
+ * (src/util/subproc.c): the backend waits on its latch and the pipe, so
+ * statement_timeout, pg_cancel_backend, pg_terminate_backend and
+ * imgtrans.job_page_timeout stop any OCR at once, wherever tesseract is
+ * (its page layout polls nothing); the process is then SIGKILLed and the
+ * next call forks a new one.  A crash in tesseract ends the process, not
+ * the server: it is an ERROR of the call.
  *
- * Tesseract is C++: nothing here may ereport() while a tesseract frame is
- * on the stack.  The cancel callback only reads PostgreSQL's interrupt
- * flags and returns; the caller runs CHECK_FOR_INTERRUPTS() afterwards.
+ * The process holds two readings (slots 0 and 1) so that auto's candidate
+ * image is read while the first reading is kept; ocr.c says which slot
+ * holds the reading it keeps.  engine_clear() drops both and puts back the
+ * variables a call set.
+ *
+ * This file must never send a language the backend has not checked
+ * (imgtrans_check_lang) or a variable off the allow-list (the caller's
+ * vars are checked by ocrvars.c), and must never trust an answer: every
+ * length is checked, text must be valid UTF-8 without NULs.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "storage/ipc.h"
-#include "utils/builtins.h"
-#include "utils/memutils.h"
 
-#include "ocr/engine.h"
 #include "imgtrans.h"
+#include "ocr/engine.h"
 #include "ocr/ocrargs.h"
+#include "ocr/preprocess.h"
+#include "util/subproc.h"
 
-#define MAX_ENGINES 16
+/* replaced after this many requests (a page is 3 to 6), bounding what tesseract may leak */
+#define OCR_PROCESS_MAX_REQUESTS	20000
+/* address space it may use over the backend's: images up to imgtrans.max_image_pixels and their copies */
+#define OCR_PROCESS_MEMORY_BUDGET	((uint64) 4 << 30)
 
-typedef struct CachedEngine
-{
-	char		lang[OCR_MAX_LANG_LEN + 1];
-	char	   *datapath;		/* in TopMemoryContext */
-	TessBaseAPI *api;
-	uint64		last_used;
-} CachedEngine;
+extern void tessproc_main(int req, int resp);
+static void ocr_process_lost(SubProc *sp, int status, int context);
 
-static CachedEngine engines[MAX_ENGINES];
-static int	nengines = 0;
-static CachedEngine osd_engine;	/* outside the LRU: never evicts a caller's engine */
-static CachedEngine spare_engine;	/* a second engine for auto's trial passes */
-static uint64 use_clock = 0;
-static bool exit_hook_set = false;
-
-static void
-engine_free(CachedEngine *e)
-{
-	TessBaseAPIEnd(e->api);
-	TessBaseAPIDelete(e->api);
-	pfree(e->datapath);
-	*e = engines[--nengines];
-}
+static SubProc ocr_process = {
+	.name = "OCR process",
+	.title = "imgtrans ocr",
+	.max_requests = OCR_PROCESS_MAX_REQUESTS,
+	.memory_budget = OCR_PROCESS_MEMORY_BUDGET,
+	.serve = tessproc_main,
+	.lost = ocr_process_lost,
+};
 
 static void
-engine_shutdown(int code, Datum arg)
+ocr_process_lost(SubProc *sp, int st, int context)
 {
-	while (nengines > 0)
-		engine_free(&engines[0]);
-	if (osd_engine.api)
-	{
-		TessBaseAPIEnd(osd_engine.api);
-		TessBaseAPIDelete(osd_engine.api);
-		osd_engine.api = NULL;
-	}
-	if (spare_engine.api)
-	{
-		TessBaseAPIEnd(spare_engine.api);
-		TessBaseAPIDelete(spare_engine.api);
-		spare_engine.api = NULL;
-	}
-}
-
-static void
-ensure_exit_hook(void)
-{
-	if (!exit_hook_set)
-	{
-		on_proc_exit(engine_shutdown, (Datum) 0);
-		exit_hook_set = true;
-	}
-}
-
-static void
-evict_to(int keep)
-{
-	while (nengines > keep)
-	{
-		int			lru = 0;
-		int			i;
-
-		for (i = 1; i < nengines; i++)
-			if (engines[i].last_used < engines[lru].last_used)
-				lru = i;
-		engine_free(&engines[lru]);
-	}
-}
-
-static TessBaseAPI *
-engine_create(const char *lang, const char *datapath)
-{
-	TessBaseAPI *api = TessBaseAPICreate();
-
-	if (TessBaseAPIInit3(api, datapath, lang) != 0)
-	{
-		TessBaseAPIDelete(api);
+	if (WIFSIGNALED(st))
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("tesseract could not load language \"%s\" from \"%s\"", lang, datapath),
-				 errhint("Check that the traineddata files are complete and readable by the server.")));
-	}
-	return api;
+				 errmsg("tesseract stopped on the image: the OCR process was ended by signal %d (%s)",
+						WTERMSIG(st), strsignal(WTERMSIG(st))),
+				 errhint("The image may be malformed or too large for the OCR process's %d GB of memory; "
+						 "the server log may say more.", (int) (OCR_PROCESS_MEMORY_BUDGET >> 30))));
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+			 errmsg("the OCR process ended without an answer (exit status %d)",
+					WIFEXITED(st) ? WEXITSTATUS(st) : -1),
+			 errhint("The server log may say more.")));
 }
 
-/* An initialised engine for lang, from the cache or newly loaded. */
-TessBaseAPI *
-engine_acquire(const char *lang)
+/* The name a child sent (a variable, a language), printable ASCII only. */
+static const char *
+ascii_only(char *s)
 {
-	const char *datapath = imgtrans_tessdata_path();
-	CachedEngine *e;
-	int			i;
+	char	   *c;
 
-	for (i = 0; i < nengines; i++)
-	{
-		e = &engines[i];
-		if (strcmp(e->lang, lang) == 0 && strcmp(e->datapath, datapath) == 0)
-		{
-			TessBaseAPI *api = e->api;
-
-			/* newest now, so a lowered cache size never evicts it */
-			e->last_used = ++use_clock;
-			evict_to(Min(imgtrans_engine_cache_size, MAX_ENGINES));
-			return api;
-		}
-	}
-
-	imgtrans_check_lang(lang);
-	ensure_exit_hook();
-	evict_to(Min(imgtrans_engine_cache_size, MAX_ENGINES) - 1);
-
-	e = &engines[nengines];
-	e->api = engine_create(lang, datapath);
-	strlcpy(e->lang, lang, sizeof(e->lang));
-	e->datapath = MemoryContextStrdup(TopMemoryContext, datapath);
-	e->last_used = ++use_clock;
-	nengines++;
-	return e->api;
+	for (c = s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	return s;
 }
 
 /*
- * The orientation/script engine.  Kept in its own slot so that running OSD
- * in the middle of a recognition can never evict the engine in use.
+ * Sends rq with its strings and image, returns the answer's payload
+ * (palloc'd, *len bytes, at most max_len) when it is TE_OK; any other
+ * answer is raised here.  what names the request in messages.
  */
-TessBaseAPI *
-engine_acquire_osd(void)
+static char *
+call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 {
-	const char *datapath = imgtrans_tessdata_path();
+	StringInfoData msg;
+	char	   *payload;
+	uint64		plen;
+	uint32		code;
 
-	if (osd_engine.api && strcmp(osd_engine.datapath, datapath) != 0)
+	initStringInfo(&msg);
+	rq->strings_len = strings ? strings->len : 0;
+	if (pix)
 	{
-		TessBaseAPIEnd(osd_engine.api);
-		TessBaseAPIDelete(osd_engine.api);
-		pfree(osd_engine.datapath);
-		osd_engine.api = NULL;
+		rq->w = pixGetWidth(pix);
+		rq->h = pixGetHeight(pix);
+		rq->d = pixGetDepth(pix);
+		rq->spp = pixGetSpp(pix);
+		rq->xres = pixGetXRes(pix);
+		rq->yres = pixGetYRes(pix);
+		rq->data_len = (uint64) pixGetWpl(pix) * 4 * rq->h;
 	}
-	if (osd_engine.api == NULL)
+	appendBinaryStringInfo(&msg, (char *) rq, sizeof(*rq));
+	if (strings)
+		appendBinaryStringInfo(&msg, strings->data, strings->len);
+	code = subproc_call(&ocr_process, msg.data, msg.len, pix ? pixGetData(pix) : NULL,
+						pix ? rq->data_len : 0, max_len, &payload, &plen, 0);
+	pfree(msg.data);
+	switch (code)
 	{
-		imgtrans_check_lang("osd");
-		ensure_exit_hook();
-		osd_engine.api = engine_create("osd", datapath);
-		osd_engine.datapath = MemoryContextStrdup(TopMemoryContext, datapath);
+		case TE_OK:
+			if (len)
+				*len = plen;
+			return payload;
+		case TE_LANG:
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not load language \"%s\" from \"%s\"", ascii_only(payload),
+							imgtrans_tessdata_path()),
+					 errhint("Check that the traineddata files are complete and readable by the server.")));
+			break;
+		case TE_UNKNOWN_VAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown tesseract variable \"%s\"", ascii_only(payload)),
+					 errhint("See \"tesseract --print-parameters\" for the variable names.")));
+			break;
+		case TE_READONLY_VAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tesseract variable \"%s\" cannot be set per call", ascii_only(payload)),
+					 errhint("It is read only when a language is loaded.")));
+			break;
+		case TE_RECOGNIZE:
+			ereport(ERROR,
+					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+					 errmsg("tesseract could not recognise the image"),
+					 errhint("Check the server log for tesseract's own message.")));
+			break;
+		case TE_NO_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("the OCR process ran out of memory"),
+					 errhint("Its limit is %d GB over the backend's; pass a smaller image.",
+							 (int) (OCR_PROCESS_MEMORY_BUDGET >> 30))));
+			break;
+		case TE_TOO_LARGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the OCR output of one page is larger than %d MB", TP_MAX_MESSAGE / (1024 * 1024)),
+					 errhint("Ask for fewer levels, or split the image.")));
+			break;
+		case TE_PDF:
+			return NULL;		/* the caller says which step failed */
+		default:
+			subproc_kill(&ocr_process);
+			elog(ERROR, "imgtrans: the OCR process answered request %u with code %u", rq->op, code);
 	}
-	return osd_engine.api;
+	return NULL;				/* not reached */
 }
 
-/*
- * A second engine for lang, never the one engine_acquire(lang) returns:
- * auto reads a candidate image (scaled, turned) on it while the first
- * reading stays on the other, so a candidate that reads worse costs one
- * pass, not a second recognition of the page as it came.  One slot, outside
- * the LRU (it never evicts a caller's engine), reloaded when another
- * language needs it; loaded only by a page that tries a candidate.
- */
-TessBaseAPI *
-engine_acquire_spare(const char *lang)
+/* What tesseract can take in a pipe: 1, 8 or 32 bits a pixel, no colormap. */
+static PIX *
+wire_pix(PIX *pix)
 {
-	const char *datapath = imgtrans_tessdata_path();
+	int			d = pixGetDepth(pix);
 
-	if (spare_engine.api && (strcmp(spare_engine.lang, lang) != 0 ||
-							 strcmp(spare_engine.datapath, datapath) != 0))
-	{
-		TessBaseAPIEnd(spare_engine.api);
-		TessBaseAPIDelete(spare_engine.api);
-		pfree(spare_engine.datapath);
-		spare_engine.api = NULL;
-	}
-	if (spare_engine.api == NULL)
-	{
-		imgtrans_check_lang(lang);
-		ensure_exit_hook();
-		spare_engine.api = engine_create(lang, datapath);
-		strlcpy(spare_engine.lang, lang, sizeof(spare_engine.lang));
-		spare_engine.datapath = MemoryContextStrdup(TopMemoryContext, datapath);
-	}
-	return spare_engine.api;
+	if (pixGetColormap(pix) == NULL && (d == 1 || d == 8 || d == 32))
+		return pixClone(pix);
+	if (pixGetColormap(pix))
+		return pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC);
+	return pixConvertTo8(pix, false);
 }
 
-/* Languages of the cached engines, most recently used first. */
-List *
-engine_cached_languages(void)
+/* Sends a request with an image; the image travels as 1, 8 or 32 bits a pixel. */
+static char *
+call_with_image(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 {
-	List	   *result = NIL;
-	uint64		after = 0;
-	int			n,
-				i;
+	PIX		   *volatile wire = wire_pix(pix);
+	char	   *result;
 
-	/* selection by last_used, ascending; prepend to get newest first */
-	for (n = 0; n < nengines; n++)
+	if (wire == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not convert the image for tesseract")));
+	PG_TRY();
 	{
-		int			next = -1;
-
-		for (i = 0; i < nengines; i++)
-			if (engines[i].last_used > after &&
-				(next < 0 || engines[i].last_used < engines[next].last_used))
-				next = i;
-		after = engines[next].last_used;
-		result = lcons(pstrdup(engines[next].lang), result);
+		result = call(rq, strings, wire, max_len, len);
 	}
+	PG_FINALLY();
+	{
+		pixDestroy((PIX **) &wire);
+	}
+	PG_END_TRY();
 	return result;
 }
 
-/*
- * The current value of a tesseract variable as a string, or NULL when no
- * variable of that name exists.
- */
-static char *
-variable_value(TessBaseAPI *api, const char *name)
-{
-	int			ival;
-	BOOL		bval;
-	double		dval;
-	const char *sval;
-
-	if (TessBaseAPIGetIntVariable(api, name, &ival))
-		return psprintf("%d", ival);
-	if (TessBaseAPIGetBoolVariable(api, name, &bval))
-		return pstrdup(bval ? "1" : "0");
-	if (TessBaseAPIGetDoubleVariable(api, name, &dval))
-		return psprintf("%.17g", dval);
-	sval = TessBaseAPIGetStringVariable(api, name);
-	return sval ? pstrdup(sval) : NULL;
-}
-
 static void
-set_variable(TessBaseAPI *api, const char *name, const char *value, List **saved)
+add_string(StringInfo s, const char *str)
 {
-	char	   *old = variable_value(api, name);
-	SavedVar   *sv;
-
-	if (old == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unknown tesseract variable \"%s\"", name),
-				 errhint("See \"tesseract --print-parameters\" for the variable names.")));
-	sv = palloc(sizeof(SavedVar));
-	sv->name = pstrdup(name);
-	sv->value = old;
-	*saved = lappend(*saved, sv);
-	if (!TessBaseAPISetVariable(api, name, value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tesseract variable \"%s\" cannot be set per call", name),
-				 errhint("It is read only when a language is loaded.")));
+	appendBinaryStringInfo(s, str, strlen(str) + 1);
 }
 
 /*
- * Applies checked variables (imgtrans_check_vars()).  Each old value is
- * added to *saved before the variable changes, so engine_restore_vars()
- * undoes exactly what was done even when this fails half-way.
+ * Reads pix into slot (0 or 1) with lang (checked here), the call's
+ * checked variables and page mode.  An error leaves the slot empty.
  */
 void
-engine_set_vars(TessBaseAPI *api, List *vars, List **saved)
+engine_recognize(int slot, const char *lang, List *vars, int psm, PIX *pix)
 {
+	TessRequest rq = {0};
+	StringInfoData strings;
 	ListCell   *lc;
 
+	imgtrans_check_lang(lang);
+	initStringInfo(&strings);
+	add_string(&strings, lang);
+	add_string(&strings, imgtrans_tessdata_path());
 	foreach(lc, vars)
 	{
 		OcrVar	   *var = lfirst(lc);
 
-		set_variable(api, var->name, var->value, saved);
+		add_string(&strings, var->name);
+		add_string(&strings, var->value);
 	}
+	rq.op = TP_RECOGNIZE;
+	rq.slot = slot;
+	rq.psm = psm;
+	rq.cache_size = imgtrans_engine_cache_size;
+	rq.nvars = list_length(vars);
+	(void) call_with_image(&rq, &strings, pix, 0, NULL);
 }
 
-/* Puts back saved values, newest first.  Never raises an error. */
 void
-engine_restore_vars(TessBaseAPI *api, List *saved)
+engine_score(int slot, struct PrepScore *score)
 {
-	int			i;
+	TessRequest rq = {0};
+	TessScore	s;
+	uint64		len;
+	char	   *p;
 
-	for (i = list_length(saved) - 1; i >= 0; i--)
-	{
-		SavedVar   *sv = list_nth(saved, i);
+	rq.op = TP_SCORE;
+	rq.slot = slot;
+	p = call(&rq, NULL, NULL, sizeof(s), &len);
+	if (len != sizeof(s))
+		elog(ERROR, "imgtrans: short answer from the OCR process");
+	memcpy(&s, p, sizeof(s));
+	score->words = s.words;
+	score->sure_chars = s.sure_chars;
+	score->mean_conf = s.mean_conf;
+}
 
-		(void) TessBaseAPISetVariable(api, sv->name, sv->value);
-	}
+void
+engine_boxes(int slot, uint32 levels, EngineBoxes *boxes)
+{
+	TessRequest rq = {0};
+
+	rq.op = TP_BOXES;
+	rq.slot = slot;
+	rq.levels = levels;
+	boxes->data = call(&rq, NULL, NULL, TP_MAX_MESSAGE, &boxes->len);
+	if (boxes->len < sizeof(float))
+		elog(ERROR, "imgtrans: short answer from the OCR process");
+	memcpy(&boxes->mean_conf, boxes->data, sizeof(float));
+	boxes->pos = sizeof(float);
+}
+
+/* Checks text from the OCR process: UTF-8 without NULs; returns it palloc'd. */
+static char *
+checked_text(const char *s, uint64 len)
+{
+	if (memchr(s, '\0', len) != NULL || !pg_verify_mbstr(PG_UTF8, s, (int) len, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("the OCR process sent text that is not UTF-8")));
+	return pnstrdup(s, len);
 }
 
 /*
- * Tesseract's monitor polls this once per text line.  It only reads the
- * flags that SIGINT (cancel, statement_timeout) and SIGTERM set.
+ * The next event of a reading (TessBoxRec), with its text (palloc'd) when
+ * it is filled; false at the end.
  */
 bool
-engine_cancel_requested(void *arg, int words)
+engine_next_box(EngineBoxes *b, TessBoxRec *rec, char **text)
 {
-	return QueryCancelPending || ProcDiePending;
+	if (b->pos == b->len)
+		return false;
+	if (b->len - b->pos < sizeof(*rec))
+		elog(ERROR, "imgtrans: short answer from the OCR process");
+	memcpy(rec, b->data + b->pos, sizeof(*rec));
+	b->pos += sizeof(*rec);
+	if (rec->level < TL_BLOCK || rec->level > TL_WORD || rec->text_len > b->len - b->pos)
+		elog(ERROR, "imgtrans: malformed answer from the OCR process");
+	*text = rec->filled ? checked_text(b->data + b->pos, rec->text_len) : NULL;
+	b->pos += rec->text_len;
+	return true;
+}
+
+/* The slot's reading as text, hOCR, ALTO or TSV (TK_), pages numbered from page 0. */
+char *
+engine_text(int slot, uint32 kind, int page)
+{
+	TessRequest rq = {0};
+	uint64		len;
+	char	   *p;
+
+	rq.op = TP_TEXT;
+	rq.slot = slot;
+	rq.kind = kind;
+	rq.page = page;
+	p = call(&rq, NULL, NULL, TP_MAX_MESSAGE, &len);
+	return checked_text(p, len);
+}
+
+/* tesseract's PDF renderer, writing base.pdf; pdf.ttf comes from tessdata. */
+void
+engine_pdf_begin(const char *base)
+{
+	TessRequest rq = {0};
+	StringInfoData strings;
+
+	initStringInfo(&strings);
+	add_string(&strings, base);
+	add_string(&strings, imgtrans_tessdata_path());
+	rq.op = TP_PDF_BEGIN;
+	if (call(&rq, &strings, NULL, 0, NULL) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not start a PDF"),
+				 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
+}
+
+void
+engine_pdf_add(int slot, int page_num)
+{
+	TessRequest rq = {0};
+
+	rq.op = TP_PDF_ADD;
+	rq.slot = slot;
+	if (call(&rq, NULL, NULL, 0, NULL) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not add page %d to the PDF", page_num),
+				 errhint("Check the server log for tesseract's own message.")));
+}
+
+/* Finishes the PDF and closes its file. */
+void
+engine_pdf_end(void)
+{
+	TessRequest rq = {0};
+
+	rq.op = TP_PDF_END;
+	if (call(&rq, NULL, NULL, 0, NULL) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("tesseract could not finish the PDF"),
+				 errhint("Check the server log for tesseract's own message.")));
 }
 
 /*
- * Orientation and script of pix with the cached "osd" engine.  "Too few
- * characters" is a result (r->ok = false), not an error.  The script name
- * points into tesseract's own tables (capi.h says to free it; it must not
- * be), so it is copied.
+ * Drops both readings, putting back the variables the call set, and with
+ * drop_pdf any unfinished PDF (closing its file).  Never raises: the
+ * request has no answer, and a process that cannot take it at once is
+ * killed (the next call forks a new one).
+ */
+void
+engine_clear(bool drop_pdf)
+{
+	TessRequest rq = {0};
+
+	if (!subproc_running(&ocr_process))
+		return;
+	rq.op = TP_CLEAR;
+	rq.kind = drop_pdf;
+	if (write(ocr_process.req, &rq, sizeof(rq)) != sizeof(rq))
+		subproc_kill(&ocr_process);
+}
+
+/*
+ * Orientation and script of pix with the OSD engine.  "Too few
+ * characters" is a result (r->ok = false), not an error.
  */
 void
 engine_osd(PIX *pix, OsdResult *r)
 {
-	TessBaseAPI *api = engine_acquire_osd();
-	int			deg = 0;
-	float		oconf = 0,
-				sconf = 0;
-	const char *script = NULL;
+	TessRequest rq = {0};
+	StringInfoData strings;
+	TessOsd		o;
+	uint64		len;
+	char	   *p;
 
+	imgtrans_check_lang("osd");
+	initStringInfo(&strings);
+	add_string(&strings, imgtrans_tessdata_path());
+	rq.op = TP_OSD;
+	p = call_with_image(&rq, &strings, pix, sizeof(o) + 256, &len);
+	if (len < sizeof(o))
+		elog(ERROR, "imgtrans: short answer from the OCR process");
+	memcpy(&o, p, sizeof(o));
+	if (o.script_len != len - sizeof(o))
+		elog(ERROR, "imgtrans: malformed answer from the OCR process");
 	memset(r, 0, sizeof(*r));
-	TessBaseAPISetImage2(api, pix);
-	r->ok = TessBaseAPIDetectOrientationScript(api, &deg, &oconf, &script, &sconf);
+	r->ok = o.ok != 0;
 	if (r->ok)
 	{
-		r->orientation = deg;
-		r->rotate = (360 - deg) % 360;
-		r->orient_conf = oconf;
-		r->script_conf = sconf;
-		r->script = script ? pstrdup(script) : NULL;
+		r->orientation = o.deg;
+		r->rotate = (360 - o.deg) % 360;
+		r->orient_conf = o.orient_conf;
+		r->script_conf = o.script_conf;
+		r->script = o.script_len ? checked_text(p + sizeof(o), o.script_len) : NULL;
 	}
-	TessBaseAPIClear(api);
+}
+
+/* Languages of the engines the OCR process holds, most recently used first. */
+List *
+engine_cached_languages(void)
+{
+	TessRequest rq = {0};
+	List	   *result = NIL;
+	uint64		len;
+	uint64		pos = 0;
+	char	   *p;
+
+	if (!subproc_running(&ocr_process))
+		return NIL;
+	rq.op = TP_LANGS;
+	p = call(&rq, NULL, NULL, 64 * 1024, &len);
+	while (pos < len)
+	{
+		char	   *end = memchr(p + pos, '\0', len - pos);
+
+		if (end == NULL)
+			elog(ERROR, "imgtrans: malformed answer from the OCR process");
+		result = lappend(result, checked_text(p + pos, end - (p + pos)));
+		pos = end - p + 1;
+	}
+	return result;
+}
+
+/* The OCR process's PID, 0 when there is none. */
+int
+engine_process_pid(void)
+{
+	return subproc_running(&ocr_process) ? ocr_process.pid : 0;
 }

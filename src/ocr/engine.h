@@ -1,23 +1,17 @@
 /*-------------------------------------------------------------------------
  * engine.h
- *	  Per-backend cache of initialised tesseract engines, per-call variables,
- *	  the cancel callback and orientation detection (engine module).
+ *	  A backend's side of its OCR process: recognition, its outputs and
+ *	  orientation detection, run by tesseract in a child process that an
+ *	  interrupt kills (engine module; see engine.c, tessproc.c).
  *-------------------------------------------------------------------------
  */
 #ifndef IMGTRANS_ENGINE_H
 #define IMGTRANS_ENGINE_H
 
 #include "nodes/pg_list.h"
-#include "utils/jsonb.h"
 
-#include "ocr/tess.h"
-
-/* A tesseract variable's value before a call changed it. */
-typedef struct SavedVar
-{
-	char	   *name;
-	char	   *value;
-} SavedVar;
+#include "image/lept.h"
+#include "ocr/tessproto.h"
 
 typedef struct OsdResult
 {
@@ -29,13 +23,27 @@ typedef struct OsdResult
 	float		script_conf;
 } OsdResult;
 
-extern TessBaseAPI *engine_acquire(const char *lang);
-extern TessBaseAPI *engine_acquire_osd(void);
-extern TessBaseAPI *engine_acquire_spare(const char *lang);
-extern void engine_set_vars(TessBaseAPI *api, List *vars, List **saved);
-extern void engine_restore_vars(TessBaseAPI *api, List *saved);
-extern bool engine_cancel_requested(void *arg, int words);
-extern List *engine_cached_languages(void);
+/* A reading's box events (TP_BOXES), walked with engine_next_box(). */
+typedef struct EngineBoxes
+{
+	char	   *data;
+	uint64		len;
+	uint64		pos;
+	float		mean_conf;
+} EngineBoxes;
+
+extern void engine_recognize(int slot, const char *lang, List *vars, int psm, PIX *pix);
+struct PrepScore;
+extern void engine_score(int slot, struct PrepScore *score);
+extern void engine_boxes(int slot, uint32 levels, EngineBoxes *boxes);
+extern bool engine_next_box(EngineBoxes *boxes, TessBoxRec *rec, char **text);
+extern char *engine_text(int slot, uint32 kind, int page);
+extern void engine_pdf_begin(const char *base);
+extern void engine_pdf_add(int slot, int page_num);
+extern void engine_pdf_end(void);
+extern void engine_clear(bool drop_pdf);
 extern void engine_osd(PIX *pix, OsdResult *r);
+extern List *engine_cached_languages(void);
+extern int	engine_process_pid(void);
 
 #endif							/* IMGTRANS_ENGINE_H */

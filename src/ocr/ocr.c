@@ -4,11 +4,12 @@
  *	  hOCR, TSV and ALTO.
  *
  * Every function follows one path: parse arguments, then inside PG_TRY
- * decode the image, take a cached engine, apply per-call variables, run
- * recognition with a cancel monitor, and extract the output; PG_FINALLY
- * frees every tesseract and leptonica object and restores the variables,
- * whether the call succeeded, failed or was cancelled.  A cancelled
- * recognition's partial results are cleared with the engine.  A PDF or
+ * decode and preprocess the image, have the backend's OCR process read it
+ * with the call's language, variables and page mode (engine.c: tesseract
+ * runs in that child process, which an interrupt kills), and fetch the
+ * output from it; PG_FINALLY frees the image and has the process drop
+ * the reading and restore the variables, whether the call succeeded,
+ * failed or was cancelled.  A PDF or
  * multi-page TIFF (src/document/) runs that path once per page, freeing
  * each page before the next; the document is closed in the same
  * PG_FINALLY.  With imgtrans.ocr_cache on, each function looks its
@@ -16,9 +17,10 @@
  * after, outside every tesseract frame.
  *
  * imgtrans_ocr_pdf feeds each recognised page to tesseract's own PDF
- * renderer, which can only write to a file: it writes into a private
- * directory under pgsql_tmp (src/util/tempdir.c) that is removed in
- * PG_FINALLY on every path, and the file is read back as the result.
+ * renderer (in the OCR process), which can only write to a file: it
+ * writes into a private directory under pgsql_tmp (src/util/tempdir.c)
+ * that is removed in PG_FINALLY on every path, after the renderer is
+ * dropped, and the file is read back as the result.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -72,16 +74,9 @@ typedef struct OcrCall
 	Prep		prep;			/* owns the image being recognised */
 	Affine		back;			/* processed -> original coordinates */
 	bool		mapped;			/* back is not the identity */
-	TessBaseAPI *api;
-	ETEXT_DESC *monitor;
-	TessResultIterator *iter;
-	char	   *tess_text;
-	List	   *saved_vars;
-	/* auto's second engine, for a candidate image, and its saved variables */
-	TessBaseAPI *spare_api;
-	List	   *spare_saved_vars;
+	int			slot;			/* the OCR process's slot with the reading kept (engine.c) */
 	/* imgtrans_ocr_pdf: tesseract's PDF renderer, writing pdf_base.pdf */
-	TessResultRenderer *renderer;
+	bool		pdf_started;
 	char	   *pdf_base;
 	/* result of a scalar function: each page's output appended */
 	StringInfoData out;
@@ -165,93 +160,31 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_
 	return true;
 }
 
-/* Runs recognition of the current image on api; the cancel callback only polls. */
+/* Reads the current image into the OCR process's slot (engine.c). */
 static void
-recognize_on(OcrCall *call, TessBaseAPI *api)
+recognize_on(OcrCall *call, int slot)
 {
-	int			rc;
-
-	TessBaseAPISetImage2(api, call->prep.pix);
-	rc = TessBaseAPIRecognize(api, call->monitor);
-	CHECK_FOR_INTERRUPTS();
-	if (rc != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("tesseract could not recognise the image"),
-				 errhint("Check the server log for tesseract's own message.")));
+	engine_recognize(slot, call->lang, call->vars, call->psm, call->prep.pix);
 }
 
 /*
- * How api's last recognition read: the words that have text (tesseract's
- * own mean also counts the blank "words" it reports for ruled lines, at
- * high confidence), their mean confidence, and the characters (code points)
- * of those read with confidence >= PREP_SURE_CONF.
- */
-static void
-score_reading(OcrCall *call, TessBaseAPI *api, PrepScore *score)
-{
-	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	double		sum = 0;
-
-	memset(score, 0, sizeof(*score));
-	if (it == NULL)
-		return;
-	call->iter = it;
-	do
-	{
-		char	   *s = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-
-		if (s && strspn(s, " \n") < strlen(s))
-		{
-			float		conf = TessResultIteratorConfidence(it, RIL_WORD);
-			const char *c;
-
-			sum += conf;
-			score->words++;
-			if (conf >= PREP_SURE_CONF)
-				for (c = s; *c; c++)
-					if ((*c & 0xC0) != 0x80 && *c != ' ' && *c != '\n')
-						score->sure_chars++;
-		}
-		if (s)
-			TessDeleteText(s);
-	} while (TessPageIteratorNext(TessResultIteratorGetPageIterator(it), RIL_WORD));
-	TessResultIteratorDelete(it);
-	call->iter = NULL;
-	score->mean_conf = score->words ? sum / score->words : 0;
-}
-
-/*
- * Reads auto's candidate image (prep_try_*) on the spare engine; if it
- * reads better than *best, the spare engine, holding that reading, becomes
- * the call's engine and *best its score; else the image goes back and the
- * call's engine still holds the better reading.  Never a third pass.
+ * Reads auto's candidate image (prep_try_*) into the slot that does not
+ * hold the kept reading; if it reads better than *best, that slot's
+ * reading is kept and *best is its score.  Never a third pass.
  */
 static void
 read_candidate(OcrCall *call, PrepScore *best)
 {
 	PrepScore	score;
+	int			other = 1 - call->slot;
 
-	if (call->spare_api == NULL)
-	{
-		call->spare_api = engine_acquire_spare(call->lang);
-		engine_set_vars(call->spare_api, call->vars, &call->spare_saved_vars);
-		TessBaseAPISetPageSegMode(call->spare_api, (TessPageSegMode) call->psm);
-	}
-	recognize_on(call, call->spare_api);
-	score_reading(call, call->spare_api, &score);
+	recognize_on(call, other);
+	engine_score(other, &score);
 	if (prep_trial_wins(&call->prep, best, &score))
 	{
-		TessBaseAPI *api = call->api;
-		List	   *saved = call->saved_vars;
-
-		call->api = call->spare_api;
-		call->saved_vars = call->spare_saved_vars;
-		call->spare_api = api;
-		call->spare_saved_vars = saved;
+		call->slot = other;
 		*best = score;
 	}
-	TessBaseAPIClear(call->spare_api);
 }
 
 static void
@@ -262,15 +195,11 @@ ocr_recognize(OcrCall *call, PIX *pix)
 	prep_init(&call->prep, pix);
 	call->prep.defer = true;
 	prep_run(&call->prep, call->steps);
-	call->api = engine_acquire(call->lang);
-	engine_set_vars(call->api, call->vars, &call->saved_vars);
-	TessBaseAPISetPageSegMode(call->api, (TessPageSegMode) call->psm);
-	call->monitor = TessMonitorCreate();
-	TessMonitorSetCancelFunc(call->monitor, engine_cancel_requested);
-	recognize_on(call, call->api);
+	call->slot = 0;
+	recognize_on(call, call->slot);
 	if (call->prep.orient_pending || call->prep.scale_pending > 0 || call->prep.flatten_pending)
 	{
-		score_reading(call, call->api, &best);
+		engine_score(call->slot, &best);
 		if (prep_try_scale(&call->prep, &best))
 			read_candidate(call, &best);
 		if (prep_try_flatten(&call->prep, &best))
@@ -282,33 +211,15 @@ ocr_recognize(OcrCall *call, PIX *pix)
 		affine_invert(&call->prep.fwd, &call->back);
 }
 
-/* Frees everything ocr_recognize() and the emitters took.  Never raises. */
+/*
+ * Frees what ocr_recognize() took: the image, and the readings and
+ * variables in the OCR process.  Never raises.
+ */
 static void
 ocr_cleanup(OcrCall *call)
 {
-	if (call->iter)
-		TessResultIteratorDelete(call->iter);
-	if (call->tess_text)
-		TessDeleteText(call->tess_text);
-	if (call->monitor)
-		TessMonitorDelete(call->monitor);
-	if (call->api)
-	{
-		engine_restore_vars(call->api, call->saved_vars);
-		TessBaseAPIClear(call->api);
-	}
-	if (call->spare_api)
-	{
-		engine_restore_vars(call->spare_api, call->spare_saved_vars);
-		TessBaseAPIClear(call->spare_api);
-	}
+	engine_clear(false);
 	prep_free(&call->prep);
-	call->iter = NULL;
-	call->tess_text = NULL;
-	call->monitor = NULL;
-	call->api = NULL;
-	call->spare_api = NULL;
-	call->saved_vars = call->spare_saved_vars = NIL;
 }
 
 static void
@@ -425,113 +336,92 @@ ocr_execute(OcrCall *call, OcrEmitFn emit, FunctionCallInfo fcinfo)
 	PG_END_TRY();
 }
 
-/* Moves a string tesseract allocated into a text Datum, freeing it. */
+/* Block, paragraph and line text without its trailing newlines. */
 static Datum
-take_tess_text(OcrCall *call, char *s)
+trimmed_text(char *s)
 {
-	Datum		d;
-
-	call->tess_text = s;
-	d = CStringGetTextDatum(s ? s : "");
-	TessDeleteText(s);
-	call->tess_text = NULL;
-	return d;
-}
-
-/* Like take_tess_text, without the trailing newlines of block/line text. */
-static Datum
-take_tess_text_trimmed(OcrCall *call, char *s)
-{
-	size_t		n = s ? strlen(s) : 0;
+	size_t		n = strlen(s);
 
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		s[--n] = '\0';
-	return take_tess_text(call, s);
+	return CStringGetTextDatum(s);
 }
 
-/* Fills row's box, confidence and text for the iterator's current ril. */
-static void
-fill_row(OcrCall *call, BoxRow *row, TessPageIteratorLevel ril, bool trim)
-{
-	TessPageIterator *pit = TessResultIteratorGetPageIterator(call->iter);
-	char	   *s;
-
-	TessPageIteratorBoundingBox(pit, ril, &row->left, &row->top, &row->right, &row->bottom);
-	if (call->mapped)
-		affine_map_box(&call->back, call->prep.orig_w, call->prep.orig_h,
-					   &row->left, &row->top, &row->right, &row->bottom);
-	row->conf = TessResultIteratorConfidence(call->iter, ril);
-	row->conf_null = false;
-	s = TessResultIteratorGetUTF8Text(call->iter, ril);
-	row->text = trim ? take_tess_text_trimmed(call, s) : take_tess_text(call, s);
-	row->text_null = false;
-}
-
-/* Adds a row for level if the caller asked for that level. */
-static void
-put_level(OcrCall *call, ReturnSetInfo *rsinfo, BoxRow *row, OcrLevel level,
-		  TessPageIteratorLevel ril)
-{
-	if (!(call->levels & OCR_LEVEL_BIT(level)))
-		return;
-	row->level = level;
-	fill_row(call, row, ril, level != OCR_LEVEL_WORD);
-	imgtrans_box_put(rsinfo, row);
-}
+static const OcrLevel level_of[] = {
+	[TL_BLOCK] = OCR_LEVEL_BLOCK,
+	[TL_PARA] = OCR_LEVEL_PARA,
+	[TL_LINE] = OCR_LEVEL_LINE,
+	[TL_WORD] = OCR_LEVEL_WORD,
+};
 
 /*
  * Box rows in tesseract's TSV order and numbering: a row for each block,
- * paragraph and line as the word iterator enters it, then the word.
+ * paragraph and line as the word iterator enters it, then the word (the
+ * OCR process sends each of these events, filled for the levels asked).
  */
 static void
 emit_boxes(OcrCall *call, FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	TessPageIterator *pit;
 	BoxRow		row = {0};
+	EngineBoxes boxes;
+	TessBoxRec	rec;
+	char	   *text;
+	uint32		levels = 0;
+	int			l;
 
+	for (l = TL_BLOCK; l <= TL_WORD; l++)
+		if (call->levels & OCR_LEVEL_BIT(level_of[l]))
+			levels |= TL_BIT(l);
+	engine_boxes(call->slot, levels, &boxes);
 	row.page = call->page_num;
-
 	if (call->levels & OCR_LEVEL_BIT(OCR_LEVEL_PAGE))
 	{
 		row.level = OCR_LEVEL_PAGE;
 		row.right = call->prep.orig_w;
 		row.bottom = call->prep.orig_h;
-		row.conf = TessBaseAPIMeanTextConf(call->api);
+		row.conf = boxes.mean_conf;
 		row.text_null = true;
 		imgtrans_box_put(rsinfo, &row);
 	}
-
-	call->iter = TessBaseAPIGetIterator(call->api);
-	if (call->iter == NULL)
-		return;
-	pit = TessResultIteratorGetPageIterator(call->iter);
-	do
+	while (engine_next_box(&boxes, &rec, &text))
 	{
 		CHECK_FOR_INTERRUPTS();
-		if (!TessPageIteratorBoundingBox(pit, RIL_WORD, &row.left, &row.top, &row.right, &row.bottom))
-			continue;			/* a block without words, e.g. an image */
-		if (TessPageIteratorIsAtBeginningOf(pit, RIL_BLOCK))
+		switch (rec.level)
 		{
-			row.block++;
-			row.par = row.line = row.word = 0;
-			put_level(call, rsinfo, &row, OCR_LEVEL_BLOCK, RIL_BLOCK);
+			case TL_BLOCK:
+				row.block++;
+				row.par = row.line = row.word = 0;
+				break;
+			case TL_PARA:
+				row.par++;
+				row.line = row.word = 0;
+				break;
+			case TL_LINE:
+				row.line++;
+				row.word = 0;
+				break;
+			default:
+				row.word++;
 		}
-		if (TessPageIteratorIsAtBeginningOf(pit, RIL_PARA))
-		{
-			row.par++;
-			row.line = row.word = 0;
-			put_level(call, rsinfo, &row, OCR_LEVEL_PARA, RIL_PARA);
-		}
-		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE))
-		{
-			row.line++;
-			row.word = 0;
-			put_level(call, rsinfo, &row, OCR_LEVEL_LINE, RIL_TEXTLINE);
-		}
-		row.word++;
-		put_level(call, rsinfo, &row, OCR_LEVEL_WORD, RIL_WORD);
-	} while (TessPageIteratorNext(pit, RIL_WORD));
+		if (!rec.filled)
+			continue;
+		row.level = level_of[rec.level];
+		row.left = rec.left;
+		row.top = rec.top;
+		row.right = rec.right;
+		row.bottom = rec.bottom;
+		if (call->mapped)
+			affine_map_box(&call->back, call->prep.orig_w, call->prep.orig_h,
+						   &row.left, &row.top, &row.right, &row.bottom);
+		row.conf = rec.conf;
+		row.conf_null = false;
+		row.text = rec.level == TL_WORD ? CStringGetTextDatum(text) : trimmed_text(text);
+		row.text_null = false;
+		imgtrans_box_put(rsinfo, &row);
+		pfree(text);
+	}
+	pfree(boxes.data);
 }
 
 /* Like tesseract's CLI: a form feed between pages (none after the last). */
@@ -540,11 +430,7 @@ emit_text(OcrCall *call, FunctionCallInfo fcinfo)
 {
 	if (call->page_index > 0)
 		appendStringInfoChar(&call->out, '\f');
-	call->tess_text = TessBaseAPIGetUTF8Text(call->api);
-	if (call->tess_text)
-		appendStringInfoString(&call->out, call->tess_text);
-	TessDeleteText(call->tess_text);
-	call->tess_text = NULL;
+	appendStringInfoString(&call->out, engine_text(call->slot, TK_TEXT, 0));
 }
 
 /*
@@ -553,23 +439,18 @@ emit_text(OcrCall *call, FunctionCallInfo fcinfo)
  * head (added before the first page) and tail (added by ocr_scalar).
  */
 static void
-emit_page(OcrCall *call, char *(*page) (TessBaseAPI *, int), const char *head,
-		  const char *tail)
+emit_page(OcrCall *call, uint32 kind, const char *head, const char *tail)
 {
 	if (call->page_index == 0)
 		appendStringInfoString(&call->out, head);
-	call->tess_text = page(call->api, call->page_num - 1);
-	if (call->tess_text)
-		appendStringInfoString(&call->out, call->tess_text);
-	TessDeleteText(call->tess_text);
-	call->tess_text = NULL;
+	appendStringInfoString(&call->out, engine_text(call->slot, kind, call->page_num - 1));
 	call->tail = tail;
 }
 
 static void
 emit_hocr(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	emit_page(call, TessBaseAPIGetHOCRText,
+	emit_page(call, TK_HOCR,
 			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 					   "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
 					   "    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
@@ -585,7 +466,7 @@ emit_hocr(OcrCall *call, FunctionCallInfo fcinfo)
 static void
 emit_alto(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	emit_page(call, TessBaseAPIGetAltoText,
+	emit_page(call, TK_ALTO,
 			  psprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 					   "<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v3#\" "
 					   "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
@@ -605,7 +486,7 @@ emit_alto(OcrCall *call, FunctionCallInfo fcinfo)
 static void
 emit_tsv(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	emit_page(call, TessBaseAPIGetTsvText, TSV_HEADER, "");
+	emit_page(call, TK_TSV, TSV_HEADER, "");
 }
 
 /* The OCR cache's key (ocrcache.c): everything the output depends on. */
@@ -700,22 +581,12 @@ OCR_SCALAR(imgtrans_ocr_tsv_impl, emit_tsv, false, layer_tsv, "tsv")
 static void
 emit_pdf(OcrCall *call, FunctionCallInfo fcinfo)
 {
-	if (call->renderer == NULL)
+	if (!call->pdf_started)
 	{
-		/* pdf.ttf, the glyphless font of the text layer, is in tessdata */
-		call->renderer = TessPDFRendererCreate(call->pdf_base,
-											   TessBaseAPIGetDatapath(call->api), false);
-		if (call->renderer == NULL || !TessResultRendererBeginDocument(call->renderer, ""))
-			ereport(ERROR,
-					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("tesseract could not start a PDF"),
-					 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
+		engine_pdf_begin(call->pdf_base);
+		call->pdf_started = true;
 	}
-	if (!TessResultRendererAddImage(call->renderer, call->api))
-		ereport(ERROR,
-				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("tesseract could not add page %d to the PDF", call->page_num),
-				 errhint("Check the server log for tesseract's own message.")));
+	engine_pdf_add(call->slot, call->page_num);
 }
 
 /*
@@ -737,27 +608,16 @@ imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS)
 	call->pdf_base = psprintf("%s/ocr", dir);
 	PG_TRY();
 	{
-		bool		ok;
-
 		ocr_execute(call, emit_pdf, fcinfo);
-		if (call->renderer == NULL)
+		if (!call->pdf_started)
 			elog(ERROR, "no page was rendered");
-		ok = TessResultRendererEndDocument(call->renderer);
-		/* the renderer closes its file only when it is deleted */
-		TessDeleteResultRenderer(call->renderer);
-		call->renderer = NULL;
-		if (!ok)
-			ereport(ERROR,
-					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("tesseract could not finish the PDF"),
-					 errhint("Check the server log for tesseract's own message.")));
+		engine_pdf_end();
 		result = imgtrans_tempdir_read(psprintf("%s.pdf", call->pdf_base));
 	}
 	PG_FINALLY();
 	{
-		if (call->renderer)
-			TessDeleteResultRenderer(call->renderer);
-		call->renderer = NULL;
+		/* an unfinished PDF is dropped (its file closed) before its directory goes */
+		engine_clear(true);
 		imgtrans_tempdir_remove(dir);
 	}
 	PG_END_TRY();

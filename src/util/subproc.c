@@ -1,0 +1,387 @@
+/*-------------------------------------------------------------------------
+ * subproc.c
+ *	  A child process that serves one backend's requests, one at a time,
+ *	  over a pair of pipes: the PDF reader (poppler, src/document/pdf.c)
+ *	  and the OCR process (tesseract, src/ocr/engine.c).
+ *
+ * Some library calls cannot be stopped once begun (poppler drawing a
+ * billion strokes, tesseract's page layout on a page of dust) and some
+ * crash on hostile bytes.  Such calls run in a child the backend forks on
+ * first use and keeps for later requests.  The backend waits for each
+ * answer on its latch and the pipe, so statement_timeout,
+ * pg_cancel_backend and pg_terminate_backend end the wait at once; the
+ * backend then SIGKILLs the child and raises the interrupt as usual, and
+ * the next request forks a new child.  A child that dies is an ERROR of
+ * that call (the owner's lost callback says how), never a server restart.
+ *
+ * The child resets the backend's signal handlers, dies with the backend
+ * (PR_SET_PDEATHSIG), closes every descriptor but its pipes and stderr,
+ * runs under an address-space limit of its own, and is replaced after
+ * max_requests requests.  It must never return into PostgreSQL code,
+ * raise, or touch shared memory, locks or the client connection: its
+ * serve() loop calls only its library, malloc and read()/write(), and
+ * leaves with _exit().  The backend must never trust what a child sends:
+ * answers longer than the caller's bound are refused.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/ps_status.h"
+#include "utils/wait_event.h"
+
+#include "util/subproc.h"
+
+/* the child's ends of the pipes, moved here before the rest are closed */
+#define CHILD_REQ_FD	3
+#define CHILD_RESP_FD	4
+
+/* ---- in the child ---- */
+
+bool
+subproc_read_exact(int fd, void *buf, size_t len)
+{
+	char	   *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+void
+subproc_write_exact(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);			/* the backend is gone */
+		p += n;
+		len -= n;
+	}
+}
+
+/* Answers a request: header, then the payload in two parts (either may be empty). */
+void
+subproc_reply2(int fd, uint32 code, const void *a, size_t alen, const void *b, size_t blen)
+{
+	SubProcHeader h = {0};
+
+	h.code = code;
+	h.len = alen + blen;
+	subproc_write_exact(fd, &h, sizeof(h));
+	subproc_write_exact(fd, a, alen);
+	subproc_write_exact(fd, b, blen);
+}
+
+void
+subproc_reply(int fd, uint32 code, const void *payload, size_t len)
+{
+	subproc_reply2(fd, code, payload, len, NULL, 0);
+}
+
+/*
+ * The child's first steps: its title, the signals of a plain process (it
+ * must not run the backend's handlers, which set the backend's latch),
+ * death with the backend, only its own descriptors, and its memory budget.
+ */
+static void
+child_setup(SubProc *sp, pid_t backend, int req, int resp)
+{
+	sigset_t	none;
+	struct rlimit rl;
+	char		buf[64];
+	int			fd;
+	ssize_t		n;
+	int			sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != backend)
+		_exit(1);
+	set_ps_display(sp->title);
+	/* req and resp are above CHILD_RESP_FD or are what the backend left open there */
+	if (dup2(req, CHILD_REQ_FD) < 0 || dup2(resp, CHILD_RESP_FD) < 0 ||
+		close_range(CHILD_RESP_FD + 1, ~0U, 0) != 0)
+		_exit(1);
+	/* address space in use now (/proc/self/statm: pages), plus the budget */
+	fd = open("/proc/self/statm", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0)
+	{
+		buf[n] = '\0';
+		rl.rlim_cur = rl.rlim_max = (rlim_t) strtoull(buf, NULL, 10) * (rlim_t) sysconf(_SC_PAGESIZE) +
+			(rlim_t) sp->memory_budget;
+		(void) setrlimit(RLIMIT_AS, &rl);
+	}
+}
+
+/* ---- in the backend ---- */
+
+bool
+subproc_running(SubProc *sp)
+{
+	return sp->pid > 0;
+}
+
+/* Never raises: kills the child, reaps it, closes the pipes. */
+void
+subproc_kill(SubProc *sp)
+{
+	if (sp->pid > 0)
+	{
+		int			st;
+
+		(void) kill(sp->pid, SIGKILL);
+		while (waitpid(sp->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		close(sp->req);
+		close(sp->resp);
+	}
+	sp->pid = -1;
+	sp->req = sp->resp = -1;
+	sp->requests = 0;
+}
+
+static void
+pipes_failed(SubProc *sp, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+			 errmsg("could not %s for the %s: %m", what, sp->name),
+			 errhint("The server is short of processes, files or memory; try again later.")));
+}
+
+/*
+ * Forks the child; in the child, never returns.  The request pipe's read
+ * end and the answer pipe's write end are numbered above CHILD_RESP_FD,
+ * so that moving them there in the child cannot overwrite one with the
+ * other.
+ */
+static void
+subproc_start(SubProc *sp)
+{
+	int			req[2],
+				resp[2];
+	pid_t		backend = getpid();
+	pid_t		pid;
+	int			save;
+
+	if (pipe(req) != 0)
+		pipes_failed(sp, "create a pipe");
+	if (pipe(resp) != 0)
+	{
+		save = errno;
+		close(req[0]);
+		close(req[1]);
+		errno = save;
+		pipes_failed(sp, "create a pipe");
+	}
+	pid = fork();
+	if (pid == 0)
+	{
+		int			r = fcntl(req[0], F_DUPFD, CHILD_RESP_FD + 1);
+		int			w = fcntl(resp[1], F_DUPFD, CHILD_RESP_FD + 1);
+
+		if (r < 0 || w < 0)
+			_exit(1);
+		child_setup(sp, backend, r, w);
+		sp->serve(CHILD_REQ_FD, CHILD_RESP_FD);
+		_exit(0);
+	}
+	save = errno;
+	close(req[0]);
+	close(resp[1]);
+	if (pid < 0)
+	{
+		close(req[1]);
+		close(resp[0]);
+		errno = save;
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("could not start the %s process: %m", sp->name),
+				 errhint("The server is short of processes or memory; try again later.")));
+	}
+	sp->pid = pid;
+	sp->req = req[1];
+	sp->resp = resp[0];
+	sp->requests = 0;
+	sp->generation++;
+	if (fcntl(sp->req, F_SETFL, O_NONBLOCK) != 0 || fcntl(sp->resp, F_SETFL, O_NONBLOCK) != 0 ||
+		fcntl(sp->req, F_SETFD, FD_CLOEXEC) != 0 || fcntl(sp->resp, F_SETFD, FD_CLOEXEC) != 0)
+		pipes_failed(sp, "set up the pipes");
+	/* images travel through these: fewer wake-ups with a larger buffer (best effort) */
+	(void) fcntl(sp->req, F_SETPIPE_SZ, 1024 * 1024);
+	(void) fcntl(sp->resp, F_SETPIPE_SZ, 1024 * 1024);
+}
+
+/* Waits for the child's pipe end fd to be ready (events), or an interrupt. */
+static void
+wait_fd(int fd, int events)
+{
+	(void) WaitLatchOrSocket(MyLatch, WL_LATCH_SET | events | WL_EXIT_ON_PM_DEATH,
+							 fd, -1L, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * The child ended (closed its pipe): reaped, and the owner's ERROR.  A
+ * cancel or terminate of the backend reaches the child too (PostgreSQL
+ * signals the backend's process group), so a pending interrupt is raised
+ * first, as what it is.
+ */
+static void
+child_lost(SubProc *sp, int context)
+{
+	int			st = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	while (sp->pid > 0 && waitpid(sp->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(sp->req);
+	close(sp->resp);
+	sp->pid = -1;
+	sp->req = sp->resp = -1;
+	sp->lost(sp, st, context);
+	elog(ERROR, "imgtrans: the %s ended", sp->name);	/* lost() raises */
+}
+
+static void
+send_all(SubProc *sp, const void *buf, size_t len, int context)
+{
+	const char *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = write(sp->req, p, len);
+
+		if (n > 0)
+		{
+			p += n;
+			len -= n;
+		}
+		else if (n < 0 && errno == EPIPE)
+			child_lost(sp, context);
+		else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not write to the %s: %m", sp->name)));
+		else if (n < 0 && errno != EINTR)
+			wait_fd(sp->req, WL_SOCKET_WRITEABLE);
+	}
+}
+
+static void
+recv_all(SubProc *sp, void *buf, size_t len, int context)
+{
+	char	   *p = buf;
+
+	while (len > 0)
+	{
+		ssize_t		n = read(sp->resp, p, len);
+
+		if (n > 0)
+		{
+			p += n;
+			len -= n;
+		}
+		else if (n == 0)
+			child_lost(sp, context);
+		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not read from the %s: %m", sp->name)));
+		else if (errno != EINTR)
+			wait_fd(sp->resp, WL_SOCKET_READABLE);
+	}
+}
+
+/*
+ * A child ready for a request: an idle one that died meanwhile (a cancel
+ * signals the backend's process group) is reaped, one that has served
+ * max_requests is replaced, and none is forked.
+ */
+void
+subproc_ensure(SubProc *sp)
+{
+	int			st;
+
+	if (sp->pid > 0 && waitpid(sp->pid, &st, WNOHANG) != 0)
+	{
+		close(sp->req);
+		close(sp->resp);
+		sp->pid = -1;
+	}
+	if (sp->pid > 0 && sp->max_requests > 0 && sp->requests >= sp->max_requests)
+		subproc_kill(sp);
+	if (sp->pid <= 0)
+		subproc_start(sp);
+}
+
+/*
+ * Sends a request (a then b, either may be empty) and waits for the
+ * answer: returns its code, with its payload palloc'd in *payload (*len
+ * bytes, NUL-terminated).  An answer longer than max_len is an ERROR.  On
+ * anything else that goes wrong (an interrupt, the child dying, a short
+ * answer) the child is killed and the error raised; the next call forks a
+ * new child.  context is passed to the owner's lost callback.
+ */
+uint32
+subproc_call(SubProc *sp, const void *a, size_t alen, const void *b, size_t blen,
+			 uint64 max_len, char **payload, uint64 *len, int context)
+{
+	SubProcHeader h;
+
+	*payload = NULL;
+	subproc_ensure(sp);
+	PG_TRY();
+	{
+		sp->requests++;
+		send_all(sp, a, alen, context);
+		send_all(sp, b, blen, context);
+		recv_all(sp, &h, sizeof(h), context);
+		if (h.len > Max(max_len, 256))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("the %s sent an answer of " UINT64_FORMAT " bytes", sp->name, h.len)));
+		*payload = palloc(h.len + 1);
+		recv_all(sp, *payload, h.len, context);
+		(*payload)[h.len] = '\0';
+	}
+	PG_CATCH();
+	{
+		subproc_kill(sp);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	*len = h.len;
+	return h.code;
+}

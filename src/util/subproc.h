@@ -1,0 +1,56 @@
+/*-------------------------------------------------------------------------
+ * subproc.h
+ *	  A child process that serves one backend's requests over a pair of
+ *	  pipes and is SIGKILLed on any interrupt (the PDF reader, the OCR
+ *	  process).  See subproc.c.
+ *-------------------------------------------------------------------------
+ */
+#ifndef IMGTRANS_SUBPROC_H
+#define IMGTRANS_SUBPROC_H
+
+#include <sys/types.h>
+
+/* Every answer: this header, then len bytes of payload. */
+typedef struct SubProcHeader
+{
+	uint32		code;			/* 0: ok; else the server's own error code */
+	uint32		unused;
+	uint64		len;
+} SubProcHeader;
+
+typedef struct SubProc SubProc;
+
+/* Raises the ERROR for a child that ended (wait status) without answering. */
+typedef void (*SubProcLostFn) (SubProc *sp, int status, int context);
+
+struct SubProc
+{
+	/* set by the owner */
+	const char *name;			/* "PDF reader": in messages */
+	const char *title;			/* the child's process title (activity part) */
+	int			max_requests;	/* replaced after this many; 0: never */
+	uint64		memory_budget;	/* bytes of address space over the backend's */
+	void		(*serve) (int req, int resp);	/* the child's loop; never returns */
+	SubProcLostFn lost;
+	/* state, none: pid -1 (zero-initialised is "none" too) */
+	pid_t		pid;
+	int			req;			/* the backend writes requests here */
+	int			resp;			/* and reads answers here (non-blocking) */
+	int			requests;
+	uint64		generation;		/* counts the children started */
+};
+
+/* in the backend */
+extern uint32 subproc_call(SubProc *sp, const void *a, size_t alen, const void *b, size_t blen,
+						   uint64 max_len, char **payload, uint64 *len, int context);
+extern void subproc_ensure(SubProc *sp);
+extern void subproc_kill(SubProc *sp);
+extern bool subproc_running(SubProc *sp);
+
+/* in the child */
+extern bool subproc_read_exact(int fd, void *buf, size_t len);
+extern void subproc_write_exact(int fd, const void *buf, size_t len);
+extern void subproc_reply2(int fd, uint32 code, const void *a, size_t alen, const void *b, size_t blen);
+extern void subproc_reply(int fd, uint32 code, const void *payload, size_t len);
+
+#endif							/* IMGTRANS_SUBPROC_H */
