@@ -2,7 +2,8 @@
 # bench/documents_memory.sh: is a backend's memory flat over many document
 # calls?  One session calls each function N times (default 500) on
 # test/fixtures/small2.pdf (2 pages of 216 x 72 pt, at 150 dpi) and prints
-# the backend's RSS (VmRSS of pg_backend_pid() in /proc) after 100, 250 and
+# the RSS of the backend and the processes it forked (VmRSS in /proc of
+# pg_backend_pid() and of its OCR process and PDF reader) after 100, 250 and
 # 500 calls, and the ratio RSS(500) / RSS(100):
 #   imgtrans_ocr_pdf                      (rasterise, OCR, tesseract's PDF)
 #   imgtrans_ocr, text_source => 'ocr'    (rasterise, OCR)
@@ -37,7 +38,7 @@ FIXTURES=${FIXTURES:-$IMGTRANS_ROOT/test/fixtures}
 series() {
   local name=$1 sql=$2
   python3 - "$name" "$sql" "$CALLS" "$FIXTURES" "$DPI" <<'PY'
-import subprocess, sys, time
+import os, subprocess, sys, time
 name, sql, calls, fx, dpi = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 p = subprocess.Popen(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
                      stdout=subprocess.PIPE, text=True, bufsize=1)
@@ -52,9 +53,16 @@ def ask(q):
     raise SystemExit("psql ended")
 pid = ask("SELECT pg_backend_pid();")[0]
 def rss_kb():
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    # the backend and the processes it forked (OCR process, PDF reader)
+    total = 0
+    for p in os.listdir("/proc"):
+        try:
+            st = {l.split(":")[0]: l.split()[1:] for l in open(f"/proc/{p}/status")}
+        except (OSError, ValueError):
+            continue
+        if p == pid or st.get("PPid", [""])[0] == pid:
+            total += int(st["VmRSS"][0]) if "VmRSS" in st else 0
+    return total
 body = sql.replace("$FX", fx).replace("$DPI", dpi)
 ask(f"CREATE TEMP TABLE d AS SELECT doc, imgtrans_page_image(doc, 1, {dpi}) AS png "
     f"FROM pg_read_binary_file('{fx}/small2.pdf') AS doc;")

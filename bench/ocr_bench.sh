@@ -22,8 +22,9 @@
 #
 # memory: MEMORY_CALLS (2000) OCR calls in one session on a small image,
 #   mixing every OCR function, per-call vars and failing calls caught in a
-#   plpgsql EXCEPTION block, printing the backend's VmRSS/RssAnon after the
-#   warm-up, every 500 calls and at the end.
+#   plpgsql EXCEPTION block, printing the VmRSS/RssAnon of the backend and
+#   its OCR process together (bench/proc_rss.sh) after the warm-up, every
+#   500 calls and at the end.
 #
 # Knobs: ROUNDS (default 5), MEMORY_CALLS (2000), OCR_DEV (the shared dev
 # set, default ../shared/ocr-dev), TESSDATA.  Raw timings go to bench/out/.
@@ -327,14 +328,14 @@ BEGIN
   END LOOP;
 END \$\$;
 SELECT pg_temp.ocr_calls(16) \\g /dev/null
-\\! echo \"0	\$(awk '/^VmRSS/ {print \$2}' /proc/\$BPID/status)	\$(awk '/^RssAnon/ {print \$2}' /proc/\$BPID/status)\" >>\"\$RSS_LOG\"
+\\! bench/proc_rss.sh 0 \$BPID >>\"\$RSS_LOG\"
 "
   while [ "$done" -lt "$MEMORY_CALLS" ]; do
     n=$((MEMORY_CALLS - done < per ? MEMORY_CALLS - done : per))
     done=$((done + n))
     script="$script
 SELECT pg_temp.ocr_calls($n) \\g /dev/null
-\\! echo \"$done	\$(awk '/^VmRSS/ {print \$2}' /proc/\$BPID/status)	\$(awk '/^RssAnon/ {print \$2}' /proc/\$BPID/status)\" >>\"\$RSS_LOG\""
+\\! bench/proc_rss.sh $done \$BPID >>\"\$RSS_LOG\""
   done
   script="$script
 SELECT CASE WHEN imgtrans_ocr_text(data) = :'expected' THEN 'INFO	after the run, imgtrans_ocr_text(hello.png) still returns the warm-up result'
@@ -355,7 +356,7 @@ SELECT CASE WHEN imgtrans_ocr_text(data) = :'expected' THEN 'INFO	after the run,
       print (g > 2048 ? "  verdict: RssAnon GROWS after the first 500 calls -- look for a leak" \
                       : "  verdict: no growth beyond 2 MB after the first 500 calls (no leak visible)")
     }' "$RSS_LOG"
-  # the backend ended its engines at exit: tesseract reports leaks otherwise
+  # tesseract would print LEAK lines to the log for what it leaked
   sleep 1
   echo "  server log: $(grep -c 'LEAK' "$CLUSTER_DIR/server.log" || true) tesseract LEAK lines," \
        "$(grep -cE 'WARNING|ERROR|FATAL|PANIC' "$CLUSTER_DIR/server.log" || true) WARNING/ERROR/FATAL/PANIC lines" \

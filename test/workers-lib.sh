@@ -69,6 +69,16 @@ tall_image() {
   echo "$f"
 }
 
+# dust_image: a page of dust (test/fixtures/make-noise.py), which keeps
+# tesseract's page layout busy for many minutes when read as one line (psm 7)
+dust_image() {
+  local f="$CLUSTER_DIR/dust.png"
+  if [ ! -f "$f" ]; then
+    python3 "$IMGTRANS_ROOT/test/fixtures/make-noise.py" "$f"
+    [ "$(id -u)" = 0 ] && chown postgres: "$f"
+  fi
+  echo "$f"
+}
 fixture() { cluster_filedir "$IMGTRANS_ROOT/test/fixtures/$1" >/dev/null; echo "$CLUSTER_DIR/files/$1"; }
 
 # jobs of the tall image: a table imgs(name, img) with 'tall' and 'hello'

@@ -379,18 +379,6 @@ reader_lost(SubProc *sp, int st, int page)
 			 errhint("Pass a PDF that poppler's pdftoppm can read.")));
 }
 
-/* A message from the reader, printable ASCII only (the rest becomes '?'). */
-static char *
-ascii_only(char *s)
-{
-	char	   *c;
-
-	for (c = s; *c; c++)
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
-	return s;
-}
-
 /*
  * Sends rq about d (with d's bytes if the reader does not hold them) and
  * returns the answer's payload (palloc'd, *len bytes, at most max_len);
@@ -428,7 +416,7 @@ reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("could not open PDF: the data is corrupt"),
-					 errdetail("poppler: %s", ascii_only(payload)),
+					 errdetail("poppler: %s", subproc_ascii(payload)),
 					 errhint("Pass the complete, unmodified PDF file as bytea.")));
 			break;
 		case READER_PAGE_CORRUPT:

@@ -74,18 +74,6 @@ ocr_process_lost(SubProc *sp, int st, int context)
 			 errhint("The server log may say more.")));
 }
 
-/* The name a child sent (a variable, a language), printable ASCII only. */
-static const char *
-ascii_only(char *s)
-{
-	char	   *c;
-
-	for (c = s; *c; c++)
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
-	return s;
-}
-
 /*
  * Sends rq with its strings and image, returns the answer's payload
  * (palloc'd, *len bytes, at most max_len) when it is TE_OK; any other
@@ -126,20 +114,20 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 		case TE_LANG:
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("tesseract could not load language \"%s\" from \"%s\"", ascii_only(payload),
+					 errmsg("tesseract could not load language \"%s\" from \"%s\"", subproc_ascii(payload),
 							imgtrans_tessdata_path()),
 					 errhint("Check that the traineddata files are complete and readable by the server.")));
 			break;
 		case TE_UNKNOWN_VAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("unknown tesseract variable \"%s\"", ascii_only(payload)),
+					 errmsg("unknown tesseract variable \"%s\"", subproc_ascii(payload)),
 					 errhint("See \"tesseract --print-parameters\" for the variable names.")));
 			break;
 		case TE_READONLY_VAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("tesseract variable \"%s\" cannot be set per call", ascii_only(payload)),
+					 errmsg("tesseract variable \"%s\" cannot be set per call", subproc_ascii(payload)),
 					 errhint("It is read only when a language is loaded.")));
 			break;
 		case TE_RECOGNIZE:

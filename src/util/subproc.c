@@ -145,6 +145,18 @@ child_setup(SubProc *sp, pid_t backend, int req, int resp)
 
 /* ---- in the backend ---- */
 
+/* A message or name a child sent, made printable ASCII (the rest becomes '?'). */
+char *
+subproc_ascii(char *s)
+{
+	char	   *c;
+
+	for (c = s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	return s;
+}
+
 bool
 subproc_running(SubProc *sp)
 {

@@ -46,6 +46,7 @@ extern uint32 subproc_call(SubProc *sp, const void *a, size_t alen, const void *
 extern void subproc_ensure(SubProc *sp);
 extern void subproc_kill(SubProc *sp);
 extern bool subproc_running(SubProc *sp);
+extern char *subproc_ascii(char *s);
 
 /* in the child */
 extern bool subproc_read_exact(int fd, void *buf, size_t len);

@@ -8,9 +8,9 @@
 # a loaded box: psql start-up, connecting and polling are not counted, and
 # neither is time the backend spent waiting for a core.  The promise is
 # about work: after a cancel the backend does at most 0.5 s of it.
-#   pg_cancel_backend: the backend's CPU time (/proc/PID/stat) read in the
-#     cancelling statement just before the signal, and again in the
-#     cancelled backend's handler.
+#   pg_cancel_backend: the CPU time of the backend and its OCR process
+#     (/proc/PID/stat) read in the cancelling statement just before the
+#     signal, and again in the cancelled backend's handler.
 #   statement_timeout: the wall time past the timeout (clock_timestamp() -
 #     statement_timestamp() - the timeout, in the handler) times the share
 #     of a core the backend had during the statement (its CPU time / wall).
@@ -27,10 +27,17 @@ TIMEOUT_MS=700
 BOUND_MS=500
 WALL_BOUND_MS=10000
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
-# cpu_ms(pid): user + system CPU time of a backend, from /proc/PID/stat
+# cpu_ms(pid): user + system CPU time of a backend and of the processes it
+# forked (its OCR process, which does the recognising, and PDF reader), from
+# /proc/PID/stat: its own time, what its reaped children used (cutime,
+# cstime), and the time of its live children (their parent is PID)
 psql -XAtq -c "CREATE FUNCTION cpu_ms(p int) RETURNS bigint LANGUAGE sql AS \$\$
-  SELECT (f[12]::bigint + f[13]::bigint) * $TICK_MS
-  FROM (SELECT regexp_split_to_array(substring(pg_read_file('/proc/' || p || '/stat') FROM '\) (.*)\$'), ' ') f) s
+  SELECT sum(f[12]::bigint + f[13]::bigint +
+             CASE WHEN pid = p THEN f[14]::bigint + f[15]::bigint ELSE 0 END) * $TICK_MS
+  FROM (SELECT d::int AS pid FROM pg_ls_dir('/proc') d WHERE d ~ '^[0-9]+\$') procs,
+       LATERAL (SELECT regexp_split_to_array(substring(pg_read_file('/proc/' || pid || '/stat', 0, 4096, true)
+                                                       FROM '\) (.*)\$'), ' ') f) s
+  WHERE f IS NOT NULL AND (pid = p OR f[2]::int = p)
 \$\$" >/dev/null
 work=$(mktemp -d /tmp/imgtrans-cancel.XXXXXX)
 client=""
@@ -176,7 +183,7 @@ $2" &
   pid="" reader=""
   for _ in $(seq 1 300); do
     pid=$(psql -XAtq -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'")
-    [ -n "$pid" ] && reader=$(ps -o pid= --ppid "$pid" | tr -d ' ' | head -1)
+    [ -n "$pid" ] && reader=$(ps -o pid=,args= --ppid "$pid" | awk '/imgtrans pdf reader/ {print $1}' | head -1)
     [ -n "$reader" ] && break
     sleep 0.1
   done

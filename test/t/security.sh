@@ -320,5 +320,27 @@ err=$(m -c "SELECT imgtrans_ocr_text(img) FROM pics WHERE name = 'scans.jpg'" 2>
 echo "$err" | grep -q "JPEG image has more than 100 scans"
 ok_rc $? "her JPEG of 150 scans is refused before decoding" || echo "$err" | sed 's/^/#   /'
 
+# a page of dust (400,000 specks on 9 megapixels) read as one line keeps
+# tesseract's page layout busy for many minutes, polling no cancel flag:
+# tesseract runs in the backend's OCR process, which an interrupt kills
+q -c "INSERT INTO pics VALUES ('dust.png', pg_read_binary_file('$(dust_image)'))" || bail "dust image"
+t0=$(date +%s)
+err=$(timeout 120 psql -X -q -tA -U mallory -c "SET statement_timeout = '2s'" \
+        -c "SELECT imgtrans_ocr_text(img, psm => 7) FROM pics WHERE name = 'dust.png'" 2>&1)
+took=$(( $(date +%s) - t0 ))
+echo "$err" | grep -q "canceling statement due to statement timeout" && [ "$took" -lt 20 ]
+ok_rc $? "mallory's page of dust stops at her statement_timeout (${took} s)" || echo "$err" | sed 's/^/#   /'
+q -c "ALTER SYSTEM SET imgtrans.job_page_timeout = '3s'" -c "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+djob=$(m -c "SELECT imgtrans_submit(img, options => '{\"psm\": 7, \"max_attempts\": 1}') FROM pics WHERE name = 'dust.png'")
+wait_until 90 "SELECT status = 'failed' FROM imgtrans.jobs WHERE id = $djob"
+ok_rc $? "queued, it fails at imgtrans.job_page_timeout (3 s)"
+is "$(q -c "SELECT error FROM imgtrans.jobs WHERE id = $djob")" "canceling statement due to statement timeout" \
+   "its error says why"
+q -c "ALTER SYSTEM RESET imgtrans.job_page_timeout" -c "SELECT pg_reload_conf()" >/dev/null
+hjob=$(m -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'hello'")
+wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $hjob"
+ok_rc $? "and the workers go on with her next job"
+
 is "$(q -c "SELECT pg_postmaster_start_time()")" "$start_time" "the cluster never restarted (no backend crashed)"
 finish
