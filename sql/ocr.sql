@@ -8,8 +8,11 @@ SELECT level, block_num, par_num, line_num, word_num, x, y, width, height,
 FROM imgtrans_ocr(fx('hello.png'));
 
 -- the engine is single-threaded in this backend although the server was
--- started without OMP_THREAD_LIMIT, and the eng engine is cached
-SELECT * FROM imgtrans_engine_info();
+-- started without OMP_THREAD_LIMIT, and the eng engine is cached in the
+-- backend's OCR process, a child of the backend
+SELECT omp_thread_limit, cached_languages,
+       ocr_process_pid > 0 AND ocr_process_pid <> pg_backend_pid() AS has_ocr_process
+FROM imgtrans_engine_info();
 -- the limit is fixed once the engine is loaded: changing it says so
 SET imgtrans.ocr_threads = 2;
 SELECT count(*) FROM imgtrans_ocr(fx('hello.png'));

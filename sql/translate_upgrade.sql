@@ -39,6 +39,8 @@ WHERE e.extname = 'imgtrans';
 -- PDF through before storing it as it was; Debian's server has lz4)
 SELECT attcompression AS job_image_compression FROM pg_attribute
 WHERE attrelid = 'imgtrans.jobs'::regclass AND attname = 'image';
+-- 0.16.0: imgtrans_engine_info() shows the backend's OCR process
+SELECT pg_get_function_arguments('imgtrans_engine_info()'::regprocedure);
 DROP EXTENSION imgtrans;
 CREATE EXTENSION imgtrans;
 SELECT e.extversion = a.default_version AS fresh_is_default

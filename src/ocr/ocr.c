@@ -625,26 +625,35 @@ imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS)
 }
 
 /*
- * imgtrans_engine_info() returns (omp_thread_limit, cached_languages): the
- * thread limit OpenMP applies in this backend, and the engines cached here.
+ * imgtrans_engine_info() returns (omp_thread_limit, cached_languages,
+ * ocr_process_pid): the thread limit OpenMP applies in this backend (and
+ * its OCR process, which inherits it), the engines that process holds,
+ * and its PID (NULL before the first OCR call and after a kill).  Reads
+ * the result type's column count, so a 0.15.0 definition (two columns)
+ * still works until ALTER EXTENSION UPDATE.
  */
 Datum		imgtrans_engine_info_impl(PG_FUNCTION_ARGS);
 Datum
 imgtrans_engine_info_impl(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
 	List	   *langs = engine_cached_languages();
 	Datum	   *elems = palloc(sizeof(Datum) * (list_length(langs) + 1));
 	ListCell   *lc;
 	int			n = 0;
+	int			pid = engine_process_pid();
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != 2 && tupdesc->natts != 3)
+		elog(ERROR, "imgtrans_engine_info: unexpected result type");
 	foreach(lc, langs)
 		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
 	values[0] = Int32GetDatum(omp_get_thread_limit());
 	values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+	values[2] = Int32GetDatum(pid);
+	nulls[2] = pid == 0;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
