@@ -120,6 +120,18 @@ child_setup(SubProc *sp, pid_t backend, int req, int resp)
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
+	/*
+	 * pg_cancel_backend and the postmaster signal the backend's whole
+	 * process group with SIGINT: a cancel must not end an idle child and
+	 * the engines it holds (a busy one gets the backend's SIGKILL).
+	 * Terminate and shutdown (SIGTERM, SIGQUIT) end it at once.  A write
+	 * to a backend that is gone fails with EPIPE and the child leaves.
+	 */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != backend)
