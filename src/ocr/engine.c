@@ -40,7 +40,11 @@
 #include "ocr/preprocess.h"
 #include "util/subproc.h"
 
-/* replaced after this many requests (a page is 3 to 6), bounding what tesseract may leak */
+/*
+ * replaced after this many requests (a page is 3 to 6), bounding what
+ * tesseract may leak; only between calls, never while it holds a reading
+ * or an unfinished PDF that the call still needs
+ */
 #define OCR_PROCESS_MAX_REQUESTS	20000
 /* address space it may use over the backend's: images up to imgtrans.max_image_pixels and their copies */
 #define OCR_PROCESS_MEMORY_BUDGET	((uint64) 4 << 30)
@@ -48,10 +52,14 @@
 extern void tessproc_main(int req, int resp);
 static void ocr_process_lost(SubProc *sp, int status, int context);
 
+/* the generation (subproc.c) of the process that holds readings or a PDF; 0: none */
+static uint64 held_generation = 0;
+static bool pdf_open = false;
+
 static SubProc ocr_process = {
 	.name = "OCR process",
 	.title = "imgtrans ocr",
-	.max_requests = OCR_PROCESS_MAX_REQUESTS,
+	.max_requests = 0,			/* replaced here, at a safe point: see call() */
 	.memory_budget = OCR_PROCESS_MEMORY_BUDGET,
 	.serve = tessproc_main,
 	.lost = ocr_process_lost,
@@ -87,6 +95,10 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 	uint64		plen;
 	uint32		code;
 
+	/* a process past its requests is replaced when it holds nothing a call needs */
+	if (subproc_running(&ocr_process) && ocr_process.requests >= OCR_PROCESS_MAX_REQUESTS &&
+		held_generation != ocr_process.generation)
+		subproc_kill(&ocr_process);
 	initStringInfo(&msg);
 	rq->strings_len = strings ? strings->len : 0;
 	if (pix)
@@ -228,6 +240,7 @@ engine_recognize(int slot, const char *lang, List *vars, int psm, PIX *pix)
 	rq.cache_size = imgtrans_engine_cache_size;
 	rq.nvars = list_length(vars);
 	(void) call_with_image(&rq, &strings, pix, 0, NULL);
+	held_generation = ocr_process.generation;
 }
 
 void
@@ -327,6 +340,8 @@ engine_pdf_begin(const char *base)
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("tesseract could not start a PDF"),
 				 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
+	held_generation = ocr_process.generation;
+	pdf_open = true;
 }
 
 void
@@ -350,6 +365,7 @@ engine_pdf_end(void)
 	TessRequest rq = {0};
 
 	rq.op = TP_PDF_END;
+	pdf_open = false;			/* the process drops it, finished or not */
 	if (call(&rq, NULL, NULL, 0, NULL) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
@@ -368,6 +384,10 @@ engine_clear(bool drop_pdf)
 {
 	TessRequest rq = {0};
 
+	if (drop_pdf)
+		pdf_open = false;
+	if (!pdf_open)
+		held_generation = 0;
 	if (!subproc_running(&ocr_process))
 		return;
 	rq.op = TP_CLEAR;
