@@ -15,7 +15,8 @@
  * that call (the owner's lost callback says how), never a server restart.
  *
  * The child resets the backend's signal handlers, dies with the backend
- * (PR_SET_PDEATHSIG), closes every descriptor but its pipes and stderr,
+ * (PR_SET_PDEATHSIG), unmaps the server's main shared memory, closes
+ * every descriptor but its pipes and stderr,
  * runs under an address-space limit of its own, and is replaced after
  * max_requests requests.  It must never return into PostgreSQL code,
  * raise, or touch shared memory, locks or the client connection: its
@@ -35,6 +36,7 @@
 
 #include "miscadmin.h"
 #include "storage/latch.h"
+#include "storage/pg_shmem.h"
 #include "utils/ps_status.h"
 #include "utils/wait_event.h"
 
@@ -137,6 +139,12 @@ child_setup(SubProc *sp, pid_t backend, int req, int resp)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != backend)
 		_exit(1);
 	set_ps_display(sp->title);
+	/*
+	 * Nothing here uses the server's shared memory: unmapped, a library
+	 * that a hostile file subverts cannot reach shared buffers or another
+	 * backend's state from this process.
+	 */
+	PGSharedMemoryDetach();
 	/* req and resp are above CHILD_RESP_FD or are what the backend left open there */
 	if (dup2(req, CHILD_REQ_FD) < 0 || dup2(resp, CHILD_RESP_FD) < 0 ||
 		close_range(CHILD_RESP_FD + 1, ~0U, 0) != 0)

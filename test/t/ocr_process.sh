@@ -16,6 +16,7 @@
 #   6. the OCR process is kept between calls of a session, and replaced
 #      (a new PID) after statement_timeout killed it
 #   7. a cancel of an idle backend (SIGINT to its process group) keeps it
+# and that the OCR process has not mapped the server's shared memory.
 # Starts its own cluster.  Bounded in time on any build: every psql runs
 # under timeout(1), every wait has a deadline, and a backend that is still
 # alive when its check is over (one stuck in tesseract) is killed with -9 by
@@ -202,6 +203,10 @@ record "$b1"
 child1="" child2="" child3="" left="" stuck=no
 if wait_active ocrproc_timeout mark1 60; then child1=$(ocr_child "$b1"); else stuck=yes; fi
 if [ $stuck = no ] && wait_active ocrproc_timeout mark2 $WAIT; then child2=$(ocr_child "$b1"); else stuck=yes; fi
+# the server's shared memory (an anonymous shared mapping, /dev/zero, and a
+# small SysV segment) is mapped in the backend and not in its OCR process
+shm_backend=$(grep -cE '/dev/zero|/SYSV' "/proc/${b1:-0}/maps" 2>/dev/null)
+shm_child=$(grep -cE '/dev/zero|/SYSV' "/proc/${child2:-0}/maps" 2>/dev/null)
 # mark2 sleeps 3 s, then the 2 s timeout: the dust must be over by $WAIT s after that
 if [ $stuck = no ] && wait_active ocrproc_timeout mark3 $((3 + WAIT)); then
   left=$(ocr_child "$b1")
@@ -227,6 +232,8 @@ check "6. the first two calls of the session read hello.png" \
   test "$(grep -c -e "^a:Hello imgtrans world" -e "^b:Hello imgtrans world" "$out")" = 2
 check "6. they used one OCR process, a child of the backend titled 'imgtrans ocr' (${child1:-none}, ${child2:-none})" \
   test -n "$child1" -a "$child1" = "$child2"
+check "6. it has unmapped the server's shared memory (mappings: backend ${shm_backend:-?}, OCR process ${shm_child:-?})" \
+  test -n "$child2" -a "${shm_backend:-0}" -ge 1 -a "${shm_child:-x}" = 0
 check "6. the timeout killed it (${child1:-none} not running) and left no OCR process (${left:-none})" \
   test $stuck = no -a -n "$child1" -a "${child1_running:-yes}" = no -a -z "$left"
 check "6. the next call forked a new one (${child3:-none})" \
