@@ -69,12 +69,12 @@ tall_image() {
   echo "$f"
 }
 
-# dust_image: a page of dust (test/fixtures/make-noise.py), which keeps
+# dust_image: a page of dust (scripts/make-noise.py), which keeps
 # tesseract's page layout busy for many minutes when read as one line (psm 7)
 dust_image() {
   local f="$CLUSTER_DIR/dust.png"
   if [ ! -f "$f" ]; then
-    python3 "$IMGTRANS_ROOT/test/fixtures/make-noise.py" "$f"
+    python3 "$IMGTRANS_ROOT/scripts/make-noise.py" "$f"
     [ "$(id -u)" = 0 ] && chown postgres: "$f"
   fi
   echo "$f"

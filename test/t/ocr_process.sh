@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test/t/ocr_process.sh: every backend runs tesseract in a child, its OCR
 # process, which an interrupt kills.  Read as one line (psm => 7), a page of
-# dust (test/fixtures/make-noise.py: 400,000 specks on 3000x3000 pixels)
+# dust (scripts/make-noise.py: 400,000 specks on 3000x3000 pixels)
 # keeps tesseract's page layout busy for many minutes, polling no cancel
 # flag; a backend that ran tesseract itself ignored statement_timeout,
 # pg_cancel_backend and pg_terminate_backend for all that time.  Checked:
@@ -174,7 +174,7 @@ imgtrans.workers = 0" || { echo "Bail out! could not start a cluster"; exit 1; }
 export PGDATABASE=t_ocr_process
 q -d postgres -c "CREATE DATABASE t_ocr_process" >/dev/null && q -c "CREATE EXTENSION imgtrans" >/dev/null \
   || { echo "Bail out! could not create the extension"; exit 1; }
-python3 test/fixtures/make-noise.py "$work/noise.png" || { echo "Bail out! make-noise.py failed"; exit 1; }
+python3 scripts/make-noise.py "$work/noise.png" || { echo "Bail out! make-noise.py failed"; exit 1; }
 dir=$(cluster_filedir "$work/noise.png" test/fixtures/hello.png)
 noise="imgtrans_ocr_text(pg_read_binary_file('$dir/noise.png'), psm => 7)"
 hello="imgtrans_ocr_text(pg_read_binary_file('$dir/hello.png'))"
