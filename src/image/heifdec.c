@@ -1,6 +1,7 @@
 /*-------------------------------------------------------------------------
  * heifdec.c
- *	  imgtrans_heif.so: HEIF (HEIC, AVIF) decoding with libheif.
+ *	  imgtrans_heif.so: HEIF (HEIC, AVIF) decoding with libheif, in a child
+ *	  process of the backend.
  *
  * What it is for: turning the primary image of a HEIF file into a
  * leptonica Pix, for image.c, which read the header and checked the limits
@@ -12,22 +13,34 @@
  * dav1d is given 32768 x 32768.  The coded size is checked by heifheader.c
  * and image.c before this is called.
  *
- * Never: ereport() while a libheif call is on the stack (libheif is C++;
- * errors are raised after it returned), keep a libheif object past the
- * call (all freed in PG_FINALLY), apply irot/imir here (image.c does, so
- * the orientation is applied exactly once), or write to stderr.
+ * libheif and its codecs (libde265, dav1d, libaom) parse hostile bytes in
+ * C and C++ and cannot be interrupted, so they never run in the backend:
+ * the backend forks a HEIF decoder on its first HEIF image
+ * (src/util/subproc.c: killed on any interrupt, no shared memory, its own
+ * address-space limit) and sends it each file; it answers with the RGB
+ * rows or libheif's error.  A crash in a codec is an ERROR of that call,
+ * not a server restart.
+ *
+ * Never: apply irot/imir here (image.c does, so the orientation is applied
+ * exactly once); in the decoder, call PostgreSQL code, raise, or write to
+ * stderr; in the backend, trust a length the decoder sends.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include <libheif/heif.h>
 
 #include "imgtrans.h"
 #include "image/heifapi.h"
 #include "image/lept.h"
+#include "util/subproc.h"
 
 PG_MODULE_MAGIC;
 
@@ -41,8 +54,46 @@ _PG_init(void)
 	(void) heif_init(NULL);
 }
 
+/* the decoder's answers */
+#define HEIF_OK				0	/* HeifAnswer, then height rows of width * 3 bytes (RGB) */
+#define HEIF_CONTAINER		1	/* payload: libheif's message */
+#define HEIF_NO_PRIMARY		2	/* payload: libheif's message */
+#define HEIF_DATA			3	/* payload: libheif's message */
+#define HEIF_NO_PLANE		4
+#define HEIF_NO_MEMORY		5
+
+/* replaced after this many images; its memory is its own */
+#define HEIF_MAX_REQUESTS	1000
+#define HEIF_MEMORY_BUDGET	((uint64) 2 << 30)
+
+typedef struct HeifRequest
+{
+	uint64		len;			/* bytes of the file that follow */
+} HeifRequest;
+
+typedef struct HeifAnswer
+{
+	int32		width;
+	int32		height;
+} HeifAnswer;
+
+static void heif_serve(int req, int resp);
+static void heif_lost(SubProc *sp, int status, int context);
+
+static SubProc decoder = {
+	.name = "HEIF decoder",
+	.title = "imgtrans heif",
+	.max_requests = HEIF_MAX_REQUESTS,
+	.memory_budget = HEIF_MEMORY_BUDGET,
+	.serve = heif_serve,
+	.lost = heif_lost,
+};
+
+/* ---- in the decoder ---- */
+
+/* Answers with libheif's message, without its trailing newlines. */
 static void
-heif_failed(const char *what, struct heif_error err)
+reply_heif_error(int fd, uint32 code, struct heif_error err)
 {
 	char		msg[256];
 	size_t		n;
@@ -51,101 +102,223 @@ heif_failed(const char *what, struct heif_error err)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("could not decode heif image: %s", what),
-			 errdetail("libheif: %s", msg),
-			 errhint("Pass the complete, unmodified image file as bytea.")));
+	subproc_reply(fd, code, msg, n);
 }
 
-/* The interleaved RGB plane of img as a 32 bpp Pix. */
-static PIX *
-rgb_to_pix(const struct heif_image *img)
+/* The interleaved RGB plane of img, row by row. */
+static void
+reply_rgb(int fd, const struct heif_image *img)
 {
 	int			w = heif_image_get_width(img, heif_channel_interleaved);
 	int			h = heif_image_get_height(img, heif_channel_interleaved);
 	int			stride = 0;
 	const uint8_t *plane = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
+	SubProcHeader hd = {0};
+	HeifAnswer	a;
+	uint8_t    *buf;
+	int			rows,
+				y;
+
+	if (plane == NULL || w <= 0 || h <= 0 || stride < w * 3)
+	{
+		subproc_reply(fd, HEIF_NO_PLANE, NULL, 0);
+		return;
+	}
+	a.width = w;
+	a.height = h;
+	hd.code = HEIF_OK;
+	hd.len = sizeof(a) + (uint64) w * h * 3;
+	subproc_write_exact(fd, &hd, sizeof(hd));
+	subproc_write_exact(fd, &a, sizeof(a));
+	if (stride == w * 3)
+	{
+		subproc_write_exact(fd, plane, (size_t) w * h * 3);
+		return;
+	}
+	/* rows with padding: gathered into writes of about a megabyte (a write a row wakes the backend a row) */
+	rows = Max(1, (1024 * 1024) / (w * 3));
+	buf = malloc((size_t) rows * w * 3);
+	if (buf == NULL)
+		_exit(1);				/* the backend sees the pipe close */
+	for (y = 0; y < h; y += rows)
+	{
+		int			n = Min(rows, h - y);
+		int			r;
+
+		for (r = 0; r < n; r++)
+			memcpy(buf + (size_t) r * w * 3, plane + (size_t) (y + r) * stride, (size_t) w * 3);
+		subproc_write_exact(fd, buf, (size_t) n * w * 3);
+	}
+	free(buf);
+}
+
+static void
+decode_reply(int fd, const uint8_t *data, size_t len)
+{
+	struct heif_context *ctx = heif_context_alloc();
+	struct heif_decoding_options *opts = heif_decoding_options_alloc();
+	struct heif_image_handle *handle = NULL;
+	struct heif_image *img = NULL;
+	struct heif_error err;
+
+	if (ctx == NULL || opts == NULL)
+		subproc_reply(fd, HEIF_NO_MEMORY, NULL, 0);
+	else
+	{
+		heif_context_set_maximum_image_size_limit(ctx, TESSERACT_MAX_SIDE);
+		err = heif_context_read_from_memory_without_copy(ctx, data, len, NULL);
+		if (err.code != heif_error_Ok)
+			reply_heif_error(fd, HEIF_CONTAINER, err);
+		else if ((err = heif_context_get_primary_image_handle(ctx, &handle)).code != heif_error_Ok)
+			reply_heif_error(fd, HEIF_NO_PRIMARY, err);
+		else
+		{
+			opts->ignore_transformations = 1;
+			err = heif_decode_image(handle, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, opts);
+			if (err.code != heif_error_Ok)
+				reply_heif_error(fd, HEIF_DATA, err);
+			else
+				reply_rgb(fd, img);
+		}
+	}
+	if (img)
+		heif_image_release(img);
+	if (handle)
+		heif_image_handle_release(handle);
+	if (opts)
+		heif_decoding_options_free(opts);
+	if (ctx)
+		heif_context_free(ctx);
+}
+
+/* The decoder's life: a file at a time until the backend closes the pipe. */
+static void
+heif_serve(int req, int resp)
+{
+	for (;;)
+	{
+		HeifRequest rq;
+		uint8_t    *data;
+
+		if (!subproc_read_exact(req, &rq, sizeof(rq)))
+			_exit(0);
+		data = malloc(Max(rq.len, 1));
+		if (data == NULL || !subproc_read_exact(req, data, rq.len))
+			_exit(1);			/* the backend sees the pipe close */
+		decode_reply(resp, data, rq.len);
+		free(data);
+	}
+}
+
+/* ---- in the backend ---- */
+
+static void
+heif_lost(SubProc *sp, int st, int context)
+{
+	if (WIFSIGNALED(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("could not decode heif image: libheif stopped on it"),
+				 errdetail("The HEIF decoder process was ended by signal %d (%s).", WTERMSIG(st),
+						   strsignal(WTERMSIG(st))),
+				 errhint("Pass the complete, unmodified image file as bytea.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("could not decode heif image: its decoder process ended without an answer"),
+			 errhint("Pass the complete, unmodified image file as bytea.")));
+}
+
+static void
+heif_failed(const char *what, char *msg)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("could not decode heif image: %s", what),
+			 errdetail("libheif: %s", subproc_ascii(msg)),
+			 errhint("Pass the complete, unmodified image file as bytea.")));
+}
+
+/* The decoder's RGB rows (checked: width x height x 3 bytes) as a 32 bpp Pix. */
+static PIX *
+rgb_to_pix(const char *payload, uint64 len)
+{
+	HeifAnswer	a;
+	const uint8_t *src;
 	PIX		   *pix;
 	l_uint32   *data;
 	int			wpl,
 				x,
 				y;
 
-	if (plane == NULL || w <= 0 || h <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not decode heif image: no RGB plane")));
-	pix = pixCreate(w, h, 32);
+	if (len < sizeof(a))
+		elog(ERROR, "imgtrans: short answer from the HEIF decoder");
+	memcpy(&a, payload, sizeof(a));
+	if (a.width <= 0 || a.height <= 0 || a.width > TESSERACT_MAX_SIDE || a.height > TESSERACT_MAX_SIDE ||
+		len - sizeof(a) != (uint64) a.width * a.height * 3)
+		elog(ERROR, "imgtrans: malformed answer from the HEIF decoder");
+	pix = pixCreate(a.width, a.height, 32);
 	if (pix == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("could not allocate a %d x %d image", w, h)));
+				 errmsg("could not allocate a %d x %d image", a.width, a.height)));
 	data = pixGetData(pix);
 	wpl = pixGetWpl(pix);
-	for (y = 0; y < h; y++)
+	src = (const uint8_t *) payload + sizeof(a);
+	for (y = 0; y < a.height; y++)
 	{
-		const uint8_t *src = plane + (size_t) y * stride;
 		l_uint32   *line = data + (size_t) y * wpl;
 
-		for (x = 0; x < w; x++, src += 3)
+		for (x = 0; x < a.width; x++, src += 3)
 			composeRGBPixel(src[0], src[1], src[2], line + x);
 	}
 	return pix;
 }
 
+/*
+ * The primary image of a HEIF file, decoded by the backend's HEIF decoder
+ * process; an ERROR names what libheif could not read.
+ */
 struct Pix *
 imgtrans_heif_decode(const uint8_t *data, size_t len)
 {
-	struct heif_context *volatile ctx = NULL;
-	struct heif_image_handle *volatile handle = NULL;
-	struct heif_image *volatile img = NULL;
-	struct heif_decoding_options *volatile opts = NULL;
-	PIX		   *volatile pix = NULL;
-	volatile bool done = false;
+	HeifRequest rq;
+	char	   *payload;
+	uint64		plen;
+	uint64		max_len = Min((uint64) imgtrans_max_image_pixels * 3 + sizeof(HeifAnswer),
+							  (uint64) MaxAllocSize - 1);
+	uint32		code;
+	PIX		   *pix;
 
-	PG_TRY();
+	rq.len = len;
+	code = subproc_call(&decoder, &rq, sizeof(rq), data, len, max_len, &payload, &plen, 0);
+	switch (code)
 	{
-		struct heif_error err;
-		struct heif_image_handle *h = NULL;
-		struct heif_image *i = NULL;
-
-		ctx = heif_context_alloc();
-		opts = heif_decoding_options_alloc();
-		if (ctx == NULL || opts == NULL)
+		case HEIF_OK:
+			pix = rgb_to_pix(payload, plen);
+			pfree(payload);
+			return pix;
+		case HEIF_CONTAINER:
+			heif_failed("the container is truncated or corrupt", payload);
+			break;
+		case HEIF_NO_PRIMARY:
+			heif_failed("no primary image", payload);
+			break;
+		case HEIF_DATA:
+			heif_failed("the image data is truncated or corrupt", payload);
+			break;
+		case HEIF_NO_PLANE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("could not decode heif image: no RGB plane")));
+			break;
+		case HEIF_NO_MEMORY:
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("could not allocate a libheif context")));
-		heif_context_set_maximum_image_size_limit(ctx, TESSERACT_MAX_SIDE);
-		err = heif_context_read_from_memory_without_copy(ctx, data, len, NULL);
-		if (err.code != heif_error_Ok)
-			heif_failed("the container is truncated or corrupt", err);
-		err = heif_context_get_primary_image_handle(ctx, &h);
-		handle = h;
-		if (err.code != heif_error_Ok)
-			heif_failed("no primary image", err);
-		opts->ignore_transformations = 1;
-		err = heif_decode_image(handle, &i, heif_colorspace_RGB, heif_chroma_interleaved_RGB, opts);
-		img = i;
-		if (err.code != heif_error_Ok)
-			heif_failed("the image data is truncated or corrupt", err);
-		CHECK_FOR_INTERRUPTS();
-		pix = rgb_to_pix(img);
-		done = true;
+			break;
+		default:
+			subproc_kill(&decoder);
+			elog(ERROR, "imgtrans: the HEIF decoder answered with code %u", code);
 	}
-	PG_FINALLY();
-	{
-		if (!done && pix)
-			pixDestroy((PIX **) &pix);
-		if (img)
-			heif_image_release(img);
-		if (handle)
-			heif_image_handle_release(handle);
-		if (opts)
-			heif_decoding_options_free(opts);
-		if (ctx)
-			heif_context_free(ctx);
-	}
-	PG_END_TRY();
-	return pix;
+	return NULL;				/* not reached */
 }

@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "ocr/preprocess.h"
@@ -57,8 +58,7 @@ typedef struct SavedVar
 
 typedef struct Slot
 {
-	TessBaseAPI *api;			/* holds a reading; NULL: none */
-	PIX		   *pix;			/* its image, kept while the reading is */
+	TessBaseAPI *api;			/* holds a reading; NULL: none (tesseract keeps its own copy of the image) */
 	SavedVar   *saved;			/* values before this reading's variables */
 	int			nsaved;
 } Slot;
@@ -79,6 +79,9 @@ static Engine spare_engine;
 static Engine osd_engine;
 static uint64 use_clock = 0;
 static Slot slots[2];
+/* the backend's shared image buffer (engine.c), as far as mapped here */
+static char *shm_map = NULL;
+static size_t shm_mapped = 0;
 static TessResultRenderer *renderer = NULL;
 
 /* ---- answers ---- */
@@ -246,7 +249,7 @@ variable_value(TessBaseAPI *api, const char *name)
 	return strdup(num);
 }
 
-/* Puts back the slot's saved values, newest first, and drops its reading and image. */
+/* Puts back the slot's saved values, newest first, and drops its reading. */
 static void
 slot_clear(Slot *s)
 {
@@ -261,8 +264,6 @@ slot_clear(Slot *s)
 	free(s->saved);
 	if (s->api)
 		TessBaseAPIClear(s->api);
-	if (s->pix)
-		pixDestroy(&s->pix);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -304,7 +305,7 @@ set_vars(Slot *s, const char *vars, uint32 nvars, const char **bad)
 	return TE_OK;
 }
 
-/* Reads pix (the slot owns it from here on) into the slot. */
+/* Reads pix into the slot (SetImage copies it). */
 static void
 do_recognize(int fd, const TessRequest *rq, const char *strings, PIX *pix)
 {
@@ -315,7 +316,6 @@ do_recognize(int fd, const TessRequest *rq, const char *strings, PIX *pix)
 	uint32		code;
 
 	slot_clear(s);
-	s->pix = pix;
 	s->api = engine_get(rq->slot, lang, datapath, rq->cache_size);
 	if (s->api == NULL)
 	{
@@ -553,6 +553,45 @@ do_langs(int fd)
 
 /* ---- requests ---- */
 
+/*
+ * A Pix over the rows in the backend's shared image buffer (mapped here as
+ * far as the request needs; the backend made the buffer that large before
+ * it asked), or NULL.  Its data is not its own: release_image() lets go.
+ */
+static PIX *
+shm_image(const TessRequest *rq, uint32 *code)
+{
+	PIX		   *pix;
+
+	if (rq->data_len > shm_mapped)
+	{
+		char	   *map = mmap(NULL, rq->data_len, PROT_READ, MAP_SHARED, SUBPROC_KEEP_FD, 0);
+
+		if (map == MAP_FAILED)
+			return NULL;
+		if (shm_map)
+			munmap(shm_map, shm_mapped);
+		shm_map = map;
+		shm_mapped = rq->data_len;
+	}
+	pix = pixCreateHeader(rq->w, rq->h, rq->d);
+	if (pix == NULL)
+		return NULL;
+	pixSetData(pix, (l_uint32 *) shm_map);
+	pixSetResolution(pix, rq->xres, rq->yres);
+	pixSetSpp(pix, rq->spp);
+	*code = TE_OK;
+	return pix;
+}
+
+static void
+release_image(PIX **pix)
+{
+	if (*pix && (char *) pixGetData(*pix) == shm_map)
+		pixSetData(*pix, NULL);	/* the backend's buffer, not leptonica's to free */
+	pixDestroy(pix);
+}
+
 /* The image of a request, or NULL (its bytes are read and dropped, *code says why). */
 static PIX *
 read_image(int req, const TessRequest *rq, uint32 *code)
@@ -566,8 +605,12 @@ read_image(int req, const TessRequest *rq, uint32 *code)
 		rq->data_len == (uint64) ((rq->w * (uint64) rq->d + 31) / 32) * 4 * rq->h)
 	{
 		*code = TE_NO_MEMORY;
+		if (rq->in_shm)
+			return shm_image(rq, code);
 		pix = pixCreateNoInit(rq->w, rq->h, rq->d);
 	}
+	if (rq->in_shm)
+		return NULL;			/* nothing in the pipe to drop */
 	if (pix != NULL)
 	{
 		if (!subproc_read_exact(req, pixGetData(pix), rq->data_len))
@@ -648,10 +691,7 @@ tessproc_main(int req, int resp)
 		else if (code != TE_OK)
 			subproc_reply(resp, code, NULL, 0);
 		else if (rq.op == TP_RECOGNIZE)
-		{
 			do_recognize(resp, &rq, strings, pix);
-			pix = NULL;
-		}
 		else if (rq.op == TP_SCORE)
 			do_score(resp, slots[rq.slot].api);
 		else if (rq.op == TP_BOXES)
@@ -667,7 +707,7 @@ tessproc_main(int req, int resp)
 		else
 			subproc_reply(resp, TE_PROTOCOL, NULL, 0);
 		if (pix)
-			pixDestroy(&pix);
+			release_image(&pix);
 		free(strings);
 	}
 }

@@ -4,7 +4,10 @@
  *	  (engine module).
  *
  * A request is a TessRequest, then strings_len bytes of NUL-terminated
- * strings, then data_len bytes of image rows (when w > 0).  Every request
+ * strings, then data_len bytes of image rows (when w > 0), which travel in
+ * the shared image buffer instead (in_shm: a memfd the backend made before
+ * it forked the process, at SUBPROC_KEEP_FD there) when the backend could
+ * set that up.  Every request
  * but TP_CLEAR is answered with a SubProcHeader (src/util/subproc.h) whose
  * code is a TE_ value and a payload.  Both sides check every length: the
  * backend because the process runs tesseract on hostile pixels, the
@@ -72,7 +75,7 @@ typedef struct TessRequest
 	int32		spp;
 	int32		xres;
 	int32		yres;
-	uint32		unused;
+	uint32		in_shm;			/* the rows are in the shared image buffer, not the pipe */
 	uint64		data_len;		/* h rows of leptonica's 32-bit words */
 } TessRequest;
 

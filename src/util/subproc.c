@@ -45,6 +45,7 @@
 /* the child's ends of the pipes, moved here before the rest are closed */
 #define CHILD_REQ_FD	3
 #define CHILD_RESP_FD	4
+/* and the owner's keep_fd, if any, at SUBPROC_KEEP_FD (5) */
 
 /* ---- in the child ---- */
 
@@ -110,7 +111,7 @@ subproc_reply(int fd, uint32 code, const void *payload, size_t len)
  * death with the backend, only its own descriptors, and its memory budget.
  */
 static void
-child_setup(SubProc *sp, pid_t backend, int req, int resp)
+child_setup(SubProc *sp, pid_t backend, int req, int resp, int keep)
 {
 	sigset_t	none;
 	struct rlimit rl;
@@ -145,9 +146,10 @@ child_setup(SubProc *sp, pid_t backend, int req, int resp)
 	 * backend's state from this process.
 	 */
 	PGSharedMemoryDetach();
-	/* req and resp are above CHILD_RESP_FD or are what the backend left open there */
+	/* req, resp and keep are above SUBPROC_KEEP_FD: moving them cannot overwrite one another */
 	if (dup2(req, CHILD_REQ_FD) < 0 || dup2(resp, CHILD_RESP_FD) < 0 ||
-		close_range(CHILD_RESP_FD + 1, ~0U, 0) != 0)
+		(keep >= 0 && dup2(keep, SUBPROC_KEEP_FD) < 0) ||
+		close_range(keep >= 0 ? SUBPROC_KEEP_FD + 1 : CHILD_RESP_FD + 1, ~0U, 0) != 0)
 		_exit(1);
 	/* address space in use now (/proc/self/statm: pages), plus the budget */
 	fd = open("/proc/self/statm", O_RDONLY);
@@ -213,9 +215,9 @@ pipes_failed(SubProc *sp, const char *what)
 
 /*
  * Forks the child; in the child, never returns.  The request pipe's read
- * end and the answer pipe's write end are numbered above CHILD_RESP_FD,
- * so that moving them there in the child cannot overwrite one with the
- * other.
+ * end, the answer pipe's write end and the owner's keep_fd are numbered
+ * above SUBPROC_KEEP_FD first, so that moving them to 3, 4 and 5 in the
+ * child cannot overwrite one with another.
  */
 static void
 subproc_start(SubProc *sp)
@@ -239,12 +241,13 @@ subproc_start(SubProc *sp)
 	pid = fork();
 	if (pid == 0)
 	{
-		int			r = fcntl(req[0], F_DUPFD, CHILD_RESP_FD + 1);
-		int			w = fcntl(resp[1], F_DUPFD, CHILD_RESP_FD + 1);
+		int			r = fcntl(req[0], F_DUPFD, SUBPROC_KEEP_FD + 1);
+		int			w = fcntl(resp[1], F_DUPFD, SUBPROC_KEEP_FD + 1);
+		int			k = sp->keep_fd > 2 ? fcntl(sp->keep_fd, F_DUPFD, SUBPROC_KEEP_FD + 1) : -1;
 
-		if (r < 0 || w < 0)
+		if (r < 0 || w < 0 || (sp->keep_fd > 2 && k < 0))
 			_exit(1);
-		child_setup(sp, backend, r, w);
+		child_setup(sp, backend, r, w, k);
 		sp->serve(CHILD_REQ_FD, CHILD_RESP_FD);
 		_exit(0);
 	}

@@ -20,6 +20,9 @@ typedef struct SubProcHeader
 
 typedef struct SubProc SubProc;
 
+/* where the child finds the owner's keep_fd */
+#define SUBPROC_KEEP_FD 5
+
 /* Raises the ERROR for a child that ended (wait status) without answering. */
 typedef void (*SubProcLostFn) (SubProc *sp, int status, int context);
 
@@ -32,6 +35,7 @@ struct SubProc
 	uint64		memory_budget;	/* bytes of address space over the backend's */
 	void		(*serve) (int req, int resp);	/* the child's loop; never returns */
 	SubProcLostFn lost;
+	int			keep_fd;		/* > 2: a descriptor the child keeps, as SUBPROC_KEEP_FD */
 	/* state, none: pid -1 (zero-initialised is "none" too) */
 	pid_t		pid;
 	int			req;			/* the backend writes requests here */

@@ -16,6 +16,8 @@
 #   6. the OCR process is kept between calls of a session, and replaced
 #      (a new PID) after statement_timeout killed it
 #   7. a cancel of an idle backend (SIGINT to its process group) keeps it
+#   8. HEIF decoding runs in a child too: a SIGSEGV in it mid-decode is an
+#      ERROR, no crash restart
 # and that the OCR process has not mapped the server's shared memory.
 # Starts its own cluster.  Bounded in time on any build: every psql runs
 # under timeout(1), every wait has a deadline, and a backend that is still
@@ -384,5 +386,48 @@ pid1=$(sed -n 's/^pid1://p' "$out") pid2=$(sed -n 's/^pid2://p' "$out")
 show "$out"
 check "7. a cancel of the idle backend (sent: ${sent:-no}) keeps its OCR process (${pid1:-none} -> ${pid2:-none})" \
   test "$sent" = t -a -n "$pid1" -a "$pid1" = "$pid2"
+
+# ---- 8. HEIF decoding runs in a child of its own ---------------------------
+# libheif and its codecs (libde265, dav1d) parse hostile bytes and cannot be
+# interrupted: the backend's HEIF decoder ("imgtrans heif") is a child it
+# kills on any interrupt, and a crash in it is an ERROR, not a restart.  A
+# 35-megapixel HEIC takes about a second to decode: the decoder is killed
+# with SIGSEGV as soon as it appears (it is forked for the first HEIF image)
+
+/usr/bin/convert test/fixtures/doc.png -resize 650% -gravity north -background white \
+  -extent 7000x5000 -define png:color-type=2 "$work/big.png" &&
+  heif-enc -q 20 -p preset=ultrafast -o "$work/big.heic" "$work/big.png" >/dev/null 2>&1 ||
+  echo "# could not make big.heic"
+hdir=$(cluster_filedir "$work/big.heic" test/fixtures/hello.heic)
+pm_before=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
+log_before=$(wc -c <"$CLUSTER_DIR/server.log")
+out=$work/heif.out
+start_client ocrproc_heif "$out" "SELECT length(imgtrans_page_image(pg_read_binary_file('$hdir/big.heic'), 1));
+SELECT 'after:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.heic')), E'\\n');"
+b8=$(backend_of ocrproc_heif 30)
+record "$b8"
+dec="" shm=""
+for _ in $(seq 1 1500); do
+  dec=$(ps -o pid=,args= --ppid "${b8:-0}" 2>/dev/null | awk '/imgtrans heif/ {print $1}' | head -1)
+  [ -n "$dec" ] && break
+  kill -0 "$client" 2>/dev/null || break
+  sleep 0.01
+done
+if [ -n "$dec" ]; then
+  shm=$(grep -cE '/dev/zero|/SYSV' "/proc/$dec/maps" 2>/dev/null)
+  kill -SEGV "$dec"
+fi
+wait_client $WAIT
+end_client
+reap "$b8"
+show "$out"
+restarts=$(tail -c +"$((log_before + 1))" "$CLUSTER_DIR/server.log" | grep -c -e "terminated by signal" -e "reinitializing")
+check "8. the backend decodes HEIF in a child titled 'imgtrans heif' (${dec:-none}) without the server's shared memory (${shm:-?} mappings)" \
+  test -n "$dec" -a "${shm:-x}" = 0
+check "8. kill -SEGV of it during the call is an ERROR of the call (22P03)" \
+  grep -q "could not decode heif image: libheif stopped on it" "$out"
+check "8. no crash restart (same postmaster, nothing in the log: $restarts)" \
+  test "$pm_before" = "$(head -1 "$CLUSTER_DIR/data/postmaster.pid")" -a "$restarts" = 0
+check "8. and the same session then decodes HEIF again" grep -q "^after:Hello imgtrans world" "$out"
 
 tap_done
