@@ -28,6 +28,7 @@
  */
 #include "postgres.h"
 
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,12 +70,16 @@ _PG_init(void)
 typedef struct HeifRequest
 {
 	uint64		len;			/* bytes of the file that follow */
+	uint32		shm;			/* the RGB rows may go into the shared buffer */
+	uint32		unused;
 } HeifRequest;
 
 typedef struct HeifAnswer
 {
 	int32		width;
 	int32		height;
+	uint32		in_shm;			/* the rows are in the shared buffer, not after this */
+	uint32		unused;
 } HeifAnswer;
 
 static void heif_serve(int req, int resp);
@@ -89,7 +94,23 @@ static SubProc decoder = {
 	.lost = heif_lost,
 };
 
+/*
+ * The shared buffer the RGB rows come back through (subproc.c: a memfd
+ * made before the fork, sealed against shrinking): a pipe copies a
+ * 12-megapixel photo's 36 MB twice.  Mapped here as far as read.
+ */
+static int	shm_fd = -1;
+static char *shm_map = NULL;
+static size_t shm_mapped = 0;
+
 /* ---- in the decoder ---- */
+
+/*
+ * The decoder's own writable mapping of it (never the backend's variables
+ * above: a decoder forked later inherits the backend's read-only mapping)
+ */
+static char *dec_map = NULL;
+static size_t dec_mapped = 0;
 
 /* Answers with libheif's message, without its trailing newlines. */
 static void
@@ -105,9 +126,9 @@ reply_heif_error(int fd, uint32 code, struct heif_error err)
 	subproc_reply(fd, code, msg, n);
 }
 
-/* The interleaved RGB plane of img, row by row. */
+/* The interleaved RGB plane of img, row by row, in the shared buffer when it can. */
 static void
-reply_rgb(int fd, const struct heif_image *img)
+reply_rgb(int fd, const struct heif_image *img, bool shm)
 {
 	int			w = heif_image_get_width(img, heif_channel_interleaved);
 	int			h = heif_image_get_height(img, heif_channel_interleaved);
@@ -126,6 +147,17 @@ reply_rgb(int fd, const struct heif_image *img)
 	}
 	a.width = w;
 	a.height = h;
+	a.in_shm = 0;
+	a.unused = 0;
+	if (shm && subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, (uint64) w * h * 3, true,
+							   PROT_READ | PROT_WRITE))
+	{
+		for (y = 0; y < h; y++)
+			memcpy(dec_map + (size_t) y * w * 3, plane + (size_t) y * stride, (size_t) w * 3);
+		a.in_shm = 1;
+		subproc_reply(fd, HEIF_OK, &a, sizeof(a));
+		return;
+	}
 	hd.code = HEIF_OK;
 	hd.len = sizeof(a) + (uint64) w * h * 3;
 	subproc_write_exact(fd, &hd, sizeof(hd));
@@ -153,7 +185,7 @@ reply_rgb(int fd, const struct heif_image *img)
 }
 
 static void
-decode_reply(int fd, const uint8_t *data, size_t len)
+decode_reply(int fd, const uint8_t *data, size_t len, bool shm)
 {
 	struct heif_context *ctx = heif_context_alloc();
 	struct heif_decoding_options *opts = heif_decoding_options_alloc();
@@ -178,7 +210,7 @@ decode_reply(int fd, const uint8_t *data, size_t len)
 			if (err.code != heif_error_Ok)
 				reply_heif_error(fd, HEIF_DATA, err);
 			else
-				reply_rgb(fd, img);
+				reply_rgb(fd, img, shm);
 		}
 	}
 	if (img)
@@ -205,7 +237,7 @@ heif_serve(int req, int resp)
 		data = malloc(Max(rq.len, 1));
 		if (data == NULL || !subproc_read_exact(req, data, rq.len))
 			_exit(1);			/* the backend sees the pipe close */
-		decode_reply(resp, data, rq.len);
+		decode_reply(resp, data, rq.len, rq.shm != 0);
 		free(data);
 	}
 }
@@ -254,8 +286,13 @@ rgb_to_pix(const char *payload, uint64 len)
 		elog(ERROR, "imgtrans: short answer from the HEIF decoder");
 	memcpy(&a, payload, sizeof(a));
 	if (a.width <= 0 || a.height <= 0 || a.width > TESSERACT_MAX_SIDE || a.height > TESSERACT_MAX_SIDE ||
-		len - sizeof(a) != (uint64) a.width * a.height * 3)
+		(uint64) a.width * a.height > (uint64) imgtrans_max_image_pixels ||
+		len - sizeof(a) != (a.in_shm ? 0 : (uint64) a.width * a.height * 3))
 		elog(ERROR, "imgtrans: malformed answer from the HEIF decoder");
+	/* the buffer cannot shrink (sealed): mapped as long as the rows, it is safe to read */
+	if (a.in_shm && !subproc_shm_map(shm_fd, &shm_map, &shm_mapped, (uint64) a.width * a.height * 3, false,
+									 PROT_READ))
+		elog(ERROR, "imgtrans: could not map the HEIF decoder's rows: %m");
 	pix = pixCreate(a.width, a.height, 32);
 	if (pix == NULL)
 		ereport(ERROR,
@@ -263,7 +300,7 @@ rgb_to_pix(const char *payload, uint64 len)
 				 errmsg("could not allocate a %d x %d image", a.width, a.height)));
 	data = pixGetData(pix);
 	wpl = pixGetWpl(pix);
-	src = (const uint8_t *) payload + sizeof(a);
+	src = a.in_shm ? (const uint8_t *) shm_map : (const uint8_t *) payload + sizeof(a);
 	for (y = 0; y < a.height; y++)
 	{
 		l_uint32   *line = data + (size_t) y * wpl;
@@ -289,13 +326,23 @@ imgtrans_heif_decode(const uint8_t *data, size_t len)
 	uint32		code;
 	PIX		   *pix;
 
+	if (shm_fd < 0 && !subproc_running(&decoder))
+	{
+		/* before the fork, so the decoder has it; without it, the pipe carries the rows */
+		shm_fd = subproc_shm_create("imgtrans-heif-image");
+		decoder.keep_fd = shm_fd;
+	}
 	rq.len = len;
+	rq.shm = shm_fd > 2 && decoder.keep_fd == shm_fd;
+	rq.unused = 0;
 	code = subproc_call(&decoder, &rq, sizeof(rq), data, len, max_len, &payload, &plen, 0);
 	switch (code)
 	{
 		case HEIF_OK:
 			pix = rgb_to_pix(payload, plen);
 			pfree(payload);
+			/* its pages go back: the next photo's rows are written afresh */
+			subproc_shm_release(shm_fd, 0, shm_mapped);
 			return pix;
 		case HEIF_CONTAINER:
 			heif_failed("the container is truncated or corrupt", payload);

@@ -57,8 +57,8 @@ static void ocr_process_lost(SubProc *sp, int status, int context);
  * The shared image buffer: a memfd made before the OCR process is forked,
  * mapped by both, through which images travel (a pipe copies a 12-megapixel
  * colour photo's 48 MB twice, into fresh pages: 0.2 s on a 2-core VM).
- * Kept between calls up to SHM_KEEP bytes, so a session's pages reuse its
- * pages; larger is let go when the call ends.
+ * Its first SHM_KEEP bytes keep their pages between calls, so a session's
+ * pages reuse them; the rest is given back when the call ends.
  */
 #define SHM_KEEP	((size_t) 64 << 20)
 static int	shm_fd = -1;
@@ -102,38 +102,10 @@ ocr_process_lost(SubProc *sp, int st, int context)
 static bool
 shm_put(const void *data, uint64 len)
 {
-	if (len > shm_size)
-	{
-		size_t		size = TYPEALIGN((size_t) 1 << 20, Max(len, shm_size + shm_size / 2));
-		char	   *map;
-
-		if (ftruncate(shm_fd, size) != 0)
-			return false;
-		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, shm_fd, 0);
-		if (map == MAP_FAILED)
-			return false;
-		if (shm_map)
-			munmap(shm_map, shm_size);
-		shm_map = map;
-		shm_size = size;
-	}
+	if (!subproc_shm_map(shm_fd, &shm_map, &shm_size, len, true, PROT_READ | PROT_WRITE))
+		return false;
 	memcpy(shm_map, data, len);
 	return true;
-}
-
-/* Lets a large shared image buffer go (the process maps only what each request needs). */
-static void
-shm_trim(void)
-{
-	if (shm_size > SHM_KEEP)
-	{
-		munmap(shm_map, shm_size);
-		shm_map = NULL;
-		shm_size = 0;
-		/* on failure its pages stay until the next image grows it */
-		if (ftruncate(shm_fd, 0) != 0)
-			return;
-	}
 }
 
 /*
@@ -158,7 +130,7 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 	if (shm_fd < 0 && !subproc_running(&ocr_process))
 	{
 		/* before the fork, so the process has it; without it, images go through the pipe */
-		shm_fd = memfd_create("imgtrans-ocr-image", MFD_CLOEXEC);
+		shm_fd = subproc_shm_create("imgtrans-ocr-image");
 		ocr_process.keep_fd = shm_fd;
 	}
 	if (pix)
@@ -449,7 +421,7 @@ engine_clear(bool drop_pdf)
 		pdf_open = false;
 	if (!pdf_open)
 		held_generation = 0;
-	shm_trim();
+	subproc_shm_release(shm_fd, SHM_KEEP, shm_size);
 	if (!subproc_running(&ocr_process))
 		return;
 	rq.op = TP_CLEAR;

@@ -563,17 +563,8 @@ shm_image(const TessRequest *rq, uint32 *code)
 {
 	PIX		   *pix;
 
-	if (rq->data_len > shm_mapped)
-	{
-		char	   *map = mmap(NULL, rq->data_len, PROT_READ, MAP_SHARED, SUBPROC_KEEP_FD, 0);
-
-		if (map == MAP_FAILED)
-			return NULL;
-		if (shm_map)
-			munmap(shm_map, shm_mapped);
-		shm_map = map;
-		shm_mapped = rq->data_len;
-	}
+	if (!subproc_shm_map(SUBPROC_KEEP_FD, &shm_map, &shm_mapped, rq->data_len, false, PROT_READ))
+		return NULL;
 	pix = pixCreateHeader(rq->w, rq->h, rq->d);
 	if (pix == NULL)
 		return NULL;

@@ -29,6 +29,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -163,6 +165,69 @@ child_setup(SubProc *sp, pid_t backend, int req, int resp, int keep)
 			(rlim_t) sp->memory_budget;
 		(void) setrlimit(RLIMIT_AS, &rl);
 	}
+}
+
+
+/* ---- a shared buffer for large payloads (either side) ---- */
+
+/*
+ * A memfd for the owner's keep_fd, made before the fork: images travel
+ * through it instead of the pipe (which copies each byte twice into fresh
+ * pages).  Sealed against shrinking, so that a subverted child can never
+ * cut it short under a mapping of the backend (a SIGBUS in the backend);
+ * it only grows, and pages are given back by punching holes.  -1 when the
+ * system has no memfd: the pipe carries everything then.
+ */
+int
+subproc_shm_create(const char *name)
+{
+	int			fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd >= 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
+	{
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Maps at least len bytes of the buffer at *map (*mapped bytes mapped so
+ * far), growing the file when grow is set; false when it cannot (or, not
+ * growing, when the file is shorter than len).  Never raises.
+ */
+bool
+subproc_shm_map(int fd, char **map, size_t *mapped, uint64 len, bool grow, int prot)
+{
+	struct stat st;
+	char	   *m;
+	size_t		size;
+
+	if (len <= *mapped)
+		return true;
+	if (len > (uint64) SIZE_MAX / 2 || fstat(fd, &st) != 0)
+		return false;
+	size = Max((size_t) st.st_size, len);
+	if (grow)
+		size = Max(size, TYPEALIGN((size_t) 1 << 20, Max(len, *mapped + *mapped / 2)));
+	if ((size_t) st.st_size < size && (!grow || ftruncate(fd, size) != 0))
+		return false;
+	m = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return false;
+	if (*map)
+		munmap(*map, *mapped);
+	*map = m;
+	*mapped = size;
+	return true;
+}
+
+/* Gives back the pages of the buffer past its first keep bytes.  Never raises. */
+void
+subproc_shm_release(int fd, size_t keep, size_t mapped)
+{
+	if (fd >= 0 && mapped > keep)
+		(void) fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, keep, mapped - keep);
 }
 
 /* ---- in the backend ---- */

@@ -52,6 +52,11 @@ extern void subproc_kill(SubProc *sp);
 extern bool subproc_running(SubProc *sp);
 extern char *subproc_ascii(char *s);
 
+/* a shared buffer (either side) */
+extern int	subproc_shm_create(const char *name);
+extern bool subproc_shm_map(int fd, char **map, size_t *mapped, uint64 len, bool grow, int prot);
+extern void subproc_shm_release(int fd, size_t keep, size_t mapped);
+
 /* in the child */
 extern bool subproc_read_exact(int fd, void *buf, size_t len);
 extern void subproc_write_exact(int fd, const void *buf, size_t len);
