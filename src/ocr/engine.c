@@ -58,9 +58,10 @@ static void ocr_process_lost(SubProc *sp, int status, int context);
  * mapped by both, through which images travel (a pipe copies a 12-megapixel
  * colour photo's 48 MB twice, into fresh pages: 0.2 s on a 2-core VM).
  * Its first SHM_KEEP bytes keep their pages between calls, so a session's
- * pages reuse them; the rest is given back when the call ends.
+ * pages reuse them (a 300-dpi gray page is 8.7 MB); the rest is given back
+ * when the call ends, so an idle backend holds at most that much of it.
  */
-#define SHM_KEEP	((size_t) 64 << 20)
+#define SHM_KEEP	((size_t) 16 << 20)
 static int	shm_fd = -1;
 static char *shm_map = NULL;
 static size_t shm_size = 0;
