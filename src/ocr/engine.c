@@ -449,6 +449,7 @@ engine_osd(PIX *pix, OsdResult *r)
 	add_string(&strings, imgtrans_tessdata_path());
 	rq.op = TP_OSD;
 	p = call_with_image(&rq, &strings, pix, sizeof(o) + 256, &len);
+	subproc_shm_release(shm_fd, SHM_KEEP, shm_size);
 	if (len < sizeof(o))
 		elog(ERROR, "imgtrans: short answer from the OCR process");
 	memcpy(&o, p, sizeof(o));
