@@ -92,6 +92,7 @@ static SubProc decoder = {
 	.memory_budget = HEIF_MEMORY_BUDGET,
 	.serve = heif_serve,
 	.lost = heif_lost,
+	.shm_name = "imgtrans-heif-image",
 };
 
 /*
@@ -99,7 +100,6 @@ static SubProc decoder = {
  * made before the fork, sealed against shrinking): a pipe copies a
  * 12-megapixel photo's 36 MB twice.  Mapped here as far as read.
  */
-static int	shm_fd = -1;
 static char *shm_map = NULL;
 static size_t shm_mapped = 0;
 
@@ -290,7 +290,7 @@ rgb_to_pix(const char *payload, uint64 len)
 		len - sizeof(a) != (a.in_shm ? 0 : (uint64) a.width * a.height * 3))
 		elog(ERROR, "imgtrans: malformed answer from the HEIF decoder");
 	/* the buffer cannot shrink (sealed): mapped as long as the rows, it is safe to read */
-	if (a.in_shm && !subproc_shm_map(shm_fd, &shm_map, &shm_mapped, (uint64) a.width * a.height * 3, false,
+	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, (uint64) a.width * a.height * 3, false,
 									 PROT_READ))
 		elog(ERROR, "imgtrans: could not map the HEIF decoder's rows: %m");
 	pix = pixCreate(a.width, a.height, 32);
@@ -326,14 +326,10 @@ imgtrans_heif_decode(const uint8_t *data, size_t len)
 	uint32		code;
 	PIX		   *pix;
 
-	if (shm_fd < 0 && !subproc_running(&decoder))
-	{
-		/* before the fork, so the decoder has it; without it, the pipe carries the rows */
-		shm_fd = subproc_shm_create("imgtrans-heif-image");
-		decoder.keep_fd = shm_fd;
-	}
+	/* the decoder and its shared buffer; without a buffer, the pipe carries the rows */
+	subproc_ensure(&decoder);
 	rq.len = len;
-	rq.shm = shm_fd > 2 && decoder.keep_fd == shm_fd;
+	rq.shm = decoder.keep_fd > 2;
 	rq.unused = 0;
 	code = subproc_call(&decoder, &rq, sizeof(rq), data, len, max_len, &payload, &plen, 0);
 	switch (code)
@@ -342,7 +338,7 @@ imgtrans_heif_decode(const uint8_t *data, size_t len)
 			pix = rgb_to_pix(payload, plen);
 			pfree(payload);
 			/* its pages go back: the next photo's rows are written afresh */
-			subproc_shm_release(shm_fd, 0, shm_mapped);
+			subproc_shm_release(decoder.keep_fd, 0, shm_mapped);
 			return pix;
 		case HEIF_CONTAINER:
 			heif_failed("the container is truncated or corrupt", payload);

@@ -43,8 +43,8 @@
 
 /*
  * replaced after this many requests (a page is 3 to 6), bounding what
- * tesseract may leak; only between calls, never while it holds a reading
- * or an unfinished PDF that the call still needs
+ * tesseract may leak; never while it holds a reading or an unfinished PDF
+ * that the call still needs (ocr_process.holding)
  */
 #define OCR_PROCESS_MAX_REQUESTS	20000
 /* address space it may use over the backend's: images up to imgtrans.max_image_pixels and their copies */
@@ -62,19 +62,17 @@ static void ocr_process_lost(SubProc *sp, int status, int context);
  * when the call ends, so an idle backend holds at most that much of it.
  */
 #define SHM_KEEP	((size_t) 16 << 20)
-static int	shm_fd = -1;
 static char *shm_map = NULL;
 static size_t shm_size = 0;
 
-/* the generation (subproc.c) of the process that holds readings or a PDF; 0: none */
-static uint64 held_generation = 0;
 static bool pdf_open = false;
 
 static SubProc ocr_process = {
 	.name = "OCR process",
 	.title = "imgtrans ocr",
-	.max_requests = 0,			/* replaced here, at a safe point: see call() */
+	.max_requests = OCR_PROCESS_MAX_REQUESTS,
 	.memory_budget = OCR_PROCESS_MEMORY_BUDGET,
+	.shm_name = "imgtrans-ocr-image",
 	.serve = tessproc_main,
 	.lost = ocr_process_lost,
 };
@@ -103,7 +101,8 @@ ocr_process_lost(SubProc *sp, int st, int context)
 static bool
 shm_put(const void *data, uint64 len)
 {
-	if (!subproc_shm_map(shm_fd, &shm_map, &shm_size, len, true, PROT_READ | PROT_WRITE))
+	if (ocr_process.keep_fd <= 2 ||
+		!subproc_shm_map(ocr_process.keep_fd, &shm_map, &shm_size, len, true, PROT_READ | PROT_WRITE))
 		return false;
 	memcpy(shm_map, data, len);
 	return true;
@@ -111,8 +110,8 @@ shm_put(const void *data, uint64 len)
 
 /*
  * Sends rq with its strings and image, returns the answer's payload
- * (palloc'd, *len bytes, at most max_len) when it is TE_OK; any other
- * answer is raised here.  what names the request in messages.
+ * (palloc'd, *len bytes, at most max_len) when it is TE_OK; TE_PDF returns
+ * NULL (the caller names the step); any other answer is raised here.
  */
 static char *
 call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
@@ -122,18 +121,10 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 	uint64		plen;
 	uint32		code;
 
-	/* a process past its requests is replaced when it holds nothing a call needs */
-	if (subproc_running(&ocr_process) && ocr_process.requests >= OCR_PROCESS_MAX_REQUESTS &&
-		held_generation != ocr_process.generation)
-		subproc_kill(&ocr_process);
+	/* the process and its shared buffer, before the image goes into the buffer */
+	subproc_ensure(&ocr_process);
 	initStringInfo(&msg);
 	rq->strings_len = strings ? strings->len : 0;
-	if (shm_fd < 0 && !subproc_running(&ocr_process))
-	{
-		/* before the fork, so the process has it; without it, images go through the pipe */
-		shm_fd = subproc_shm_create("imgtrans-ocr-image");
-		ocr_process.keep_fd = shm_fd;
-	}
 	if (pix)
 	{
 		rq->w = pixGetWidth(pix);
@@ -143,7 +134,7 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 		rq->xres = pixGetXRes(pix);
 		rq->yres = pixGetYRes(pix);
 		rq->data_len = (uint64) pixGetWpl(pix) * 4 * rq->h;
-		rq->in_shm = ocr_process.keep_fd == shm_fd && shm_fd > 2 && shm_put(pixGetData(pix), rq->data_len);
+		rq->in_shm = shm_put(pixGetData(pix), rq->data_len);
 	}
 	appendBinaryStringInfo(&msg, (char *) rq, sizeof(*rq));
 	if (strings)
@@ -274,7 +265,7 @@ engine_recognize(int slot, const char *lang, List *vars, int psm, PIX *pix)
 	rq.cache_size = imgtrans_engine_cache_size;
 	rq.nvars = list_length(vars);
 	(void) call_with_image(&rq, &strings, pix, 0, NULL);
-	held_generation = ocr_process.generation;
+	ocr_process.holding = true;
 }
 
 void
@@ -374,7 +365,7 @@ engine_pdf_begin(const char *base)
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("tesseract could not start a PDF"),
 				 errhint("Check that pdf.ttf is in the tessdata directory (package tesseract-ocr).")));
-	held_generation = ocr_process.generation;
+	ocr_process.holding = true;
 	pdf_open = true;
 }
 
@@ -420,9 +411,8 @@ engine_clear(bool drop_pdf)
 
 	if (drop_pdf)
 		pdf_open = false;
-	if (!pdf_open)
-		held_generation = 0;
-	subproc_shm_release(shm_fd, SHM_KEEP, shm_size);
+	ocr_process.holding = pdf_open;
+	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, shm_size);
 	if (!subproc_running(&ocr_process))
 		return;
 	rq.op = TP_CLEAR;
@@ -449,7 +439,7 @@ engine_osd(PIX *pix, OsdResult *r)
 	add_string(&strings, imgtrans_tessdata_path());
 	rq.op = TP_OSD;
 	p = call_with_image(&rq, &strings, pix, sizeof(o) + 256, &len);
-	subproc_shm_release(shm_fd, SHM_KEEP, shm_size);
+	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, shm_size);
 	if (len < sizeof(o))
 		elog(ERROR, "imgtrans: short answer from the OCR process");
 	memcpy(&o, p, sizeof(o));

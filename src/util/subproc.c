@@ -226,7 +226,7 @@ subproc_shm_map(int fd, char **map, size_t *mapped, uint64 len, bool grow, int p
 void
 subproc_shm_release(int fd, size_t keep, size_t mapped)
 {
-	if (fd >= 0 && mapped > keep)
+	if (fd > 2 && mapped > keep)
 		(void) fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, keep, mapped - keep);
 }
 
@@ -267,6 +267,7 @@ subproc_kill(SubProc *sp)
 	sp->pid = -1;
 	sp->req = sp->resp = -1;
 	sp->requests = 0;
+	sp->holding = false;
 }
 
 static void
@@ -293,6 +294,9 @@ subproc_start(SubProc *sp)
 	pid_t		pid;
 	int			save;
 
+	/* the shared buffer outlives the children: each one inherits it at the fork */
+	if (sp->shm_name && sp->keep_fd <= 2)
+		sp->keep_fd = subproc_shm_create(sp->shm_name);
 	if (pipe(req) != 0)
 		pipes_failed(sp, "create a pipe");
 	if (pipe(resp) != 0)
@@ -333,6 +337,7 @@ subproc_start(SubProc *sp)
 	sp->req = req[1];
 	sp->resp = resp[0];
 	sp->requests = 0;
+	sp->holding = false;
 	sp->generation++;
 	if (fcntl(sp->req, F_SETFL, O_NONBLOCK) != 0 || fcntl(sp->resp, F_SETFL, O_NONBLOCK) != 0 ||
 		fcntl(sp->req, F_SETFD, FD_CLOEXEC) != 0 || fcntl(sp->resp, F_SETFD, FD_CLOEXEC) != 0)
@@ -425,9 +430,10 @@ recv_all(SubProc *sp, void *buf, size_t len, int context)
 }
 
 /*
- * A child ready for a request: an idle one that died meanwhile (a cancel
- * signals the backend's process group) is reaped, one that has served
- * max_requests is replaced, and none is forked.
+ * A child ready for a request: an idle one that died meanwhile is reaped,
+ * one that has served max_requests is replaced (unless the owner says it
+ * is holding something a later request needs), and none is forked, with
+ * the shared buffer (keep_fd) made first when the owner wants one.
  */
 void
 subproc_ensure(SubProc *sp)
@@ -440,7 +446,7 @@ subproc_ensure(SubProc *sp)
 		close(sp->resp);
 		sp->pid = -1;
 	}
-	if (sp->pid > 0 && sp->max_requests > 0 && sp->requests >= sp->max_requests)
+	if (sp->pid > 0 && sp->max_requests > 0 && sp->requests >= sp->max_requests && !sp->holding)
 		subproc_kill(sp);
 	if (sp->pid <= 0)
 		subproc_start(sp);

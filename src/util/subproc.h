@@ -35,8 +35,11 @@ struct SubProc
 	uint64		memory_budget;	/* bytes of address space over the backend's */
 	void		(*serve) (int req, int resp);	/* the child's loop; never returns */
 	SubProcLostFn lost;
-	int			keep_fd;		/* > 2: a descriptor the child keeps, as SUBPROC_KEEP_FD */
-	/* state, none: pid -1 (zero-initialised is "none" too) */
+	const char *shm_name;		/* non-NULL: a shared buffer (keep_fd) is made before the first fork */
+	/* set by the owner while the child holds what a later request needs: not replaced then */
+	bool		holding;
+	/* state; none: pid -1 (zero-initialised is "none" too) */
+	int			keep_fd;		/* > 2: the shared buffer, the child's SUBPROC_KEEP_FD */
 	pid_t		pid;
 	int			req;			/* the backend writes requests here */
 	int			resp;			/* and reads answers here (non-blocking) */
