@@ -10,6 +10,8 @@
 #       imgtrans.workers = 1
 #   (c) the same with imgtrans.workers = 2: pages are the unit of work, so
 #       the idle worker reads pages of the running job
+#   (t) no imgtrans: the tesseract CLI on the same pages, one at a time and
+#       two at a time (CLI_RUNS, default 3): the ceiling of b/c on this machine
 # (b) and (c) are two clusters running side by side, used in turn: ROUNDS
 # (default 12) pairs per document, a job with 1 worker and one with 2 back
 # to back (which goes first alternates), so a slow spell of a shared
@@ -59,6 +61,27 @@ for doc in scan10.pdf scan10.tif; do
   done
   SECS[a-$doc]=$(echo "$runs" | median)
   BEST[a-$doc]=$(echo "$runs" | best)
+done
+
+# (t) what this machine's cores give tesseract itself, with no imgtrans at
+# all: the CLI on the same 10 pages one after another, then two at a time
+# (a free process takes the next page, as a free worker does), and longest
+# first; the ratios bound what (b)/(c) can reach here (two tesseracts on
+# two shared vCPUs slow each other)
+log "(t) tesseract CLI on the 10 pages: one at a time vs two at a time"
+declare -A TRATIO
+for r in $(seq 1 "${CLI_RUNS:-3}"); do
+  t0=$(now)
+  for f in "$TMP"/p??.png; do OMP_THREAD_LIMIT=1 tesseract "$f" - >/dev/null 2>&1; done
+  t1=$(now)
+  # shellcheck disable=SC2016
+  printf '%s\n' "$TMP"/p??.png | OMP_THREAD_LIMIT=1 xargs -P2 -I{} sh -c 'tesseract "$1" - >/dev/null 2>&1' _ {}
+  t2=$(now)
+  # shellcheck disable=SC2016,SC2012
+  ls -S "$TMP"/p??.png | OMP_THREAD_LIMIT=1 xargs -P2 -I{} sh -c 'tesseract "$1" - >/dev/null 2>&1' _ {}
+  t3=$(now)
+  TRATIO[order]="${TRATIO[order]:-} $(echo "scale=3; ($t1 - $t0) / ($t2 - $t1)" | bc)"
+  TRATIO[longest]="${TRATIO[longest]:-} $(echo "scale=3; ($t1 - $t0) / ($t3 - $t2)" | bc)"
 done
 
 # (b) and (c) are two clusters that run side by side, idle in turn
@@ -186,6 +209,9 @@ for doc in $DOCS; do
   echo "$doc                                            longest first:$(echo "${BOUND[$doc]}" | awk 'NF {printf " %s", $2}')"
   [ -n "${ORDERGAIN[$doc]:-}" ] && echo "$doc (p) s:${ALL[p-$doc]}" && echo "$doc p/c of each round:${ORDERGAIN[$doc]}"
 done
+echo "(t) tesseract CLI, 10 pages, one at a time / two at a time:${TRATIO[order]} (page order)${TRATIO[longest]} (longest first)"
+printf '(t) this machine gives tesseract itself %.2fx on 2 cores in page order, %.2fx longest first (median): the ceiling of b/c here\n' \
+  "$(echo "${TRATIO[order]}" | median)" "$(echo "${TRATIO[longest]}" | median)"
 printf '%-14s %-34s %9s %9s %9s %-14s %s\n' input config median best s/page "pages/worker" "gt words found"
 for doc in $DOCS; do
   [ -n "${SECS[a-$doc]:-}" ] && printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(a) ocrmypdf, --jobs $(nproc)" "${SECS[a-$doc]}" \
