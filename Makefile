@@ -12,7 +12,7 @@ EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
 	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/util/subproc.o src/stats/stats.o \
-	src/image/image.o src/image/glyphs.o src/image/imgheader.o src/image/heifheader.o \
+	src/image/image.o src/image/decoder.o src/image/glyphs.o src/image/imgheader.o src/image/heifheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/autolang.o src/ocr/scripts.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/pagecost.o src/jobs/joblocks.o src/jobs/jobs.o src/jobs/sqlexec.o \
 	src/jobs/sourcekey.o src/jobs/results.o

@@ -41,6 +41,8 @@ extern void imgtrans_image_init(void);
 extern void imgtrans_check_limits(int64 width, int64 height);
 extern void imgtrans_lept_error_clear(void);
 extern int	imgtrans_lept_errdetail(void);
+extern const char *imgtrans_lept_error_text(void);
+extern void imgtrans_lept_error_set(const char *msg);
 
 /* ocrvars.c: one allowed tesseract variable, its value as tesseract parses it */
 typedef struct OcrVar

@@ -29,6 +29,7 @@
 
 #include "document/document.h"
 #include "imgtrans.h"
+#include "image/decoder.h"
 #include "image/lept.h"
 #include "stats/stats.h"
 
@@ -420,16 +421,18 @@ imgtrans_doc_page_uncounted(ImgDoc *doc, int page)
 	}
 	else
 	{
-		size_t		offset = p->tiff_ifd;
+		int			w,
+					h;
 
-		pix = pixReadMemFromMultipageTiff((const l_uint8 *) VARDATA_ANY(doc->data),
-										  VARSIZE_ANY_EXHDR(doc->data), &offset);
-		if (pix == NULL)
+		/* in the image decoder process (src/image/decoder.c) */
+		pix = imgtrans_decoder_read((const uint8_t *) VARDATA_ANY(doc->data), VARSIZE_ANY_EXHDR(doc->data),
+									IMG_TIFF, (int64) p->tiff_ifd, p->width, p->height, &w, &h);
+		if (pix == NULL && w == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("could not decode page %d of the TIFF: the data is truncated or corrupt", page),
 					 errhint("Pass the complete, unmodified TIFF file as bytea.")));
-		if (pixGetWidth(pix) != p->width || pixGetHeight(pix) != p->height)
+		if (pix == NULL || pixGetWidth(pix) != p->width || pixGetHeight(pix) != p->height)
 		{
 			pixDestroy(&pix);
 			ereport(ERROR,

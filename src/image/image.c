@@ -24,6 +24,7 @@
 #include "utils/builtins.h"
 
 #include "imgtrans.h"
+#include "image/decoder.h"
 #include "image/heifapi.h"
 #include "image/lept.h"
 #include "stats/stats.h"
@@ -56,6 +57,21 @@ imgtrans_lept_error_clear(void)
 	lept_error[0] = '\0';
 }
 
+/* leptonica's first message since the last clear, or "" (decoder.c sends it back) */
+const char *
+imgtrans_lept_error_text(void)
+{
+	return lept_error;
+}
+
+/* Keeps msg as leptonica's message (the image decoder's, decoder.c). */
+void
+imgtrans_lept_error_set(const char *msg)
+{
+	lept_error[0] = '\0';
+	lept_error_capture(msg);
+}
+
 /* errdetail() with leptonica's first message since the last clear, if any. */
 int
 imgtrans_lept_errdetail(void)
@@ -83,36 +99,18 @@ report_bad_header(ImgHeaderStatus status, ImgFormat format)
 			 errhint("Pass the complete, unmodified image file as bytea.")));
 }
 
-/* Header fields from leptonica, for formats it reads without decoding. */
+/*
+ * Header fields from leptonica, for formats it reads without decoding; in
+ * the image decoder process (decoder.c), as libjpeg and libtiff parse them.
+ */
 static ImgHeaderStatus
 read_header_lept(const uint8_t *data, size_t len, ImgHeader *hdr)
 {
-	l_int32		fmt,
-				w,
-				h,
-				bps,
-				spp,
-				iscmap;
-
-	if (pixReadHeaderMem(data, len, &fmt, &w, &h, &bps, &spp, &iscmap) != 0)
+	if (!imgtrans_decoder_header(data, len, hdr->format, hdr))
 		return IMGHDR_INVALID;
-	hdr->width = w;
-	hdr->height = h;
-	hdr->depth = bps * spp;
-	if (hdr->format == IMG_JPEG)
-	{
-		l_int32		xres = 0,
-					yres = 0;
-
-		if (readResolutionMemJpeg(data, len, &xres, &yres) == 0)
-		{
-			hdr->xres = xres;
-			hdr->yres = yres;
-		}
-	}
-	else if (hdr->format == IMG_TIFF)
+	if (hdr->format == IMG_TIFF)
 		img_tiff_resolution(data, len, hdr);
-	return (w > 0 && h > 0) ? IMGHDR_OK : IMGHDR_INVALID;
+	return IMGHDR_OK;
 }
 
 void
@@ -305,6 +303,8 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 	PIX		   *pix;
 	bool		lept_oriented,
 				turned;
+	int			w,
+				h;
 
 	imgtrans_read_header(image, hdr);
 	imgtrans_check_limits(hdr->width, hdr->height);
@@ -317,32 +317,31 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 				 errdetail("libjpeg decodes each scan of a progressive JPEG over the whole image; encoders write about ten."),
 				 errhint("Re-encode the image, e.g. with jpegtran -optimize or -progressive.")));
 
-	imgtrans_lept_error_clear();
-	if (hdr->format == IMG_HEIF)
-		pix = heif_decode(data, len);	/* stored orientation; ERROR if it fails */
-	else
-		pix = pixReadMem(data, len);
-	if (pix == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not decode %s image: the data is truncated or corrupt",
-						img_format_name(hdr->format)),
-				 imgtrans_lept_errdetail(),
-				 errhint("Pass the complete, unmodified image file as bytea.")));
 	/*
 	 * leptonica's TIFF reader applies the Orientation tag itself; for the
 	 * other formats it is applied below
 	 */
 	lept_oriented = hdr->format == IMG_TIFF;
 	turned = lept_oriented && hdr->orientation >= 5;
-	if (pixGetWidth(pix) > (turned ? hdr->height : hdr->width) ||
-		pixGetHeight(pix) > (turned ? hdr->width : hdr->height))
+	imgtrans_lept_error_clear();
+	w = h = 0;
+	if (hdr->format == IMG_HEIF)
+	{
+		pix = heif_decode(data, len);	/* stored orientation; ERROR if it fails */
+		if (pixGetWidth(pix) > hdr->width || pixGetHeight(pix) > hdr->height)
+		{
+			w = pixGetWidth(pix);
+			h = pixGetHeight(pix);
+			pixDestroy(&pix);
+		}
+	}
+	else
+		pix = imgtrans_decoder_read(data, len, hdr->format, -1,
+									turned ? hdr->height : hdr->width,
+									turned ? hdr->width : hdr->height, &w, &h);
+	if (pix == NULL && w > 0)
 	{
 		/* the header lied; never hand tesseract more than was checked */
-		l_int32		w = pixGetWidth(pix),
-					h = pixGetHeight(pix);
-
-		pixDestroy(&pix);
 		imgtrans_check_limits(w, h);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -350,6 +349,13 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 						img_format_name(hdr->format), w, h,
 						(long long) hdr->width, (long long) hdr->height)));
 	}
+	if (pix == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("could not decode %s image: the data is truncated or corrupt",
+						img_format_name(hdr->format)),
+				 imgtrans_lept_errdetail(),
+				 errhint("Pass the complete, unmodified image file as bytea.")));
 	if (hdr->orientation != 1 && !lept_oriented)
 	{
 		pix = orient_as_displayed(pix, hdr->orientation);

@@ -18,6 +18,9 @@
 #   7. a cancel of an idle backend (SIGINT to its process group) keeps it
 #   8. HEIF decoding runs in a child too: a SIGSEGV in it mid-decode is an
 #      ERROR, no crash restart
+#   9. so does every other decoder (PNG, JPEG, TIFF, WebP, GIF...):
+#      statement_timeout ends a call waiting on a decoder that never answers,
+#      a SIGSEGV in it is an ERROR (22P03), no crash restart
 # and that the OCR process has not mapped the server's shared memory.
 # Starts its own cluster.  Bounded in time on any build: every psql runs
 # under timeout(1), every wait has a deadline, and a backend that is still
@@ -429,5 +432,74 @@ check "8. kill -SEGV of it during the call is an ERROR of the call (22P03)" \
 check "8. no crash restart (same postmaster, nothing in the log: $restarts)" \
   test "$pm_before" = "$(head -1 "$CLUSTER_DIR/data/postmaster.pid")" -a "$restarts" = 0
 check "8. and the same session then decodes HEIF again" grep -q "^after:Hello imgtrans world" "$out"
+
+# ---- 9. the other image decoders run in a child too -----------------------
+# libpng, libjpeg, libtiff, libwebp and giflib (through leptonica) parse
+# hostile bytes and cannot be interrupted either: the backend's image
+# decoder ("imgtrans decode") is a child it kills on any interrupt.  To
+# stand for a decode that never returns and for a crash in a codec, without
+# racing a fast decode, the decoder is stopped (SIGSTOP) while idle: the
+# next image call waits on it until statement_timeout; then a new decoder
+# is stopped, sent SIGSEGV while a call waits on it, and continued.  (The
+# OCR cache is off: a cached reading decodes nothing.)
+dec_child() {  # dec_child BACKEND: its image decoder's PID, if any
+  ps -o pid=,args= --ppid "$1" 2>/dev/null | awk '/imgtrans decode/ { print $1 }' | head -1
+}
+hdir=$(cluster_filedir test/fixtures/hello.png)
+log_before=$(wc -c <"$CLUSTER_DIR/server.log")
+pm_before=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
+out=$work/dec.out
+start_client ocrproc_dec "$out" "SET imgtrans.ocr_cache = off;
+SELECT 'first:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.png')), E'\\n');
+SELECT pg_sleep(3) AS stop1;
+SET statement_timeout = '2s';
+SELECT 'q3:' || extract(epoch FROM clock_timestamp());
+SELECT 'q3b:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.png')), E'\\n');
+SELECT 'q3c:' || extract(epoch FROM clock_timestamp());
+RESET statement_timeout;
+SELECT 'q4:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.png')), E'\\n');
+SELECT pg_sleep(3) AS stop2;
+SELECT 'q6:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.png')), E'\\n');
+SELECT 'after:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.png')), E'\\n');"
+b9=$(backend_of ocrproc_dec 30)
+record "$b9"
+d1="" d2="" shm="" d1_gone=""
+if wait_active ocrproc_dec stop1 60; then
+  d1=$(dec_child "$b9")
+  if [ -n "$d1" ]; then
+    shm=$(grep -cE '/dev/zero|/SYSV' "/proc/$d1/maps" 2>/dev/null)
+    kill -STOP "$d1"
+  fi
+fi
+if wait_active ocrproc_dec stop2 60; then
+  running "$d1" || d1_gone=yes
+  d2=$(dec_child "$b9")
+  [ -n "$d2" ] && kill -STOP "$d2"
+fi
+if wait_active ocrproc_dec q6: 30 && [ -n "$d2" ]; then
+  sleep 0.5
+  kill -SEGV "$d2"; kill -CONT "$d2"
+fi
+wait_client $WAIT
+end_client
+reap "$b9"
+show "$out"
+t3=$(sed -n 's/^q3://p' "$out") t3c=$(sed -n 's/^q3c://p' "$out")
+took=""
+[ -n "$t3" ] && [ -n "$t3c" ] && took=$(secs "$t3" "$t3c")
+restarts=$(tail -c +"$((log_before + 1))" "$CLUSTER_DIR/server.log" | grep -c -e "terminated by signal" -e "reinitializing")
+check "9. the backend decodes PNG in a child titled 'imgtrans decode' (${d1:-none}) without the server's shared memory (${shm:-?} mappings)" \
+  test -n "$d1" -a "${shm:-x}" = 0 -a "$(sed -n 's/^first://p' "$out")" = "Hello imgtrans world"
+in_time=no
+lt "${took:-99}" "$BOUND" && grep -q 'canceling statement due to statement timeout' "$out" && in_time=yes
+check "9. statement_timeout 2 s ends a call waiting on a stopped decoder (${took:-?} s, bound $BOUND s), which the backend killed (${d1_gone:-no})" \
+  test "$in_time" = yes -a "$d1_gone" = yes
+check "9. the same session decodes again with a new decoder (${d1:-none} -> ${d2:-none})" \
+  test "$(sed -n 's/^q4://p' "$out")" = "Hello imgtrans world" -a -n "$d2" -a "$d1" != "$d2"
+check "9. a SIGSEGV in the decoder is an ERROR of the call (22P03)" \
+  grep -q "could not decode png image: its decoder stopped on it" "$out"
+check "9. no crash restart (same postmaster, nothing in the log: $restarts), and the session reads on" \
+  test "$pm_before" = "$(head -1 "$CLUSTER_DIR/data/postmaster.pid")" -a "$restarts" = 0 -a \
+  "$(sed -n 's/^after://p' "$out")" = "Hello imgtrans world"
 
 tap_done
