@@ -28,9 +28,11 @@
  */
 #include "postgres.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -51,6 +53,16 @@
 /* replaced after this many files; its memory is its own */
 #define DEC_MAX_REQUESTS	10000
 #define DEC_MEMORY_BUDGET	((uint64) 4 << 30)
+
+/*
+ * Rasters of at least DEC_SHM_DIRECT bytes are decoded straight into the
+ * shared buffer.  Its pages stay between the calls of a transaction (a
+ * fresh page costs more than the copy) and at its end all but the first
+ * DEC_SHM_KEEP bytes are given back; the decoder keeps as much of freed
+ * heap.
+ */
+#define DEC_SHM_DIRECT		((size_t) 64 << 10)
+#define DEC_SHM_KEEP		((size_t) 16 << 20)
 
 typedef struct DecRequest
 {
@@ -103,6 +115,24 @@ static SubProc decoder = {
 static char *shm_map = NULL;
 static size_t shm_mapped = 0;
 
+/*
+ * Faults in the pages of [p, p + len) at once (MADV_POPULATE_*, Linux 5.14):
+ * on a virtual machine a page fault costs microseconds, and a 12-megapixel
+ * raster is 12,000 pages on each side.  Only a hint: on an older kernel
+ * the pages fault in one by one as before.
+ */
+static void
+populate(const void *p, size_t len, bool write)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t	start = TYPEALIGN(4096, (uintptr_t) p);
+	uintptr_t	end = TYPEALIGN_DOWN(4096, (uintptr_t) p + len);
+
+	if (end > start)
+		(void) madvise((void *) start, end - start, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+#endif
+}
+
 /* ---- in the decoder ---- */
 
 /*
@@ -111,6 +141,36 @@ static size_t shm_mapped = 0;
  */
 static char *dec_map = NULL;
 static size_t dec_mapped = 0;
+static bool dec_shm = false;	/* this request may use it */
+static bool dec_shm_used = false;	/* a Pix's raster is in it */
+
+/*
+ * leptonica's allocator for rasters, in the decoder: a large raster is put
+ * straight into the shared buffer when it is free, so the decoded image
+ * (usually the only large raster) is never copied there; the rest is
+ * malloc's.
+ */
+static void *
+dec_raster_alloc(size_t size)
+{
+	if (dec_shm && !dec_shm_used && size >= DEC_SHM_DIRECT &&
+		subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, size, true, PROT_READ | PROT_WRITE))
+	{
+		dec_shm_used = true;
+		populate(dec_map, size, true);
+		return dec_map;
+	}
+	return malloc(size);
+}
+
+static void
+dec_raster_free(void *p)
+{
+	if (p != NULL && p == (void *) dec_map && dec_shm_used)
+		dec_shm_used = false;
+	else
+		free(p);
+}
 
 /* leptonica's first message since the request began (image.c's handler, inherited) */
 static void
@@ -188,8 +248,15 @@ reply_pix(int fd, PIX *pix, bool shm)
 	}
 	ncol = (size_t) a.ncolors * 4;
 	raster = (size_t) a.height * a.wpl * 4;
-	if (shm && subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, raster, true,
-							   PROT_READ | PROT_WRITE))
+	if (dec_shm_used && (char *) pixGetData(pix) == dec_map)
+	{
+		/* decoded straight into the buffer */
+		a.in_shm = 1;
+		subproc_reply2(fd, DEC_OK, &a, sizeof(a), colors, ncol);
+		return;
+	}
+	if (shm && !dec_shm_used &&
+		subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, raster, true, PROT_READ | PROT_WRITE))
 	{
 		memcpy(dec_map, pixGetData(pix), raster);
 		a.in_shm = 1;
@@ -231,6 +298,13 @@ decode_reply(int fd, const DecRequest *rq, const uint8_t *data)
 static void
 dec_serve(int req, int resp)
 {
+	/*
+	 * freed memory stays for the next file (up to DEC_SHM_KEEP): on a
+	 * virtual machine a fresh page costs microseconds to fault in
+	 */
+	mallopt(M_MMAP_THRESHOLD, DEC_SHM_KEEP);
+	mallopt(M_TRIM_THRESHOLD, DEC_SHM_KEEP);
+	setPixMemoryManager(dec_raster_alloc, dec_raster_free);
 	for (;;)
 	{
 		DecRequest	rq;
@@ -242,6 +316,7 @@ dec_serve(int req, int resp)
 		if (data == NULL || !subproc_read_exact(req, data, rq.len))
 			_exit(1);			/* the backend sees the pipe close */
 		imgtrans_lept_error_clear();
+		dec_shm = rq.shm != 0;
 		decode_reply(resp, &rq, data);
 		free(data);
 	}
@@ -268,12 +343,28 @@ dec_lost(SubProc *sp, int st, int context)
 			 errhint("Pass the complete, unmodified image file as bytea.")));
 }
 
+/* At the end of a transaction: the buffer's pages past DEC_SHM_KEEP go back. */
+static void
+dec_xact_end(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		subproc_shm_release(decoder.keep_fd, DEC_SHM_KEEP, shm_mapped);
+}
+
 static uint32
 dec_call(DecRequest *rq, const uint8_t *data, size_t len, uint64 max_len, ImgFormat format,
 		 char **payload, uint64 *plen)
 {
 	uint32		code;
+	static bool callback = false;
 
+	if (!callback)
+	{
+		RegisterXactCallback(dec_xact_end, NULL);
+		callback = true;
+	}
 	subproc_ensure(&decoder);
 	rq->shm = decoder.keep_fd > 2;
 	rq->len = len;
@@ -373,6 +464,9 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 		pixDestroy(&pix);
 		elog(ERROR, "imgtrans: malformed answer from the image decoder");
 	}
+	if (a.in_shm)
+		populate(src, raster, false);
+	populate(pixGetData(pix), raster, true);
 	memcpy(pixGetData(pix), src, raster);
 	pixSetSpp(pix, a.spp);
 	pixSetResolution(pix, a.xres, a.yres);
@@ -419,7 +513,5 @@ imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format, int64 t
 		return NULL;
 	pix = payload_to_pix(payload, plen, max_width, max_height, width, height);
 	pfree(payload);
-	/* its pages go back: the next image's raster is written afresh */
-	subproc_shm_release(decoder.keep_fd, 0, shm_mapped);
 	return pix;
 }
