@@ -9,9 +9,11 @@ FROM imgtrans_ocr(fx('hello.png'));
 
 -- the engine is single-threaded in this backend although the server was
 -- started without OMP_THREAD_LIMIT, and the eng engine is cached in the
--- backend's OCR process, a child of the backend
+-- backend's OCR process, a child of the backend; the image was decoded by
+-- another child, the backend's image decoder
 SELECT omp_thread_limit, cached_languages,
-       ocr_process_pid > 0 AND ocr_process_pid <> pg_backend_pid() AS has_ocr_process
+       ocr_process_pid > 0 AND ocr_process_pid <> pg_backend_pid() AS has_ocr_process,
+       decoder_pid > 0 AND decoder_pid NOT IN (pg_backend_pid(), ocr_process_pid) AS has_decoder
 FROM imgtrans_engine_info();
 -- the limit is fixed once the engine is loaded: changing it says so
 SET imgtrans.ocr_threads = 2;

@@ -30,6 +30,10 @@ SELECT has_schema_privilege('public', 'imgtrans', 'USAGE') AS schema_usage,
        has_function_privilege('public', 'imgtrans_translate(text,text,text,text)', 'EXECUTE') AS translate;
 -- providers (with their keys) are dumped by pg_dump, the cache is not
 SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'imgtrans';
+-- a library newer than the SQL: 0.16.0's imgtrans_engine_info() (three
+-- columns) still works until the update
+ALTER EXTENSION imgtrans UPDATE TO '0.16.0';
+SELECT omp_thread_limit, ocr_process_pid IS NULL AS no_ocr_process_yet FROM imgtrans_engine_info();
 -- on to the default version, and a fresh CREATE EXTENSION gives the same
 ALTER EXTENSION imgtrans UPDATE;
 SELECT e.extversion = a.default_version AS updated_to_default
@@ -39,7 +43,8 @@ WHERE e.extname = 'imgtrans';
 -- PDF through before storing it as it was; Debian's server has lz4)
 SELECT attcompression AS job_image_compression FROM pg_attribute
 WHERE attrelid = 'imgtrans.jobs'::regclass AND attname = 'image';
--- 0.16.0: imgtrans_engine_info() shows the backend's OCR process
+-- 0.16.0: imgtrans_engine_info() shows the backend's OCR process, 0.17.0
+-- its image decoder
 SELECT pg_get_function_arguments('imgtrans_engine_info()'::regprocedure);
 DROP EXTENSION imgtrans;
 CREATE EXTENSION imgtrans;

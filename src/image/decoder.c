@@ -379,6 +379,13 @@ dec_call(DecRequest *rq, const uint8_t *data, size_t len, uint64 max_len, ImgFor
 	return code;
 }
 
+/* The image decoder's PID, 0 when there is none (imgtrans_engine_info()). */
+int
+imgtrans_decoder_pid(void)
+{
+	return subproc_running(&decoder) ? decoder.pid : 0;
+}
+
 /*
  * The header fields leptonica reads for JPEG, TIFF, WebP, PNM and JPEG
  * 2000 (the resolution too, for a JPEG).  False when leptonica could not

@@ -11,6 +11,7 @@
 
 struct Pix;
 
+extern int	imgtrans_decoder_pid(void);
 extern bool imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat format, ImgHeader *hdr);
 extern struct Pix *imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format,
 										 int64 tiff_offset, int64 max_width, int64 max_height,

@@ -39,6 +39,7 @@
 #include "ocr/boxes.h"
 #include "ocr/engine.h"
 #include "imgtrans.h"
+#include "image/decoder.h"
 #include "ocr/ocrargs.h"
 #include "ocr/ocrcache.h"
 #include "ocr/preprocess.h"
@@ -626,19 +627,20 @@ imgtrans_ocr_pdf_impl(PG_FUNCTION_ARGS)
 
 /*
  * imgtrans_engine_info() returns (omp_thread_limit, cached_languages,
- * ocr_process_pid): the thread limit OpenMP applies in this backend (and
- * its OCR process, which inherits it), the engines that process holds,
- * and its PID (NULL before the first OCR call and after a kill).  Reads
- * the result type's column count, so a 0.15.0 definition (two columns)
- * still works until ALTER EXTENSION UPDATE.
+ * ocr_process_pid, decoder_pid): the thread limit OpenMP applies in this
+ * backend (and its OCR process, which inherits it), the engines that
+ * process holds, its PID (NULL before the first OCR call and after a
+ * kill) and the image decoder's (src/image/decoder.c, likewise).  Reads
+ * the result type's column count, so a 0.15.0 or 0.16.0 definition (two
+ * or three columns) still works until ALTER EXTENSION UPDATE.
  */
 Datum		imgtrans_engine_info_impl(PG_FUNCTION_ARGS);
 Datum
 imgtrans_engine_info_impl(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
 	List	   *langs = engine_cached_languages();
 	Datum	   *elems = palloc(sizeof(Datum) * (list_length(langs) + 1));
 	ListCell   *lc;
@@ -647,7 +649,7 @@ imgtrans_engine_info_impl(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != 2 && tupdesc->natts != 3)
+	if (tupdesc->natts < 2 || tupdesc->natts > 4)
 		elog(ERROR, "imgtrans_engine_info: unexpected result type");
 	foreach(lc, langs)
 		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
@@ -655,5 +657,8 @@ imgtrans_engine_info_impl(PG_FUNCTION_ARGS)
 	values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 	values[2] = Int32GetDatum(pid);
 	nulls[2] = pid == 0;
+	pid = imgtrans_decoder_pid();
+	values[3] = Int32GetDatum(pid);
+	nulls[3] = pid == 0;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  * subproc.c
  *	  A child process that serves one backend's requests, one at a time,
- *	  over a pair of pipes: the PDF reader (poppler, src/document/pdf.c)
- *	  and the OCR process (tesseract, src/ocr/engine.c).
+ *	  over a pair of pipes: the PDF reader (poppler, src/document/pdf.c),
+ *	  the OCR process (tesseract, src/ocr/engine.c) and the image and HEIF
+ *	  decoders (src/image/decoder.c, heifdec.c).
  *
  * Some library calls cannot be stopped once begun (poppler drawing a
  * billion strokes, tesseract's page layout on a page of dust) and some
