@@ -23,7 +23,8 @@
 # memory: MEMORY_CALLS (2000) OCR calls in one session on a small image,
 #   mixing every OCR function, per-call vars and failing calls caught in a
 #   plpgsql EXCEPTION block, printing the VmRSS/RssAnon of the backend and
-#   its OCR process together (bench/proc_rss.sh) after the warm-up, every
+#   its OCR process and image decoder together (bench/proc_rss.sh) after
+#   the warm-up, every
 #   500 calls and at the end.
 #
 # Knobs: ROUNDS (default 5), MEMORY_CALLS (2000), OCR_DEV (the shared dev

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/proc_rss.sh LABEL PID: prints "LABEL<TAB>VmRSS kB<TAB>RssAnon kB" of a
-# backend together with the processes it forked (its OCR process and PDF
-# reader do the tesseract and poppler work, so their memory is the call's).
+# backend together with the processes it forked (its OCR process, PDF
+# reader and image decoders do the tesseract, poppler and codec work, so
+# their memory is the call's).
 label=$1 pid=$2
 rss=0 anon=0
 for p in "$pid" $(ps -o pid= --ppid "$pid"); do
