@@ -3,14 +3,16 @@
 # calls?  One session calls each function N times (default 500) on
 # test/fixtures/small2.pdf (2 pages of 216 x 72 pt, at 150 dpi) and prints
 # the RSS of the backend and the processes it forked (VmRSS in /proc of
-# pg_backend_pid() and of its OCR process and PDF reader) after 100, 250 and
+# pg_backend_pid() and of its OCR process, PDF reader and image decoder) after 100, 250 and
 # 500 calls, and the ratio RSS(500) / RSS(100):
 #   imgtrans_ocr_pdf                      (rasterise, OCR, tesseract's PDF)
 #   imgtrans_ocr, text_source => 'ocr'    (rasterise, OCR)
 #   imgtrans_ocr of page 1 as a PNG       (control: OCR without poppler)
+#   imgtrans_ocr of a 3-page TIFF         (pages decoded by the image decoder)
 #   imgtrans_ocr, text_source => 'pdf'    (poppler's text layer)
-#   failures: imgtrans_doc_info of encrypted.pdf and corrupt.pdf, and
-#   imgtrans_page_image of bomb-page.pdf, each caught in PL/pgSQL
+#   failures: imgtrans_doc_info of encrypted.pdf and corrupt.pdf,
+#   imgtrans_page_image of bomb-page.pdf and OCR of truncated.jpg, each
+#   caught in PL/pgSQL
 # A leak of a poppler, cairo or leptonica object per call shows as a ratio
 # well above 1.  Runs on a throwaway cluster removed at exit (or, with
 # PGHOST etc. set and BENCH_REUSE=1, on a running server that has the
@@ -90,9 +92,13 @@ series "imgtrans_ocr (text_source ocr)" \
 # shared with it is tesseract's or malloc's, not the document code's
 series "imgtrans_ocr of a PNG (control)" \
   "PERFORM count(*) FROM imgtrans_ocr(png);"
+# a 3-page TIFF: every page decoded by the backend's image decoder (0.17.0)
+series "imgtrans_ocr of a 3-page TIFF" \
+  "PERFORM count(*) FROM imgtrans_ocr(pg_read_binary_file('\$FX/pages.tif'));"
 series "imgtrans_ocr (text_source pdf)" \
   "PERFORM count(*) FROM imgtrans_ocr(doc, dpi => \$DPI, text_source => 'pdf');"
 series "failures (encrypted/corrupt/bomb)" \
   "BEGIN PERFORM * FROM imgtrans_doc_info(pg_read_binary_file('\$FX/encrypted.pdf')); EXCEPTION WHEN OTHERS THEN NULL; END;
    BEGIN PERFORM * FROM imgtrans_doc_info(pg_read_binary_file('\$FX/corrupt.pdf')); EXCEPTION WHEN OTHERS THEN NULL; END;
-   BEGIN PERFORM imgtrans_page_image(pg_read_binary_file('\$FX/bomb-page.pdf'), 1); EXCEPTION WHEN OTHERS THEN NULL; END;"
+   BEGIN PERFORM imgtrans_page_image(pg_read_binary_file('\$FX/bomb-page.pdf'), 1); EXCEPTION WHEN OTHERS THEN NULL; END;
+   BEGIN PERFORM imgtrans_ocr_text(pg_read_binary_file('\$FX/truncated.jpg')); EXCEPTION WHEN OTHERS THEN NULL; END;"
