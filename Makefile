@@ -35,7 +35,7 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 	-Wno-sign-compare -Wno-cast-function-type -Wno-clobbered
 SHLIB_LINK = $(shell pkg-config --libs lept)
 EXTRA_CLEAN = $(ENGINE)$(DLSUFFIX) $(ENGINE_OBJS) test/unit_tests test/fuzz/fuzz_imgheader \
-	test/fuzz/fuzz_transcodec
+	test/fuzz/fuzz_transcodec test/fuzz/fuzz_docparse
 
 # translation (issue 4): HTTP providers with libcurl, cache
 OBJS += src/translate/translate.o src/util/ownerspi.o src/translate/transcache.o src/translate/providers.o src/translate/http.o src/translate/transcodec.o src/translate/ratelimit.o
@@ -162,7 +162,10 @@ test/fuzz/fuzz_imgheader: test/fuzz/fuzz_imgheader.c src/image/imgheader.c src/i
 test/fuzz/fuzz_transcodec: test/fuzz/fuzz_transcodec.c src/translate/transcodec.c src/translate/transcodec.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_transcodec.c src/translate/transcodec.c
 
-fuzz: test/fuzz/fuzz_imgheader test/fuzz/fuzz_transcodec
+test/fuzz/fuzz_docparse: test/fuzz/fuzz_docparse.c src/document/docparse.c src/document/docparse.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/fuzz/fuzz_docparse.c src/document/docparse.c
+
+fuzz: test/fuzz/fuzz_imgheader test/fuzz/fuzz_transcodec test/fuzz/fuzz_docparse
 
 fuzz-run: fuzz
 	mkdir -p test/fuzz/corpus test/fuzz/corpus-transcodec
@@ -171,6 +174,10 @@ fuzz-run: fuzz
 		-print_final_stats=1 corpus
 	cd test/fuzz && ./fuzz_transcodec -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 corpus-transcodec
+	mkdir -p test/fuzz/corpus-docparse
+	cp -n test/fixtures/*.tif test/fixtures/*.pdf test/fuzz/corpus-docparse/
+	cd test/fuzz && ./fuzz_docparse -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-print_final_stats=1 corpus-docparse
 
 .PHONY: install-engine uninstall-engine install-pdf uninstall-pdf install-heif uninstall-heif unittest fuzz fuzz-run
 
