@@ -11,7 +11,9 @@
 #   (c) the same with imgtrans.workers = 2: pages are the unit of work, so
 #       the idle worker reads pages of the running job
 #   (t) no imgtrans: the tesseract CLI on the same pages, one at a time and
-#       two at a time (CLI_RUNS, default 3): the ceiling of b/c on this machine
+#       two at a time (CLI_RUNS, default 3): the ceiling of b/c on this
+#       machine; and the pages pinned to each core in turn (taskset), since
+#       a VM's two vCPUs need not be equally fast
 # (b) and (c) are two clusters running side by side, used in turn: ROUNDS
 # (default 12) pairs per document, a job with 1 worker and one with 2 back
 # to back (which goes first alternates), so a slow spell of a shared
@@ -83,6 +85,17 @@ for r in $(seq 1 "${CLI_RUNS:-3}"); do
   TRATIO[order]="${TRATIO[order]:-} $(echo "scale=3; ($t1 - $t0) / ($t2 - $t1)" | bc)"
   TRATIO[longest]="${TRATIO[longest]:-} $(echo "scale=3; ($t1 - $t0) / ($t3 - $t2)" | bc)"
 done
+# and each core alone: the same pages one at a time pinned to core 0, then
+# core 1 (a VM's vCPUs need not be equally fast: a free worker on the slower
+# one adds less than a core)
+CPUSECS=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  for cpu in 0 1; do
+    t0=$(now)
+    for f in "$TMP"/p??.png; do OMP_THREAD_LIMIT=1 taskset -c "$cpu" tesseract "$f" - >/dev/null 2>&1; done
+    CPUSECS="$CPUSECS $(echo "$(now) - $t0" | bc)"
+  done
+fi
 
 # (b) and (c) are two clusters that run side by side, idle in turn
 source test/nodes-lib.sh
@@ -212,6 +225,12 @@ done
 echo "(t) tesseract CLI, 10 pages, one at a time / two at a time:${TRATIO[order]} (page order)${TRATIO[longest]} (longest first)"
 printf '(t) this machine gives tesseract itself %.2fx on 2 cores in page order, %.2fx longest first (median): the ceiling of b/c here\n' \
   "$(echo "${TRATIO[order]}" | median)" "$(echo "${TRATIO[longest]}" | median)"
+if [ -n "$CPUSECS" ]; then
+  # shellcheck disable=SC2086
+  set -- $CPUSECS
+  printf '(t) the 10 pages pinned to core 0: %.2f s, to core 1: %.2f s; 2 workers against 1 on the faster core can reach at most 1 + fast/slow = %.2fx\n' \
+    "$1" "$2" "$(awk -v a="$1" -v b="$2" 'BEGIN { print 1 + (a < b ? a / b : b / a) }')"
+fi
 printf '%-14s %-34s %9s %9s %9s %-14s %s\n' input config median best s/page "pages/worker" "gt words found"
 for doc in $DOCS; do
   [ -n "${SECS[a-$doc]:-}" ] && printf '%-14s %-34s %9.2f %9.2f %9.2f %-14s %s\n' "$doc" "(a) ocrmypdf, --jobs $(nproc)" "${SECS[a-$doc]}" \
