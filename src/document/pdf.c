@@ -458,8 +458,7 @@ reader_call(PdfDoc *d, ReaderRequest *rq, uint64 max_len, uint64 *len)
 							page >= 0 ? psprintf("page %d", page + 1) : "the document")));
 			break;
 		default:
-			subproc_kill(&reader);
-			elog(ERROR, "imgtrans: the PDF reader answered with code %u", code);
+			subproc_misbehaved(&reader, "an unknown answer code");
 	}
 	return NULL;				/* not reached */
 }
@@ -480,12 +479,12 @@ pdf_open(const uint8_t *data, size_t len, int max_pages, bool want_text, int *np
 	rq.want_text = want_text;
 	payload = reader_call(d, &rq, sizeof(int32) + sizeof(PdfPageInfo) * (uint64) Max(max_pages, 0), &plen);
 	if (plen < sizeof(int32))
-		elog(ERROR, "imgtrans: short answer from the PDF reader");
+		subproc_misbehaved(&reader, "a short answer");
 	memcpy(&d->npages, payload, sizeof(int32));
 	if (d->npages > 0 && d->npages <= max_pages)
 	{
 		if (plen != sizeof(int32) + sizeof(PdfPageInfo) * (uint64) d->npages)
-			elog(ERROR, "imgtrans: short answer from the PDF reader");
+			subproc_misbehaved(&reader, "a short answer");
 		d->pages = palloc(sizeof(PdfPageInfo) * d->npages);
 		memcpy(d->pages, payload + sizeof(int32), sizeof(PdfPageInfo) * d->npages);
 	}
@@ -561,7 +560,7 @@ pdf_render(void *doc, int page, int width, int height)
 	rq.height = height;
 	payload = reader_call(d, &rq, 1 + 4 * npx, &plen);
 	if (plen < 1 || plen != 1 + npx * (payload[0] == 1 ? 1 : 4))
-		elog(ERROR, "imgtrans: short answer from the PDF reader");
+		subproc_misbehaved(&reader, "a short answer");
 	pix = raster_to_pix((const unsigned char *) payload + 1, payload[0] == 1, page, width, height);
 	pfree(payload);
 	return pix;
@@ -606,13 +605,13 @@ pdf_words(void *doc, int page, int *nwords)
 	payload = reader_call(d, &rq, READER_MAX_MESSAGE, &plen);
 	/* a reader ran poppler on hostile bytes: check every length */
 	if (plen < 2 * sizeof(uint32))
-		elog(ERROR, "imgtrans: short answer from the PDF reader");
+		subproc_misbehaved(&reader, "a short answer");
 	memcpy(&tlen, payload, sizeof(uint32));
 	if (tlen > plen - 2 * sizeof(uint32))
-		elog(ERROR, "imgtrans: short answer from the PDF reader");
+		subproc_misbehaved(&reader, "a short answer");
 	memcpy(&nrects, payload + sizeof(uint32) + tlen, sizeof(uint32));
 	if ((uint64) nrects * sizeof(PopplerRectangle) != plen - 2 * sizeof(uint32) - tlen)
-		elog(ERROR, "imgtrans: short answer from the PDF reader");
+		subproc_misbehaved(&reader, "a short answer");
 	if (!g_utf8_validate(payload + sizeof(uint32), tlen, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),

@@ -372,10 +372,7 @@ dec_call(DecRequest *rq, const uint8_t *data, size_t len, uint64 max_len, ImgFor
 	if (code == DEC_FAILED)
 		imgtrans_lept_error_set(subproc_ascii(*payload));
 	else if (code != DEC_OK)
-	{
-		subproc_kill(&decoder);
-		elog(ERROR, "imgtrans: the image decoder answered with code %u", code);
-	}
+		subproc_misbehaved(&decoder, "an unknown answer code");
 	return code;
 }
 
@@ -404,7 +401,7 @@ imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat format, ImgHe
 	if (dec_call(&rq, data, len, sizeof(a), format, &payload, &plen) != DEC_OK)
 		return false;
 	if (plen != sizeof(a))
-		elog(ERROR, "imgtrans: malformed answer from the image decoder");
+		subproc_misbehaved(&decoder, "a malformed image");
 	memcpy(&a, payload, sizeof(a));
 	pfree(payload);
 	hdr->width = a.width;
@@ -442,20 +439,20 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 	int			i;
 
 	if (plen < sizeof(a))
-		elog(ERROR, "imgtrans: short answer from the image decoder");
+		subproc_misbehaved(&decoder, "a short answer");
 	memcpy(&a, payload, sizeof(a));
 	if (a.width <= 0 || a.height <= 0 || !valid_depth(a.depth) ||
 		(a.spp != 1 && a.spp != 3 && a.spp != 4) ||
 		a.ncolors < 0 || a.ncolors > 256 || (a.ncolors > 0 && (a.depth > 8 || a.ncolors > (1 << a.depth))) ||
 		a.wpl != (int32) (((int64) a.width * a.depth + 31) / 32))
-		elog(ERROR, "imgtrans: malformed answer from the image decoder");
+		subproc_misbehaved(&decoder, "a malformed image");
 	*width = a.width;
 	*height = a.height;
 	if (a.width > max_width || a.height > max_height)
 		return NULL;
 	raster = (size_t) a.height * a.wpl * 4;
 	if (plen != sizeof(a) + (size_t) a.ncolors * 4 + (a.in_shm ? 0 : raster))
-		elog(ERROR, "imgtrans: malformed answer from the image decoder");
+		subproc_misbehaved(&decoder, "a malformed image");
 	colors = (const uint8_t *) payload + sizeof(a);
 	/* the buffer cannot shrink (sealed): mapped as long as the raster, it is safe to read */
 	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, raster, false, PROT_READ))
@@ -469,7 +466,7 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 	if (pixGetWpl(pix) != a.wpl)
 	{
 		pixDestroy(&pix);
-		elog(ERROR, "imgtrans: malformed answer from the image decoder");
+		subproc_misbehaved(&decoder, "a malformed image");
 	}
 	if (a.in_shm)
 		populate(src, raster, false);

@@ -283,12 +283,12 @@ rgb_to_pix(const char *payload, uint64 len)
 				y;
 
 	if (len < sizeof(a))
-		elog(ERROR, "imgtrans: short answer from the HEIF decoder");
+		subproc_misbehaved(&decoder, "a short answer");
 	memcpy(&a, payload, sizeof(a));
 	if (a.width <= 0 || a.height <= 0 || a.width > TESSERACT_MAX_SIDE || a.height > TESSERACT_MAX_SIDE ||
 		(uint64) a.width * a.height > (uint64) imgtrans_max_image_pixels ||
 		len - sizeof(a) != (a.in_shm ? 0 : (uint64) a.width * a.height * 3))
-		elog(ERROR, "imgtrans: malformed answer from the HEIF decoder");
+		subproc_misbehaved(&decoder, "a malformed image");
 	/* the buffer cannot shrink (sealed): mapped as long as the rows, it is safe to read */
 	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, (uint64) a.width * a.height * 3, false,
 									 PROT_READ))
@@ -360,8 +360,7 @@ imgtrans_heif_decode(const uint8_t *data, size_t len)
 					 errmsg("could not allocate a libheif context")));
 			break;
 		default:
-			subproc_kill(&decoder);
-			elog(ERROR, "imgtrans: the HEIF decoder answered with code %u", code);
+			subproc_misbehaved(&decoder, "an unknown answer code");
 	}
 	return NULL;				/* not reached */
 }

@@ -189,8 +189,7 @@ call(TessRequest *rq, StringInfo strings, PIX *pix, uint64 max_len, uint64 *len)
 		case TE_PDF:
 			return NULL;		/* the caller says which step failed */
 		default:
-			subproc_kill(&ocr_process);
-			elog(ERROR, "imgtrans: the OCR process answered request %u with code %u", rq->op, code);
+			subproc_misbehaved(&ocr_process, "an unknown answer code");
 	}
 	return NULL;				/* not reached */
 }
@@ -280,7 +279,7 @@ engine_score(int slot, struct PrepScore *score)
 	rq.slot = slot;
 	p = call(&rq, NULL, NULL, sizeof(s), &len);
 	if (len != sizeof(s))
-		elog(ERROR, "imgtrans: short answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a short answer");
 	memcpy(&s, p, sizeof(s));
 	score->words = s.words;
 	score->sure_chars = s.sure_chars;
@@ -297,7 +296,7 @@ engine_boxes(int slot, uint32 levels, EngineBoxes *boxes)
 	rq.levels = levels;
 	boxes->data = call(&rq, NULL, NULL, TP_MAX_MESSAGE, &boxes->len);
 	if (boxes->len < sizeof(float))
-		elog(ERROR, "imgtrans: short answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a short answer");
 	memcpy(&boxes->mean_conf, boxes->data, sizeof(float));
 	boxes->pos = sizeof(float);
 }
@@ -323,11 +322,11 @@ engine_next_box(EngineBoxes *b, TessBoxRec *rec, char **text)
 	if (b->pos == b->len)
 		return false;
 	if (b->len - b->pos < sizeof(*rec))
-		elog(ERROR, "imgtrans: short answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a short answer");
 	memcpy(rec, b->data + b->pos, sizeof(*rec));
 	b->pos += sizeof(*rec);
 	if (rec->level < TL_BLOCK || rec->level > TL_WORD || rec->text_len > b->len - b->pos)
-		elog(ERROR, "imgtrans: malformed answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a malformed answer");
 	*text = rec->filled ? checked_text(b->data + b->pos, rec->text_len) : NULL;
 	b->pos += rec->text_len;
 	return true;
@@ -441,10 +440,10 @@ engine_osd(PIX *pix, OsdResult *r)
 	p = call_with_image(&rq, &strings, pix, sizeof(o) + 256, &len);
 	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, shm_size);
 	if (len < sizeof(o))
-		elog(ERROR, "imgtrans: short answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a short answer");
 	memcpy(&o, p, sizeof(o));
 	if (o.script_len != len - sizeof(o))
-		elog(ERROR, "imgtrans: malformed answer from the OCR process");
+		subproc_misbehaved(&ocr_process, "a malformed answer");
 	memset(r, 0, sizeof(*r));
 	r->ok = o.ok != 0;
 	if (r->ok)
@@ -476,7 +475,7 @@ engine_cached_languages(void)
 		char	   *end = memchr(p + pos, '\0', len - pos);
 
 		if (end == NULL)
-			elog(ERROR, "imgtrans: malformed answer from the OCR process");
+			subproc_misbehaved(&ocr_process, "a malformed answer");
 		result = lappend(result, checked_text(p + pos, end - (p + pos)));
 		pos = end - p + 1;
 	}

@@ -233,6 +233,23 @@ subproc_shm_release(int fd, size_t keep, size_t mapped)
 
 /* ---- in the backend ---- */
 
+/*
+ * A child answered out of protocol (a code, length, size or field it may
+ * not send): it is killed, since a library that a hostile file subverted
+ * may be running it now, and the call fails.  The next request forks a
+ * new child.
+ */
+void
+subproc_misbehaved(SubProc *sp, const char *what)
+{
+	subproc_kill(sp);
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+			 errmsg("the %s answered out of protocol: %s", sp->name, what),
+			 errdetail("The process was ended; the next call starts a new one."),
+			 errhint("The input may be crafted to subvert the library that reads it.")));
+}
+
 /* A message or name a child sent, made printable ASCII (the rest becomes '?'). */
 char *
 subproc_ascii(char *s)

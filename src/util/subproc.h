@@ -52,6 +52,7 @@ extern uint32 subproc_call(SubProc *sp, const void *a, size_t alen, const void *
 						   uint64 max_len, char **payload, uint64 *len, int context);
 extern void subproc_ensure(SubProc *sp);
 extern void subproc_kill(SubProc *sp);
+extern void subproc_misbehaved(SubProc *sp, const char *what) pg_attribute_noreturn();
 extern bool subproc_running(SubProc *sp);
 extern char *subproc_ascii(char *s);
 
