@@ -30,6 +30,7 @@
 
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "access/xact.h"
@@ -343,14 +344,21 @@ dec_lost(SubProc *sp, int st, int context)
 			 errhint("Pass the complete, unmodified image file as bytea.")));
 }
 
-/* At the end of a transaction: the buffer's pages past DEC_SHM_KEEP go back. */
+/*
+ * At the end of a transaction: the buffer's pages past DEC_SHM_KEEP go
+ * back, as far as the decoder grew it (which may be past what was mapped
+ * here, for a raster refused as too large).
+ */
 static void
 dec_xact_end(XactEvent event, void *arg)
 {
-	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
-		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
-		event == XACT_EVENT_PREPARE)
-		subproc_shm_release(decoder.keep_fd, DEC_SHM_KEEP, shm_mapped);
+	struct stat st;
+
+	if ((event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		 event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		 event == XACT_EVENT_PREPARE) &&
+		decoder.keep_fd > 2 && fstat(decoder.keep_fd, &st) == 0)
+		subproc_shm_release(decoder.keep_fd, DEC_SHM_KEEP, (size_t) st.st_size);
 }
 
 static uint32
