@@ -12,7 +12,7 @@ EXTENSION = imgtrans imgtrans_farm
 MODULE_big = imgtrans
 OBJS = src/imgtrans.o \
 	src/util/rolescope.o src/util/tempdir.o src/util/counters.o src/util/subproc.o src/stats/stats.o \
-	src/image/image.o src/image/decoder.o src/image/glyphs.o src/image/imgheader.o src/image/heifheader.o \
+	src/image/image.o src/image/decoder.o src/image/decanswer.o src/image/glyphs.o src/image/imgheader.o src/image/heifheader.o \
 	src/ocr/boxes.o src/ocr/languages.o src/ocr/autolang.o src/ocr/scripts.o src/ocr/ocrargs.o src/ocr/ocrvars.o src/ocr/ocrcache.o \
 	src/jobs/worker.o src/jobs/shmem.o src/jobs/jobrun.o src/jobs/pagecost.o src/jobs/joblocks.o src/jobs/jobs.o src/jobs/sqlexec.o \
 	src/jobs/sourcekey.o src/jobs/results.o
@@ -126,8 +126,8 @@ uninstall-engine:
 	rm -f '$(DESTDIR)$(pkglibdir)/$(ENGINE)$(DLSUFFIX)'
 
 # cmocka unit tests of the plain-C parts (no server needed)
-UNIT_SRCS = test/unit_tests.c src/image/imgheader.c src/image/heifheader.c src/ocr/ocrargs.c src/ocr/scripts.c src/ocr/transform.c
-test/unit_tests: $(UNIT_SRCS) src/image/imgheader.h src/ocr/ocrargs.h src/ocr/scripts.h src/ocr/transform.h
+UNIT_SRCS = test/unit_tests.c src/image/imgheader.c src/image/heifheader.c src/image/decanswer.c src/ocr/ocrargs.c src/ocr/scripts.c src/ocr/transform.c
+test/unit_tests: $(UNIT_SRCS) src/image/imgheader.h src/image/decanswer.h src/ocr/ocrargs.h src/ocr/scripts.h src/ocr/transform.h
 	$(CC) -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -o $@ $(UNIT_SRCS) -lcmocka -lm
 
 TRANSLATE_UNIT_SRCS = test/translate/test_translate.c src/translate/transcodec.c

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "image/decanswer.h"
 #include "image/imgheader.h"
 #include "ocr/ocrargs.h"
 #include "ocr/scripts.h"
@@ -1065,11 +1066,84 @@ test_scripts(void **state)
 	assert_string_equal(buf, "");
 }
 
+/*
+ * The backend's check of the image decoder's answer (src/image/decanswer.c):
+ * the decoder runs the codecs on an attacker's file, so a subverted one may
+ * send any fields; nothing is allocated unless they describe exactly what
+ * was sent, no larger than the header declared.
+ */
+static DecPix
+gray_answer(void)
+{
+	DecPix		a = {0};
+
+	a.width = 1072;
+	a.height = 393;
+	a.depth = 8;
+	a.spp = 1;
+	a.wpl = 268;
+	a.xres = a.yres = 300;
+	a.in_shm = 1;
+	return a;
+}
+
+static void
+test_decoder_answer(void **state)
+{
+	DecPix		a = gray_answer();
+	uint64_t	raster = 393ULL * 268 * 4;
+
+	/* the raster in the shared buffer, or after the header in the answer */
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_OK);
+	assert_true(dec_raster_bytes(&a) == raster);
+	a.in_shm = 0;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + raster, 1072, 393), DEC_ANSWER_OK);
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + raster - 1, 1072, 393), DEC_ANSWER_MALFORMED);
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + raster + 1, 1072, 393), DEC_ANSWER_MALFORMED);
+	assert_int_equal(dec_check_answer(&a, sizeof(a) - 1, 1072, 393), DEC_ANSWER_MALFORMED);
+	/* larger than the header declared: the header lied, nothing allocated */
+	a = gray_answer();
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1071, 393), DEC_ANSWER_TOO_LARGE);
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 392), DEC_ANSWER_TOO_LARGE);
+	/* each field out of range */
+	a = gray_answer(); a.width = 0;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.height = -1;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.depth = 24;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.spp = 2;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.wpl = 267;		/* a short line: the copy would read past it */
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.wpl = INT32_MAX;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	/* extremes do not overflow: the widest side at 32 bpp */
+	a = gray_answer(); a.width = INT32_MAX; a.depth = 32; a.wpl = INT32_MAX;
+	assert_int_equal(dec_check_answer(&a, sizeof(a), INT32_MAX, 393), DEC_ANSWER_OK);
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 32767, 393), DEC_ANSWER_TOO_LARGE);
+	/* a colormap: only up to 8 bpp, at most 2^depth entries, its bytes sent */
+	a = gray_answer(); a.ncolors = 256;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + 256 * 4, 1072, 393), DEC_ANSWER_OK);
+	assert_int_equal(dec_check_answer(&a, sizeof(a), 1072, 393), DEC_ANSWER_MALFORMED);
+	a.ncolors = 257;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + 257 * 4, 1072, 393), DEC_ANSWER_MALFORMED);
+	a.ncolors = -1;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) - 4, 1072, 393), DEC_ANSWER_MALFORMED);
+	a = gray_answer(); a.depth = 1; a.wpl = 34; a.ncolors = 3;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + 12, 1072, 393), DEC_ANSWER_MALFORMED);
+	a.ncolors = 2;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + 8, 1072, 393), DEC_ANSWER_OK);
+	a = gray_answer(); a.depth = 32; a.spp = 3; a.wpl = 1072; a.ncolors = 1;
+	assert_int_equal(dec_check_answer(&a, sizeof(a) + 4, 1072, 393), DEC_ANSWER_MALFORMED);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_decoder_answer),
 		cmocka_unit_test(test_png_header),
 		cmocka_unit_test(test_header_extremes),
 		cmocka_unit_test(test_gif_header),

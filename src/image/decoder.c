@@ -38,6 +38,7 @@
 #include "utils/memutils.h"
 
 #include "imgtrans.h"
+#include "image/decanswer.h"
 #include "image/decoder.h"
 #include "image/lept.h"
 #include "util/subproc.h"
@@ -85,19 +86,6 @@ typedef struct DecHeader
 	int32		yres;
 } DecHeader;
 
-typedef struct DecPix
-{
-	int32		width;
-	int32		height;
-	int32		depth;
-	int32		spp;
-	int32		wpl;
-	int32		xres;
-	int32		yres;
-	int32		ncolors;		/* colormap entries (r, g, b, a bytes) after this */
-	uint32		in_shm;			/* the raster is in the shared buffer, not after the colormap */
-	uint32		unused;
-} DecPix;
 
 static void dec_serve(int req, int resp);
 static void dec_lost(SubProc *sp, int status, int context);
@@ -423,13 +411,6 @@ imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat format, ImgHe
 	return a.width > 0 && a.height > 0;
 }
 
-/* A depth leptonica makes and the other steps take. */
-static bool
-valid_depth(int d)
-{
-	return d == 1 || d == 2 || d == 4 || d == 8 || d == 16 || d == 32;
-}
-
 /*
  * The Pix the decoder described in payload, checked field by field; NULL
  * with *width, *height set when it is larger than max_width x max_height
@@ -449,18 +430,20 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 	if (plen < sizeof(a))
 		subproc_misbehaved(&decoder, "a short answer");
 	memcpy(&a, payload, sizeof(a));
-	if (a.width <= 0 || a.height <= 0 || !valid_depth(a.depth) ||
-		(a.spp != 1 && a.spp != 3 && a.spp != 4) ||
-		a.ncolors < 0 || a.ncolors > 256 || (a.ncolors > 0 && (a.depth > 8 || a.ncolors > (1 << a.depth))) ||
-		a.wpl != (int32) (((int64) a.width * a.depth + 31) / 32))
-		subproc_misbehaved(&decoder, "a malformed image");
+	switch (dec_check_answer(&a, plen, max_width, max_height))
+	{
+		case DEC_ANSWER_OK:
+			break;
+		case DEC_ANSWER_TOO_LARGE:
+			*width = a.width;
+			*height = a.height;
+			return NULL;
+		case DEC_ANSWER_MALFORMED:
+			subproc_misbehaved(&decoder, "a malformed image");
+	}
 	*width = a.width;
 	*height = a.height;
-	if (a.width > max_width || a.height > max_height)
-		return NULL;
-	raster = (size_t) a.height * a.wpl * 4;
-	if (plen != sizeof(a) + (size_t) a.ncolors * 4 + (a.in_shm ? 0 : raster))
-		subproc_misbehaved(&decoder, "a malformed image");
+	raster = dec_raster_bytes(&a);
 	colors = (const uint8_t *) payload + sizeof(a);
 	/* the buffer cannot shrink (sealed): mapped as long as the raster, it is safe to read */
 	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, raster, false, PROT_READ))
