@@ -200,8 +200,14 @@ reply_header(int fd, const DecRequest *rq, const uint8_t *data)
 	subproc_reply(fd, DEC_OK, &a, sizeof(a));
 }
 
-static void
-reply_pix(int fd, PIX *pix, bool shm)
+/*
+ * Answers code with pix: a DecPix (src/image/decanswer.h), its colormap,
+ * and its raster in the shared buffer (no copy when it was decoded there,
+ * see dec_raster_alloc) or, without a buffer, after them.  Shared by the
+ * HEIF decoder (heifdec.c).
+ */
+void
+imgtrans_decoder_reply_pix(int fd, uint32 code, PIX *pix)
 {
 	DecPix		a = {0};
 	PIXCMAP    *cmap = pixGetColormap(pix);
@@ -241,18 +247,18 @@ reply_pix(int fd, PIX *pix, bool shm)
 	{
 		/* decoded straight into the buffer */
 		a.in_shm = 1;
-		subproc_reply2(fd, DEC_OK, &a, sizeof(a), colors, ncol);
+		subproc_reply2(fd, code, &a, sizeof(a), colors, ncol);
 		return;
 	}
-	if (shm && !dec_shm_used &&
+	if (dec_shm && !dec_shm_used &&
 		subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, raster, true, PROT_READ | PROT_WRITE))
 	{
 		memcpy(dec_map, pixGetData(pix), raster);
 		a.in_shm = 1;
-		subproc_reply2(fd, DEC_OK, &a, sizeof(a), colors, ncol);
+		subproc_reply2(fd, code, &a, sizeof(a), colors, ncol);
 		return;
 	}
-	hd.code = DEC_OK;
+	hd.code = code;
 	hd.len = sizeof(a) + ncol + raster;
 	subproc_write_exact(fd, &hd, sizeof(hd));
 	subproc_write_exact(fd, &a, sizeof(a));
@@ -279,21 +285,36 @@ decode_reply(int fd, const DecRequest *rq, const uint8_t *data)
 		reply_failed(fd);
 		return;
 	}
-	reply_pix(fd, pix, rq->shm != 0);
+	imgtrans_decoder_reply_pix(fd, DEC_OK, pix);
 	pixDestroy(&pix);
 }
 
 /* The decoder's life: a file at a time until the backend closes the pipe. */
-static void
-dec_serve(int req, int resp)
+/*
+ * A decoder process's first step (this one's and the HEIF decoder's):
+ * freed memory stays for the next file (up to DEC_SHM_KEEP: on a virtual
+ * machine a fresh page costs microseconds to fault in), and large rasters
+ * go straight into the shared buffer.
+ */
+void
+imgtrans_decoder_child_init(void)
 {
-	/*
-	 * freed memory stays for the next file (up to DEC_SHM_KEEP): on a
-	 * virtual machine a fresh page costs microseconds to fault in
-	 */
 	mallopt(M_MMAP_THRESHOLD, DEC_SHM_KEEP);
 	mallopt(M_TRIM_THRESHOLD, DEC_SHM_KEEP);
 	setPixMemoryManager(dec_raster_alloc, dec_raster_free);
+}
+
+/* Before each request in a decoder process: whether it may use the buffer. */
+void
+imgtrans_decoder_child_request(bool shm)
+{
+	dec_shm = shm;
+}
+
+static void
+dec_serve(int req, int resp)
+{
+	imgtrans_decoder_child_init();
 	for (;;)
 	{
 		DecRequest	rq;
@@ -305,7 +326,7 @@ dec_serve(int req, int resp)
 		if (data == NULL || !subproc_read_exact(req, data, rq.len))
 			_exit(1);			/* the backend sees the pipe close */
 		imgtrans_lept_error_clear();
-		dec_shm = rq.shm != 0;
+		imgtrans_decoder_child_request(rq.shm != 0);
 		decode_reply(resp, &rq, data);
 		free(data);
 	}
@@ -412,13 +433,15 @@ imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat format, ImgHe
 }
 
 /*
- * The Pix the decoder described in payload, checked field by field; NULL
- * with *width, *height set when it is larger than max_width x max_height
- * (nothing allocated).
+ * The Pix that sp (this decoder or the HEIF decoder) described in payload
+ * (imgtrans_decoder_reply_pix), checked field by field (decanswer.c),
+ * its raster read from sp's shared buffer through *map (*mapped bytes
+ * mapped so far); NULL with *width, *height set when it is larger than
+ * max_width x max_height (nothing allocated).  A malformed answer kills sp.
  */
-static PIX *
-payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_height,
-			   int *width, int *height)
+struct Pix *
+imgtrans_decoder_answer_pix(SubProc *sp, char **map, size_t *mapped, const char *payload, uint64 plen,
+							int64 max_width, int64 max_height, int *width, int *height)
 {
 	DecPix		a;
 	const uint8_t *colors;
@@ -428,7 +451,7 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 	int			i;
 
 	if (plen < sizeof(a))
-		subproc_misbehaved(&decoder, "a short answer");
+		subproc_misbehaved(sp, "a short answer");
 	memcpy(&a, payload, sizeof(a));
 	switch (dec_check_answer(&a, plen, max_width, max_height))
 	{
@@ -439,16 +462,16 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 			*height = a.height;
 			return NULL;
 		case DEC_ANSWER_MALFORMED:
-			subproc_misbehaved(&decoder, "a malformed image");
+			subproc_misbehaved(sp, "a malformed image");
 	}
 	*width = a.width;
 	*height = a.height;
 	raster = dec_raster_bytes(&a);
 	colors = (const uint8_t *) payload + sizeof(a);
 	/* the buffer cannot shrink (sealed): mapped as long as the raster, it is safe to read */
-	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, raster, false, PROT_READ))
-		elog(ERROR, "imgtrans: could not map the image decoder's raster: %m");
-	src = a.in_shm ? shm_map : (const char *) colors + (size_t) a.ncolors * 4;
+	if (a.in_shm && !subproc_shm_map(sp->keep_fd, map, mapped, raster, false, PROT_READ))
+		elog(ERROR, "imgtrans: could not map the %s's raster: %m", sp->name);
+	src = a.in_shm ? *map : (const char *) colors + (size_t) a.ncolors * 4;
 	pix = pixCreateNoInit(a.width, a.height, a.depth);
 	if (pix == NULL)
 		ereport(ERROR,
@@ -457,7 +480,7 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 	if (pixGetWpl(pix) != a.wpl)
 	{
 		pixDestroy(&pix);
-		subproc_misbehaved(&decoder, "a malformed image");
+		subproc_misbehaved(sp, "a malformed image");
 	}
 	if (a.in_shm)
 		populate(src, raster, false);
@@ -483,6 +506,17 @@ payload_to_pix(const char *payload, uint64 plen, int64 max_width, int64 max_heig
 }
 
 /*
+ * The longest answer with an image of at most max_width x max_height
+ * (its raster through the pipe, when there is no shared buffer).
+ */
+uint64
+imgtrans_decoder_max_answer(int64 max_width, int64 max_height)
+{
+	return Min((uint64) max_width * max_height * 4 + (uint64) (max_width + 32) * 4 * 2 +
+			   sizeof(DecPix) + 256 * 4, (uint64) MaxAllocSize - 1);
+}
+
+/*
  * Decodes a whole image (tiff_offset < 0) or the TIFF page whose directory
  * is at tiff_offset.  Returns the Pix (the caller owns it and must
  * pixDestroy() it on every path), or NULL: with *width = 0 when leptonica
@@ -497,8 +531,7 @@ imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format, int64 t
 	DecRequest	rq = {0};
 	char	   *payload;
 	uint64		plen;
-	uint64		max_len = Min((uint64) max_width * max_height * 4 + (uint64) (max_width + 32) * 4 * 2 +
-							  sizeof(DecPix) + 256 * 4, (uint64) MaxAllocSize - 1);
+	uint64		max_len = imgtrans_decoder_max_answer(max_width, max_height);
 	PIX		   *pix;
 
 	*width = *height = 0;
@@ -506,7 +539,8 @@ imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format, int64 t
 	rq.offset = tiff_offset < 0 ? 0 : tiff_offset;
 	if (dec_call(&rq, data, len, max_len, format, &payload, &plen) != DEC_OK)
 		return NULL;
-	pix = payload_to_pix(payload, plen, max_width, max_height, width, height);
+	pix = imgtrans_decoder_answer_pix(&decoder, &shm_map, &shm_mapped, payload, plen, max_width, max_height,
+									  width, height);
 	pfree(payload);
 	return pix;
 }

@@ -8,6 +8,7 @@
 #define IMGTRANS_DECODER_H
 
 #include "image/imgheader.h"
+#include "util/subproc.h"
 
 struct Pix;
 
@@ -16,5 +17,17 @@ extern bool imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat f
 extern struct Pix *imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format,
 										 int64 tiff_offset, int64 max_width, int64 max_height,
 										 int *width, int *height);
+
+/* shared with the HEIF decoder (heifdec.c): in its process */
+extern void imgtrans_decoder_child_init(void);
+extern void imgtrans_decoder_child_request(bool shm);
+extern void imgtrans_decoder_reply_pix(int fd, uint32 code, struct Pix *pix);
+
+/* and in the backend */
+extern uint64 imgtrans_decoder_max_answer(int64 max_width, int64 max_height);
+extern struct Pix *imgtrans_decoder_answer_pix(SubProc *sp, char **map, size_t *mapped,
+											   const char *payload, uint64 plen,
+											   int64 max_width, int64 max_height,
+											   int *width, int *height);
 
 #endif							/* IMGTRANS_DECODER_H */

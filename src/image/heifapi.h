@@ -22,9 +22,12 @@ struct Pix;
 
 /*
  * The primary image as stored (irot/imir not applied: image.c applies
- * them with every other orientation), 32 bpp RGB; ereport()s on failure,
- * never returns NULL.  The caller owns the Pix.
+ * them with every other orientation), 32 bpp RGB; ereport()s on failure.
+ * NULL, with the decoded size in *width, *height, when that is larger
+ * than max_width x max_height (nothing allocated).  The caller owns the
+ * Pix.
  */
-typedef struct Pix *(*HeifDecodeFn) (const uint8_t *data, size_t len);
+typedef struct Pix *(*HeifDecodeFn) (const uint8_t *data, size_t len, int64_t max_width,
+									 int64_t max_height, int *width, int *height);
 
 #endif							/* IMGTRANS_HEIFAPI_H */

@@ -17,8 +17,10 @@
  * C and C++ and cannot be interrupted, so they never run in the backend:
  * the backend forks a HEIF decoder on its first HEIF image
  * (src/util/subproc.c: killed on any interrupt, no shared memory, its own
- * address-space limit) and sends it each file; it answers with the RGB
- * rows or libheif's error.  A crash in a codec is an ERROR of that call,
+ * address-space limit) and sends it each file; it answers with the image
+ * as the image decoder does (decoder.c: a 32 bpp raster in a sealed shared
+ * buffer, checked by decanswer.c in the backend) or with libheif's error.
+ * A crash in a codec is an ERROR of that call,
  * not a server restart.
  *
  * Never: apply irot/imir here (image.c does, so the orientation is applied
@@ -39,13 +41,15 @@
 #include <libheif/heif.h>
 
 #include "imgtrans.h"
+#include "image/decoder.h"
 #include "image/heifapi.h"
 #include "image/lept.h"
 #include "util/subproc.h"
 
 PG_MODULE_MAGIC;
 
-extern PGDLLEXPORT struct Pix *imgtrans_heif_decode(const uint8_t *data, size_t len);
+extern PGDLLEXPORT struct Pix *imgtrans_heif_decode(const uint8_t *data, size_t len, int64 max_width,
+													int64 max_height, int *width, int *height);
 extern PGDLLEXPORT void _PG_init(void);
 
 /* libheif's decoders are registered once per backend, when it loads this. */
@@ -74,14 +78,6 @@ typedef struct HeifRequest
 	uint32		unused;
 } HeifRequest;
 
-typedef struct HeifAnswer
-{
-	int32		width;
-	int32		height;
-	uint32		in_shm;			/* the rows are in the shared buffer, not after this */
-	uint32		unused;
-} HeifAnswer;
-
 static void heif_serve(int req, int resp);
 static void heif_lost(SubProc *sp, int status, int context);
 
@@ -96,21 +92,14 @@ static SubProc decoder = {
 };
 
 /*
- * The shared buffer the RGB rows come back through (subproc.c: a memfd
- * made before the fork, sealed against shrinking): a pipe copies a
- * 12-megapixel photo's 36 MB twice.  Mapped here as far as read.
+ * The backend's read-only mapping of the shared buffer the decoded image
+ * comes back through (subproc.c: a memfd made before the fork, sealed
+ * against shrinking), as far as read
  */
 static char *shm_map = NULL;
 static size_t shm_mapped = 0;
 
 /* ---- in the decoder ---- */
-
-/*
- * The decoder's own writable mapping of it (never the backend's variables
- * above: a decoder forked later inherits the backend's read-only mapping)
- */
-static char *dec_map = NULL;
-static size_t dec_mapped = 0;
 
 /* Answers with libheif's message, without its trailing newlines. */
 static void
@@ -126,18 +115,21 @@ reply_heif_error(int fd, uint32 code, struct heif_error err)
 	subproc_reply(fd, code, msg, n);
 }
 
-/* The interleaved RGB plane of img, row by row, in the shared buffer when it can. */
+/*
+ * The interleaved RGB plane of img as a 32 bpp Pix (its raster in the
+ * shared buffer, see decoder.c), answered as the image decoder answers.
+ */
 static void
-reply_rgb(int fd, const struct heif_image *img, bool shm)
+reply_rgb(int fd, const struct heif_image *img)
 {
 	int			w = heif_image_get_width(img, heif_channel_interleaved);
 	int			h = heif_image_get_height(img, heif_channel_interleaved);
 	int			stride = 0;
 	const uint8_t *plane = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
-	SubProcHeader hd = {0};
-	HeifAnswer	a;
-	uint8_t    *buf;
-	int			rows,
+	PIX		   *pix;
+	l_uint32   *data;
+	int			wpl,
+				x,
 				y;
 
 	if (plane == NULL || w <= 0 || h <= 0 || stride < w * 3)
@@ -145,47 +137,28 @@ reply_rgb(int fd, const struct heif_image *img, bool shm)
 		subproc_reply(fd, HEIF_NO_PLANE, NULL, 0);
 		return;
 	}
-	a.width = w;
-	a.height = h;
-	a.in_shm = 0;
-	a.unused = 0;
-	if (shm && subproc_shm_map(SUBPROC_KEEP_FD, &dec_map, &dec_mapped, (uint64) w * h * 3, true,
-							   PROT_READ | PROT_WRITE))
+	pix = pixCreateNoInit(w, h, 32);
+	if (pix == NULL)
 	{
-		for (y = 0; y < h; y++)
-			memcpy(dec_map + (size_t) y * w * 3, plane + (size_t) y * stride, (size_t) w * 3);
-		a.in_shm = 1;
-		subproc_reply(fd, HEIF_OK, &a, sizeof(a));
+		subproc_reply(fd, HEIF_NO_MEMORY, NULL, 0);
 		return;
 	}
-	hd.code = HEIF_OK;
-	hd.len = sizeof(a) + (uint64) w * h * 3;
-	subproc_write_exact(fd, &hd, sizeof(hd));
-	subproc_write_exact(fd, &a, sizeof(a));
-	if (stride == w * 3)
+	data = pixGetData(pix);
+	wpl = pixGetWpl(pix);
+	for (y = 0; y < h; y++)
 	{
-		subproc_write_exact(fd, plane, (size_t) w * h * 3);
-		return;
-	}
-	/* rows with padding: gathered into writes of about a megabyte (a write a row wakes the backend a row) */
-	rows = Max(1, (1024 * 1024) / (w * 3));
-	buf = malloc((size_t) rows * w * 3);
-	if (buf == NULL)
-		_exit(1);				/* the backend sees the pipe close */
-	for (y = 0; y < h; y += rows)
-	{
-		int			n = Min(rows, h - y);
-		int			r;
+		const uint8_t *src = plane + (size_t) y * stride;
+		l_uint32   *line = data + (size_t) y * wpl;
 
-		for (r = 0; r < n; r++)
-			memcpy(buf + (size_t) r * w * 3, plane + (size_t) (y + r) * stride, (size_t) w * 3);
-		subproc_write_exact(fd, buf, (size_t) n * w * 3);
+		for (x = 0; x < w; x++, src += 3)
+			composeRGBPixel(src[0], src[1], src[2], line + x);
 	}
-	free(buf);
+	imgtrans_decoder_reply_pix(fd, HEIF_OK, pix);
+	pixDestroy(&pix);
 }
 
 static void
-decode_reply(int fd, const uint8_t *data, size_t len, bool shm)
+decode_reply(int fd, const uint8_t *data, size_t len)
 {
 	struct heif_context *ctx = heif_context_alloc();
 	struct heif_decoding_options *opts = heif_decoding_options_alloc();
@@ -210,7 +183,7 @@ decode_reply(int fd, const uint8_t *data, size_t len, bool shm)
 			if (err.code != heif_error_Ok)
 				reply_heif_error(fd, HEIF_DATA, err);
 			else
-				reply_rgb(fd, img, shm);
+				reply_rgb(fd, img);
 		}
 	}
 	if (img)
@@ -227,6 +200,7 @@ decode_reply(int fd, const uint8_t *data, size_t len, bool shm)
 static void
 heif_serve(int req, int resp)
 {
+	imgtrans_decoder_child_init();
 	for (;;)
 	{
 		HeifRequest rq;
@@ -237,7 +211,8 @@ heif_serve(int req, int resp)
 		data = malloc(Max(rq.len, 1));
 		if (data == NULL || !subproc_read_exact(req, data, rq.len))
 			_exit(1);			/* the backend sees the pipe close */
-		decode_reply(resp, data, rq.len, rq.shm != 0);
+		imgtrans_decoder_child_request(rq.shm != 0);
+		decode_reply(resp, data, rq.len);
 		free(data);
 	}
 }
@@ -270,74 +245,36 @@ heif_failed(const char *what, char *msg)
 			 errhint("Pass the complete, unmodified image file as bytea.")));
 }
 
-/* The decoder's RGB rows (checked: width x height x 3 bytes) as a 32 bpp Pix. */
-static PIX *
-rgb_to_pix(const char *payload, uint64 len)
-{
-	HeifAnswer	a;
-	const uint8_t *src;
-	PIX		   *pix;
-	l_uint32   *data;
-	int			wpl,
-				x,
-				y;
-
-	if (len < sizeof(a))
-		subproc_misbehaved(&decoder, "a short answer");
-	memcpy(&a, payload, sizeof(a));
-	if (a.width <= 0 || a.height <= 0 || a.width > TESSERACT_MAX_SIDE || a.height > TESSERACT_MAX_SIDE ||
-		(uint64) a.width * a.height > (uint64) imgtrans_max_image_pixels ||
-		len - sizeof(a) != (a.in_shm ? 0 : (uint64) a.width * a.height * 3))
-		subproc_misbehaved(&decoder, "a malformed image");
-	/* the buffer cannot shrink (sealed): mapped as long as the rows, it is safe to read */
-	if (a.in_shm && !subproc_shm_map(decoder.keep_fd, &shm_map, &shm_mapped, (uint64) a.width * a.height * 3, false,
-									 PROT_READ))
-		elog(ERROR, "imgtrans: could not map the HEIF decoder's rows: %m");
-	pix = pixCreate(a.width, a.height, 32);
-	if (pix == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("could not allocate a %d x %d image", a.width, a.height)));
-	data = pixGetData(pix);
-	wpl = pixGetWpl(pix);
-	src = a.in_shm ? (const uint8_t *) shm_map : (const uint8_t *) payload + sizeof(a);
-	for (y = 0; y < a.height; y++)
-	{
-		l_uint32   *line = data + (size_t) y * wpl;
-
-		for (x = 0; x < a.width; x++, src += 3)
-			composeRGBPixel(src[0], src[1], src[2], line + x);
-	}
-	return pix;
-}
-
 /*
  * The primary image of a HEIF file, decoded by the backend's HEIF decoder
- * process; an ERROR names what libheif could not read.
+ * process; an ERROR names what libheif could not read.  NULL, with the
+ * decoded size in *width, *height, when that is larger than max_width x
+ * max_height (the header's: nothing allocated).
  */
 struct Pix *
-imgtrans_heif_decode(const uint8_t *data, size_t len)
+imgtrans_heif_decode(const uint8_t *data, size_t len, int64 max_width, int64 max_height,
+					 int *width, int *height)
 {
 	HeifRequest rq;
 	char	   *payload;
 	uint64		plen;
-	uint64		max_len = Min((uint64) imgtrans_max_image_pixels * 3 + sizeof(HeifAnswer),
-							  (uint64) MaxAllocSize - 1);
 	uint32		code;
 	PIX		   *pix;
 
-	/* the decoder and its shared buffer; without a buffer, the pipe carries the rows */
+	/* the decoder and its shared buffer; without a buffer, the pipe carries the raster */
 	subproc_ensure(&decoder);
 	rq.len = len;
 	rq.shm = decoder.keep_fd > 2;
 	rq.unused = 0;
-	code = subproc_call(&decoder, &rq, sizeof(rq), data, len, max_len, &payload, &plen, 0);
+	code = subproc_call(&decoder, &rq, sizeof(rq), data, len,
+						imgtrans_decoder_max_answer(max_width, max_height), &payload, &plen, 0);
 	switch (code)
 	{
 		case HEIF_OK:
-			pix = rgb_to_pix(payload, plen);
+			pix = imgtrans_decoder_answer_pix(&decoder, &shm_map, &shm_mapped, payload, plen,
+											  max_width, max_height, width, height);
 			pfree(payload);
-			/* its pages go back: the next photo's rows are written afresh */
+			/* its pages go back: the next photo's raster is written afresh */
 			subproc_shm_release(decoder.keep_fd, 0, shm_mapped);
 			return pix;
 		case HEIF_CONTAINER:
@@ -357,7 +294,7 @@ imgtrans_heif_decode(const uint8_t *data, size_t len)
 		case HEIF_NO_MEMORY:
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("could not allocate a libheif context")));
+					 errmsg("the HEIF decoder ran out of memory")));
 			break;
 		default:
 			subproc_misbehaved(&decoder, "an unknown answer code");

@@ -273,13 +273,13 @@ check_heif_coded(const ImgHeader *hdr)
 
 /* The HEIF decoder of imgtrans_heif.so, loaded on the first HEIF image. */
 static PIX *
-heif_decode(const uint8_t *data, size_t len)
+heif_decode(const uint8_t *data, size_t len, int64 max_width, int64 max_height, int *width, int *height)
 {
 	static HeifDecodeFn fn = NULL;
 
 	if (fn == NULL)
 		fn = (HeifDecodeFn) load_external_function(HEIF_LIBRARY, HEIF_DECODE_SYMBOL, true, NULL);
-	return fn(data, len);
+	return fn(data, len, max_width, max_height, width, height);
 }
 
 /*
@@ -325,16 +325,8 @@ imgtrans_decode(const bytea *image, ImgHeader *hdr)
 	turned = lept_oriented && hdr->orientation >= 5;
 	imgtrans_lept_error_clear();
 	w = h = 0;
-	if (hdr->format == IMG_HEIF)
-	{
-		pix = heif_decode(data, len);	/* stored orientation; ERROR if it fails */
-		if (pixGetWidth(pix) > hdr->width || pixGetHeight(pix) > hdr->height)
-		{
-			w = pixGetWidth(pix);
-			h = pixGetHeight(pix);
-			pixDestroy(&pix);
-		}
-	}
+	if (hdr->format == IMG_HEIF)	/* stored orientation; ERROR if it fails */
+		pix = heif_decode(data, len, hdr->width, hdr->height, &w, &h);
 	else
 		pix = imgtrans_decoder_read(data, len, hdr->format, -1,
 									turned ? hdr->height : hdr->width,
