@@ -100,10 +100,6 @@ static SubProc decoder = {
 	.shm_name = "imgtrans-decoded-image",
 };
 
-/* the backend's read-only mapping of the shared buffer, as far as read */
-static char *shm_map = NULL;
-static size_t shm_mapped = 0;
-
 /*
  * Faults in the pages of [p, p + len) at once (MADV_POPULATE_*, Linux 5.14):
  * on a virtual machine a page fault costs microseconds, and a 12-megapixel
@@ -435,12 +431,12 @@ imgtrans_decoder_header(const uint8_t *data, size_t len, ImgFormat format, ImgHe
 /*
  * The Pix that sp (this decoder or the HEIF decoder) described in payload
  * (imgtrans_decoder_reply_pix), checked field by field (decanswer.c),
- * its raster read from sp's shared buffer through *map (*mapped bytes
- * mapped so far); NULL with *width, *height set when it is larger than
+ * its raster read from sp's shared buffer (mapped read-only at sp->map);
+ * NULL with *width, *height set when it is larger than
  * max_width x max_height (nothing allocated).  A malformed answer kills sp.
  */
 struct Pix *
-imgtrans_decoder_answer_pix(SubProc *sp, char **map, size_t *mapped, const char *payload, uint64 plen,
+imgtrans_decoder_answer_pix(SubProc *sp, const char *payload, uint64 plen,
 							int64 max_width, int64 max_height, int *width, int *height)
 {
 	DecPix		a;
@@ -469,9 +465,9 @@ imgtrans_decoder_answer_pix(SubProc *sp, char **map, size_t *mapped, const char 
 	raster = dec_raster_bytes(&a);
 	colors = (const uint8_t *) payload + sizeof(a);
 	/* the buffer cannot shrink (sealed): mapped as long as the raster, it is safe to read */
-	if (a.in_shm && !subproc_shm_map(sp->keep_fd, map, mapped, raster, false, PROT_READ))
+	if (a.in_shm && !subproc_shm_map(sp->keep_fd, &sp->map, &sp->mapped, raster, false, PROT_READ))
 		elog(ERROR, "imgtrans: could not map the %s's raster: %m", sp->name);
-	src = a.in_shm ? *map : (const char *) colors + (size_t) a.ncolors * 4;
+	src = a.in_shm ? sp->map : (const char *) colors + (size_t) a.ncolors * 4;
 	pix = pixCreateNoInit(a.width, a.height, a.depth);
 	if (pix == NULL)
 		ereport(ERROR,
@@ -539,8 +535,7 @@ imgtrans_decoder_read(const uint8_t *data, size_t len, ImgFormat format, int64 t
 	rq.offset = tiff_offset < 0 ? 0 : tiff_offset;
 	if (dec_call(&rq, data, len, max_len, format, &payload, &plen) != DEC_OK)
 		return NULL;
-	pix = imgtrans_decoder_answer_pix(&decoder, &shm_map, &shm_mapped, payload, plen, max_width, max_height,
-									  width, height);
+	pix = imgtrans_decoder_answer_pix(&decoder, payload, plen, max_width, max_height, width, height);
 	pfree(payload);
 	return pix;
 }

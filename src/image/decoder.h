@@ -25,8 +25,7 @@ extern void imgtrans_decoder_reply_pix(int fd, uint32 code, struct Pix *pix);
 
 /* and in the backend */
 extern uint64 imgtrans_decoder_max_answer(int64 max_width, int64 max_height);
-extern struct Pix *imgtrans_decoder_answer_pix(SubProc *sp, char **map, size_t *mapped,
-											   const char *payload, uint64 plen,
+extern struct Pix *imgtrans_decoder_answer_pix(SubProc *sp, const char *payload, uint64 plen,
 											   int64 max_width, int64 max_height,
 											   int *width, int *height);
 

@@ -91,14 +91,6 @@ static SubProc decoder = {
 	.shm_name = "imgtrans-heif-image",
 };
 
-/*
- * The backend's read-only mapping of the shared buffer the decoded image
- * comes back through (subproc.c: a memfd made before the fork, sealed
- * against shrinking), as far as read
- */
-static char *shm_map = NULL;
-static size_t shm_mapped = 0;
-
 /* ---- in the decoder ---- */
 
 /* Answers with libheif's message, without its trailing newlines. */
@@ -271,11 +263,10 @@ imgtrans_heif_decode(const uint8_t *data, size_t len, int64 max_width, int64 max
 	switch (code)
 	{
 		case HEIF_OK:
-			pix = imgtrans_decoder_answer_pix(&decoder, &shm_map, &shm_mapped, payload, plen,
-											  max_width, max_height, width, height);
+			pix = imgtrans_decoder_answer_pix(&decoder, payload, plen, max_width, max_height, width, height);
 			pfree(payload);
 			/* its pages go back: the next photo's raster is written afresh */
-			subproc_shm_release(decoder.keep_fd, 0, shm_mapped);
+			subproc_shm_release(decoder.keep_fd, 0, decoder.mapped);
 			return pix;
 		case HEIF_CONTAINER:
 			heif_failed("the container is truncated or corrupt", payload);

@@ -62,8 +62,6 @@ static void ocr_process_lost(SubProc *sp, int status, int context);
  * when the call ends, so an idle backend holds at most that much of it.
  */
 #define SHM_KEEP	((size_t) 16 << 20)
-static char *shm_map = NULL;
-static size_t shm_size = 0;
 
 static bool pdf_open = false;
 
@@ -102,9 +100,10 @@ static bool
 shm_put(const void *data, uint64 len)
 {
 	if (ocr_process.keep_fd <= 2 ||
-		!subproc_shm_map(ocr_process.keep_fd, &shm_map, &shm_size, len, true, PROT_READ | PROT_WRITE))
+		!subproc_shm_map(ocr_process.keep_fd, &ocr_process.map, &ocr_process.mapped, len, true,
+						 PROT_READ | PROT_WRITE))
 		return false;
-	memcpy(shm_map, data, len);
+	memcpy(ocr_process.map, data, len);
 	return true;
 }
 
@@ -411,7 +410,7 @@ engine_clear(bool drop_pdf)
 	if (drop_pdf)
 		pdf_open = false;
 	ocr_process.holding = pdf_open;
-	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, shm_size);
+	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, ocr_process.mapped);
 	if (!subproc_running(&ocr_process))
 		return;
 	rq.op = TP_CLEAR;
@@ -438,7 +437,7 @@ engine_osd(PIX *pix, OsdResult *r)
 	add_string(&strings, imgtrans_tessdata_path());
 	rq.op = TP_OSD;
 	p = call_with_image(&rq, &strings, pix, sizeof(o) + 256, &len);
-	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, shm_size);
+	subproc_shm_release(ocr_process.keep_fd, SHM_KEEP, ocr_process.mapped);
 	if (len < sizeof(o))
 		subproc_misbehaved(&ocr_process, "a short answer");
 	memcpy(&o, p, sizeof(o));

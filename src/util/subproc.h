@@ -45,6 +45,9 @@ struct SubProc
 	int			resp;			/* and reads answers here (non-blocking) */
 	int			requests;
 	uint64		generation;		/* counts the children started */
+	/* the backend's mapping of the shared buffer (subproc_shm_map), kept across children */
+	char	   *map;
+	size_t		mapped;
 };
 
 /* in the backend */
