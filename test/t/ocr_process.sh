@@ -67,6 +67,9 @@ children() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' | tr '\n' ' '; }
 ocr_child() {  # ocr_child BACKEND: the PID(s) of its OCR process, if any
   ps -o pid=,args= --ppid "$1" 2>/dev/null | awk '/imgtrans ocr/ { print $1 }' | tr '\n' ' ' | sed 's/ $//'
 }
+child_titled() {  # child_titled BACKEND TITLE: the PID of its child titled TITLE, if any
+  ps -o pid=,args= --ppid "$1" 2>/dev/null | awk -v t="$2" 'index($0, t) { print $1 }' | head -1
+}
 # reap PID...: each of these backends that is still alive 5 s from now (one
 # whose client is gone but which is stuck in tesseract) is killed with -9,
 # and its children
@@ -118,39 +121,28 @@ end_client() {
   wait_client 5 || { kill "$client" 2>/dev/null; wait_client 5 || kill -KILL "$client" 2>/dev/null; }
   wait "$client" 2>/dev/null
 }
-# backend_of APP SECS: the PID of application APP's backend, once connected
-backend_of() {
-  local deadline=$((SECONDS + $2)) p
+# poll SECS STEP CMD...: runs CMD every STEP seconds until it prints something
+# (printed, 0), or SECS have passed or the background psql has ended (1)
+poll() {
+  local deadline=$((SECONDS + $1)) step=$2 out
+  shift 2
   while [ $SECONDS -lt $deadline ]; do
-    p=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'" 2>/dev/null | head -1)
-    [ -n "$p" ] && { echo "$p"; return 0; }
+    out=$("$@" 2>/dev/null | head -1)
+    [ -n "$out" ] && { echo "$out"; return 0; }
     kill -0 "$client" 2>/dev/null || return 1
-    sleep 0.1
+    sleep "$step"
   done
   return 1
 }
+# backend_of APP SECS: the PID of application APP's backend, once connected
+backend_of() { poll "$2" 0.1 q -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'"; }
 # wait_active APP MARK SECS: APP's backend is running a statement containing MARK
 wait_active() {
-  local deadline=$((SECONDS + $3)) p
-  while [ $SECONDS -lt $deadline ]; do
-    p=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'
-                AND position('$2' IN query) > 0" 2>/dev/null | head -1)
-    [ -n "$p" ] && return 0
-    kill -0 "$client" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
+  poll "$3" 0.1 q -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'
+                        AND position('$2' IN query) > 0" >/dev/null
 }
 # wait_child BACKEND SECS: prints its OCR process's PID once there is one
-wait_child() {
-  local deadline=$((SECONDS + $2)) c
-  while [ $SECONDS -lt $deadline ]; do
-    c=$(ocr_child "$1")
-    [ -n "$c" ] && { echo "$c"; return 0; }
-    sleep 0.1
-  done
-  return 1
-}
+wait_child() { poll "$2" 0.1 ocr_child "$1"; }
 
 cleanup() {
   local c p
@@ -409,13 +401,8 @@ start_client ocrproc_heif "$out" "SELECT length(imgtrans_page_image(pg_read_bina
 SELECT 'after:' || rtrim(imgtrans_ocr_text(pg_read_binary_file('$hdir/hello.heic')), E'\\n');"
 b8=$(backend_of ocrproc_heif 30)
 record "$b8"
-dec="" shm=""
-for _ in $(seq 1 1500); do
-  dec=$(ps -o pid=,args= --ppid "${b8:-0}" 2>/dev/null | awk '/imgtrans heif/ {print $1}' | head -1)
-  [ -n "$dec" ] && break
-  kill -0 "$client" 2>/dev/null || break
-  sleep 0.01
-done
+shm=""
+dec=$(poll 15 0.01 child_titled "${b8:-0}" "imgtrans heif")
 if [ -n "$dec" ]; then
   shm=$(grep -cE '/dev/zero|/SYSV' "/proc/$dec/maps" 2>/dev/null)
   kill -SEGV "$dec"
@@ -442,9 +429,6 @@ check "8. and the same session then decodes HEIF again" grep -q "^after:Hello im
 # next image call waits on it until statement_timeout; then a new decoder
 # is stopped, sent SIGSEGV while a call waits on it, and continued.  (The
 # OCR cache is off: a cached reading decodes nothing.)
-dec_child() {  # dec_child BACKEND: its image decoder's PID, if any
-  ps -o pid=,args= --ppid "$1" 2>/dev/null | awk '/imgtrans decode/ { print $1 }' | head -1
-}
 hdir=$(cluster_filedir test/fixtures/hello.png)
 log_before=$(wc -c <"$CLUSTER_DIR/server.log")
 pm_before=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
@@ -465,7 +449,7 @@ b9=$(backend_of ocrproc_dec 30)
 record "$b9"
 d1="" d2="" shm="" d1_gone=""
 if wait_active ocrproc_dec stop1 60; then
-  d1=$(dec_child "$b9")
+  d1=$(child_titled "$b9" "imgtrans decode")
   if [ -n "$d1" ]; then
     shm=$(grep -cE '/dev/zero|/SYSV' "/proc/$d1/maps" 2>/dev/null)
     kill -STOP "$d1"
@@ -473,7 +457,7 @@ if wait_active ocrproc_dec stop1 60; then
 fi
 if wait_active ocrproc_dec stop2 60; then
   running "$d1" || d1_gone=yes
-  d2=$(dec_child "$b9")
+  d2=$(child_titled "$b9" "imgtrans decode")
   [ -n "$d2" ] && kill -STOP "$d2"
 fi
 if wait_active ocrproc_dec q6: 30 && [ -n "$d2" ]; then
