@@ -27,6 +27,7 @@
 #                   60000 x 60000 px at 300 dpi), 600 bytes
 #   truncated.tif   the first 3000 bytes of pages.tif
 #   cycle.tif       a 2-page TIFF whose 2nd directory points back at the 1st
+#   lying.tif       a TIFF page whose directory gives its width twice (64, 8)
 #   js.pdf          born.pdf's page 1 in a PDF with JavaScript (an /OpenAction
 #                   and a /Names /JavaScript entry, which would set a form
 #                   field and alert "JS RAN 666") and an /EmbeddedFiles
@@ -194,6 +195,15 @@ second = first + 2 + 12 * len(ents) + 4
 data = b"II*\x00" + struct.pack("<I", first) + b"\xff\x00"
 data += ifd(ents, second) + ifd(ents, first)
 open("cycle.tif", "wb").write(data)
+
+# one 64x8 gray page whose directory gives ImageWidth twice, 64 then 8:
+# imgtrans's directory walk reads 8, libtiff decodes 64 columns
+ents = [(256, 3, 64), (256, 3, 8), (257, 3, 8), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+        (273, 4, 0), (277, 3, 1), (278, 3, 8), (279, 4, 64 * 8)]
+first = 8
+pixels = first + 2 + 12 * len(ents) + 4
+ents[6] = (273, 4, pixels)
+open("lying.tif", "wb").write(b"II*\x00" + struct.pack("<I", first) + ifd(ents, 0) + b"\xc8" * (64 * 8))
 PY
 ls -l born.pdf mixed.pdf scan.pdf pages.tif encrypted.pdf truncated.pdf corrupt.pdf \
-  nopages.pdf bomb-page.pdf truncated.tif cycle.tif js.pdf small2.pdf work-bomb.pdf
+  nopages.pdf bomb-page.pdf truncated.tif cycle.tif lying.tif js.pdf small2.pdf work-bomb.pdf

@@ -18,6 +18,7 @@ SELECT what, try_hint(q) AS result FROM (VALUES
   ('pdf of 0 pages',     $$SELECT * FROM imgtrans_doc_info(fx('nopages.pdf'))$$),
   ('truncated tiff',     $$SELECT * FROM imgtrans_doc_info(fx('truncated.tif'))$$),
   ('tiff with a loop',   $$SELECT * FROM imgtrans_doc_info(fx('cycle.tif'))$$),
+  ('lying tiff page',    $$SELECT imgtrans_page_image(fx('lying.tif'), 1)$$),
   ('200 x 200 in page',  $$SELECT imgtrans_page_image(fx('bomb-page.pdf'), 1)$$),
   ('... at 72 dpi',      $$SELECT imgtrans_page_image(fx('bomb-page.pdf'), 1, 72)$$),
   ('page 0',             $$SELECT imgtrans_page_image(fx('born.pdf'), 0)$$),

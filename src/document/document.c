@@ -437,7 +437,8 @@ imgtrans_doc_page_uncounted(ImgDoc *doc, int page)
 			pixDestroy(&pix);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("page %d of the TIFF decodes to another size than its directory declares", page)));
+					 errmsg("page %d of the TIFF decodes to another size than its directory declares", page),
+					 errhint("Pass the complete, unmodified TIFF file as bytea.")));
 		}
 	}
 	return pix;

@@ -342,6 +342,19 @@ hjob=$(m -c "SELECT imgtrans_submit(img) FROM pics WHERE name = 'hello'")
 wait_until 60 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $hjob"
 ok_rc $? "and the workers go on with her next job"
 
+# images are decoded in her backend's image decoder (0.17.0): a TIFF page
+# that decodes wider than its directory says is refused, and the decoder
+# imgtrans_engine_info() shows her is her own session's child, no backend
+q -c "INSERT INTO pics VALUES ('lying.tif', pg_read_binary_file('$(fixture lying.tif)'))" || bail "lying.tif"
+err=$(m -c "SELECT imgtrans_page_image(img, 1) FROM pics WHERE name = 'lying.tif'" 2>&1)
+echo "$err" | grep -q "decodes to another size than its directory declares"
+ok_rc $? "her lying TIFF page is refused" || echo "$err" | sed 's/^/#   /'
+is "$(m -c "SELECT count(*) FROM pics, imgtrans_ocr_text(img) WHERE name = 'hello'" \
+        -c "SELECT d.decoder_pid > 0 AND d.decoder_pid <> pg_backend_pid()
+                   AND NOT EXISTS (SELECT FROM pg_stat_activity a WHERE a.pid = d.decoder_pid)
+            FROM imgtrans_engine_info() d" 2>&1 | tr '\n' ' ')" "1 t " \
+   "imgtrans_engine_info() shows her her own session's decoder, not a backend"
+
 # a crash restart keeps pg_postmaster_start_time(): the log tells
 crashes=$(grep -cE "terminated by signal|reinitializing" "$CLUSTER_DIR/server.log")
 is "$(q -c "SELECT pg_postmaster_start_time()")|$crashes" "$start_time|0" \
