@@ -11,7 +11,7 @@
 #   load_images              table imgs(name, img): tall, hello, truncated
 #   wait_until SECS SQL      poll until SQL returns t; false after SECS
 #   ok_rc STATUS NAME        TAP ok when STATUS is 0 (on test/tap.sh)
-#   is GOT EXPECTED NAME     TAP ok when equal, else shows both
+#   is GOT EXPECTED NAME     TAP ok when equal, else shows both (and is false)
 #   finish                   tap_done, with the server log tail on failure
 #
 # Everything is bounded in time and stopped by PID.
@@ -22,7 +22,7 @@ ok_rc() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; return 1; fi; }
 
 is() {  # is GOT EXPECTED NAME
   if [ "$1" = "$2" ]; then ok "$3"
-  else not_ok "$3"; echo "#   got: '$1'"; echo "#   expected: '$2'"; fi
+  else not_ok "$3"; echo "#   got: '$1'"; echo "#   expected: '$2'"; return 1; fi
 }
 
 finish() {

@@ -61,7 +61,9 @@ check "imgtrans_wait wakes at the job's commit: worst of 5 is $worst ms (< 200)"
 
 # --- cancel a running job ----------------------------------------------------------
 tall=$(tall_image)
-/usr/bin/convert "$tall" "$tall" -append "$CLUSTER_DIR/taller.png"
+# 16 pages of doc.png on one image, some 10 s of tesseract: the cancel must
+# land inside its OCR however late a busy machine lets the poll see it begin
+/usr/bin/convert "$tall" "$tall" "$tall" "$tall" -append "$CLUSTER_DIR/taller.png"
 [ "$(id -u)" = 0 ] && chown postgres: "$CLUSTER_DIR/taller.png"
 results=$(q -c "CREATE TABLE pics (id int PRIMARY KEY, img bytea)" \
   -c "SELECT imgtrans_setup_results('pics', 'img')")
@@ -72,7 +74,8 @@ ok_rc $? "the job runs its OCR"
 sleep 0.5
 worker=$(q -c "SELECT pid FROM imgtrans.workers WHERE job = $job")
 cancelled_at=$(q -c "SELECT imgtrans_cancel($job)::text || ' ' || clock_timestamp()")
-is "${cancelled_at%% *}" true "imgtrans_cancel() of the running job"
+is "${cancelled_at%% *}" true "imgtrans_cancel() of the running job" ||
+  echo "# the job: $(q -c "SELECT status || ', ran ' || (finished_at - started_at) FROM imgtrans.jobs WHERE id = $job")"
 cancelled_at=${cancelled_at#* }
 wait_until 10 "SELECT NOT EXISTS (SELECT FROM imgtrans.workers WHERE pid = $worker AND (job = $job OR phase = 'ocr'))"
 ok_rc $? "the worker leaves the job"
