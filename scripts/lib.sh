@@ -30,7 +30,7 @@ IMGTRANS_PACKAGES="postgresql-15 postgresql-server-dev-15 libtesseract-dev tesse
   postgresql-15-plproxy prometheus-postgres-exporter curl pgpool2
   libraqm-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev libthai-dev fonts-noto-core
   fonts-noto-cjk fonts-symbola tesseract-ocr-jpn tesseract-ocr-chi-sim tesseract-ocr-kor
-  tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-rus"
+  tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-rus tesseract-ocr-script-frak"
 
 log() { printf '== %s\n' "$*" >&2; }
 

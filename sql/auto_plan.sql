@@ -113,3 +113,31 @@ FROM flatten_fx;
 RESET ROLE;
 DROP TABLE flatten_fx;
 DROP ROLE imgtrans_flatten_user;
+
+-- a page in a script that the call's language is not written in (a Fraktur
+-- page read with eng, issue 17): its first reading is poor (mean word
+-- confidence < 70), so OSD runs; it names the script, and the page is read
+-- again with tesseract's model of that script (tesseract-ocr-script-frak),
+-- kept only because it reads with a higher mean confidence and over 5 %
+-- more sure characters.  eng reads the long s as f ("feiner"); Fraktur
+-- reads "ſeiner".  DEBUG1 says what was tried and kept.
+SELECT step, applied, reason FROM imgtrans_preprocess_plan(fx('fraktur.png')) WHERE step = 'script';
+SELECT imgtrans_ocr_text(fx('fraktur.png')) ~ '\mfeiner\M' AS eng_reads_f;
+SET client_min_messages = debug1;
+SELECT imgtrans_ocr_text(fx('fraktur.png'), preprocess => '{auto}');
+-- no model of Cyrillic script is installed: the one installed language
+-- written in it (rus) reads a Russian page passed as eng
+SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('ru.png'), 'rus') AS ru_reads_as_rus;
+-- no model of Latin script either: a Latin page passed as rus is read with
+-- the installed Latin languages together
+SELECT imgtrans_ocr_text(fx('doc.png'), 'rus', preprocess => '{auto}') = imgtrans_ocr_text(fx('doc.png'), 'eng+spa') AS doc_reads_as_latin;
+-- imgtrans.auto_languages narrows what auto may read with: nothing there
+-- is Cyrillic, so the page stays as eng read it
+SET imgtrans.auto_languages = 'eng+spa';
+SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') = imgtrans_ocr_text(fx('ru.png')) AS ru_stays_eng;
+RESET imgtrans.auto_languages;
+-- a page read in its own script reads surely: no OSD, no trial
+SELECT imgtrans_ocr_text(fx('ru.png'), 'rus', preprocess => '{auto}') = imgtrans_ocr_text(fx('ru.png'), 'rus') AS ru_as_rus;
+RESET client_min_messages;
+-- the kept reading's boxes: ſ in the words, where the page has it
+SELECT text, x, y FROM imgtrans_ocr(fx('fraktur.png'), preprocess => '{auto}') WHERE text LIKE '%ſ%' ORDER BY y, x LIMIT 3;

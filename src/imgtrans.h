@@ -67,5 +67,6 @@ extern bool imgtrans_check_auto_languages(char **newval, void **extra, GucSource
 extern const char *imgtrans_lang_for_script(const char *osd_script);
 extern const char *imgtrans_lang_translation_code(const char *lang);
 extern const char *imgtrans_auto_ocr_lang(Oid fn_oid, Datum image, int page, int dpi);
+extern const char *imgtrans_script_trial_lang(const char *lang, const char *osd_script, char **why);
 
 #endif							/* IMGTRANS_H */

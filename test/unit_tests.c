@@ -1066,6 +1066,30 @@ test_scripts(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* auto's script trial: the model of a script, and the script of a name */
+static void
+test_script_models(void **state)
+{
+	const char *package = NULL;
+
+	assert_string_equal(ocr_script_model("Fraktur", &package), "Fraktur");
+	assert_string_equal(package, "tesseract-ocr-script-frak");
+	assert_string_equal(ocr_script_model("Korean", &package), "Hangul");
+	assert_string_equal(package, "tesseract-ocr-script-hang");
+	assert_string_equal(ocr_script_model("Cyrillic", NULL), "Cyrillic");
+	/* Han has two models: which one, OSD cannot tell */
+	assert_null(ocr_script_model("Han", &package));
+	assert_null(ocr_script_model("Klingon", NULL));
+	/* a language's script, a model's script */
+	assert_string_equal(ocr_name_script("eng"), "Latin");
+	assert_string_equal(ocr_name_script("frk"), "Fraktur");
+	assert_string_equal(ocr_name_script("Fraktur"), "Fraktur");
+	assert_string_equal(ocr_name_script("Hangul"), "Korean");
+	assert_string_equal(ocr_name_script("kor"), "Korean");
+	assert_null(ocr_name_script("osd"));
+	assert_null(ocr_name_script("my_custom_model"));
+}
+
 /*
  * The backend's check of the image decoder's answer (src/image/decanswer.c):
  * the decoder runs the codecs on an attacker's file, so a subverted one may
@@ -1154,6 +1178,7 @@ main(void)
 		cmocka_unit_test(test_heif_header),
 		cmocka_unit_test(test_heif_coded_size),
 		cmocka_unit_test(test_scripts),
+		cmocka_unit_test(test_script_models),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),
 		cmocka_unit_test(test_lang),

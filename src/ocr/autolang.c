@@ -12,6 +12,11 @@
  * never picks one of several by itself, since the translation of a page
  * read in the wrong Latin language is wrong without any sign of it.
  *
+ * It also chooses what preprocess => '{auto}' tries on a page whose OSD
+ * script the call's languages are not written in (a Fraktur page read
+ * with eng): the script's model, or the few languages written in it; the
+ * trial keeps that reading only if it reads better (preprocess.c).
+ *
  * Never: guess a language OSD gave no script for, choose a language that
  * is not installed, or use a script confidence to break a tie.
  *-------------------------------------------------------------------------
@@ -127,6 +132,90 @@ imgtrans_lang_for_script(const char *osd_script)
 	ereport(DEBUG1,
 			(errmsg_internal("source => 'auto': script %s, language %s", script, chosen)));
 	return pstrdup(chosen);
+}
+
+/* The installed traineddata name is among names (n of them, sorted). */
+static bool
+installed(char **names, int n, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * preprocess => '{auto}', its script trial: what to read a page with whose
+ * OSD script (osd_script) none of the parts of lang is written in: that
+ * script's model when it is installed (and allowed), else the installed
+ * (and allowed) languages written in it, joined with '+', when there are
+ * at most MAX_TRIAL_LANGS.  NULL, with the reason in *why, when there is
+ * nothing to try: OSD named no script, lang is written in it already, a
+ * part of lang is of a script this table does not know (a custom model),
+ * or nothing for it is installed.  Never raises for any of these.
+ */
+#define MAX_TRIAL_LANGS 3
+const char *
+imgtrans_script_trial_lang(const char *lang, const char *osd_script, char **why)
+{
+	const char *script = osd_script ? ocr_script_canonical(osd_script) : NULL;
+	const char *model;
+	const char *package = NULL;
+	char		part[OCR_MAX_LANG_PART + 1];
+	StringInfoData found;
+	char	  **names;
+	int			n,
+				i,
+				nfound = 0;
+
+	if (script == NULL)
+	{
+		*why = psprintf("OSD named no script it knows (%s)", osd_script ? osd_script : "none");
+		return NULL;
+	}
+	for (i = 0; ocr_lang_part(lang, i, part, sizeof(part)); i++)
+	{
+		const char *s = ocr_name_script(part);
+
+		if (s == NULL)
+		{
+			*why = psprintf("the script of \"%s\" is not known", part);
+			return NULL;
+		}
+		if (strcmp(s, script) == 0)
+		{
+			*why = psprintf("%s is written in %s script, OSD's", part, script);
+			return NULL;
+		}
+	}
+	names = imgtrans_language_list(&n);
+	model = ocr_script_model(script, &package);
+	if (model && installed(names, n, model) && auto_allowed(model))
+		return model;
+	initStringInfo(&found);
+	for (i = 0; i < n; i++)
+	{
+		const char *s = ocr_lang_script(names[i]);
+
+		if (s == NULL || strcmp(s, script) != 0 || !auto_allowed(names[i]))
+			continue;
+		appendStringInfo(&found, "%s%s", nfound ? "+" : "", names[i]);
+		nfound++;
+	}
+	if (nfound >= 1 && nfound <= MAX_TRIAL_LANGS)
+		return found.data;
+	{
+		const char *narrowed = imgtrans_auto_languages && imgtrans_auto_languages[0] ?
+			" among imgtrans.auto_languages" : "";
+
+		*why = nfound ? psprintf("%d installed languages%s are written in %s script and its model is not installed (%s)",
+								 nfound, narrowed, script, package ? package : "tesseract has none") :
+			psprintf("nothing for %s script is installed%s (%s)", script, narrowed,
+					 package ? package : "tesseract has no model for it");
+	}
+	return NULL;
 }
 
 /* The translation provider's source code for a tesseract language. */

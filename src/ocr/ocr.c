@@ -165,7 +165,7 @@ ocr_parse_args(FunctionCallInfo fcinfo, OcrCall *call, bool has_level, bool has_
 static void
 recognize_on(OcrCall *call, int slot)
 {
-	engine_recognize(slot, call->lang, call->vars, call->psm, call->prep.pix);
+	engine_recognize(slot, call->prep.lang, call->vars, call->psm, call->prep.pix);
 }
 
 /*
@@ -194,6 +194,7 @@ ocr_recognize(OcrCall *call, PIX *pix)
 	PrepScore	best;
 
 	prep_init(&call->prep, pix);
+	call->prep.lang = call->lang;
 	call->prep.defer = true;
 	prep_run(&call->prep, call->steps);
 	call->slot = 0;
@@ -206,6 +207,8 @@ ocr_recognize(OcrCall *call, PIX *pix)
 		if (prep_try_flatten(&call->prep, &best))
 			read_candidate(call, &best);
 		if (prep_try_orient(&call->prep, &best))
+			read_candidate(call, &best);
+		if (prep_try_script(&call->prep, &best))
 			read_candidate(call, &best);
 	}
 	call->mapped = !affine_is_identity(&call->prep.fwd) &&

@@ -75,14 +75,19 @@ static const char *const step_names[NUM_STEPS] = {
  * align, and on one or two lines its peak is flat, while tesseract reads a
  * slightly sloped single line by itself.  Orient from this OSD confidence
  * on, and when recognising, only pages whose first pass has a mean word
- * confidence below AUTO_ORIENT_BELOW_CONF (an upright page does not pay
+ * confidence below AUTO_OSD_BELOW_CONF (an upright page does not pay
  * for OSD); the turned page is kept only if it reads with a higher mean
- * confidence than the page as it came.
+ * confidence than the page as it came.  The same OSD names the page's
+ * script: a page read with a model of another script reads with a mean
+ * confidence of 53-67 (Russian and a blackletter page with eng; the two
+ * Fraktur book pages of the dev set 59.8 and 65.0), clean pages in their
+ * own script over 90, so the line is 70 (and receipts and forms between
+ * 60 and 70 pay for an OSD that finds nothing to do: about 0.2 s).
  */
 #define AUTO_SKEW_ANGLE		1.0
 #define AUTO_SKEW_MIN_LINES	3
 #define AUTO_ORIENT_CONF	2.0
-#define AUTO_ORIENT_BELOW_CONF	60
+#define AUTO_OSD_BELOW_CONF	70
 /*
  * auto measures on a copy of at most MEASURE_MAX_PIXELS (a 35-megapixel
  * scan is measured at about a ninth of its size: glyph heights and skew do
@@ -198,7 +203,13 @@ prep_init(Prep *p, PIX *pix)
 	p->applied = NIL;
 	p->decisions = NIL;
 	p->trial_saved = NULL;
+	p->orient_pending = false;
+	p->script_pending = false;
+	p->scale_pending = 0;
 	p->flatten_pending = false;
+	p->lang = NULL;
+	p->osd_ran = false;
+	p->osd_script = NULL;
 }
 
 void
@@ -1246,9 +1257,14 @@ step_auto(Prep *p)
 	if (p->defer)
 	{
 		p->orient_pending = true;
+		p->script_pending = true;
 		decide(p, "orient", false,
 			   psprintf("decided when recognising: OSD only if the first pass finds >= %d words with mean confidence < %d; the page is turned if OSD's confidence >= %.0f and kept turned only if it then reads with higher confidence",
-						AUTO_TRIAL_MIN_WORDS, AUTO_ORIENT_BELOW_CONF, AUTO_ORIENT_CONF),
+						AUTO_TRIAL_MIN_WORDS, AUTO_OSD_BELOW_CONF, AUTO_ORIENT_CONF),
+			   pstrdup("{}"));
+		decide(p, "script", false,
+			   psprintf("decided when recognising, from the same OSD: a page in a script that none of the call's languages is written in is read again with that script's model (or the installed languages written in it) and kept so only if that reads with higher mean confidence and over %.0f %% more characters in words of confidence >= %.0f",
+						100 * (AUTO_SCALE_MIN_GAIN - 1), PREP_SURE_CONF),
 			   pstrdup("{}"));
 	}
 	else
@@ -1268,7 +1284,7 @@ step_auto(Prep *p)
 
 /* Keeps the current image, map and applied steps, to go back to. */
 static void
-trial_begin(Prep *p, const char *what, bool by_conf)
+trial_begin(Prep *p, const char *what, PrepTrialRule rule)
 {
 	p->trial_what = what;
 	if (p->trial_saved)
@@ -1276,7 +1292,8 @@ trial_begin(Prep *p, const char *what, bool by_conf)
 	p->trial_saved = pixClone(p->pix);
 	p->trial_fwd = p->fwd;
 	p->trial_applied = list_length(p->applied);
-	p->trial_by_conf = by_conf;
+	p->trial_lang = p->lang;
+	p->trial_rule = rule;
 }
 
 /*
@@ -1294,7 +1311,7 @@ prep_try_scale(Prep *p, const PrepScore *first)
 	p->scale_pending = 0;
 	if (f <= 0 || first->words < AUTO_TRIAL_MIN_WORDS)
 		return false;
-	trial_begin(p, psprintf("scale x%.0f", f), false);
+	trial_begin(p, psprintf("scale x%.0f", f), TRIAL_READS_MORE);
 	CHECK_FOR_INTERRUPTS();
 	imgtrans_lept_error_clear();
 	if (scale_by(p, f))
@@ -1320,7 +1337,7 @@ prep_try_flatten(Prep *p, const PrepScore *best)
 	next = flatten(p->pix);
 	if (next == NULL)
 		return false;			/* leptonica could not: the reading stands */
-	trial_begin(p, "flatten", false);
+	trial_begin(p, "flatten", TRIAL_READS_MORE);
 	prep_replace(p, next, STEP_FLATTEN);
 	return true;
 }
@@ -1335,14 +1352,48 @@ prep_try_orient(Prep *p, const PrepScore *best)
 	OsdResult	osd;
 
 	if (!p->orient_pending || best->words < AUTO_TRIAL_MIN_WORDS ||
-		best->mean_conf >= AUTO_ORIENT_BELOW_CONF)
+		best->mean_conf >= AUTO_OSD_BELOW_CONF)
 		return false;
 	p->orient_pending = false;
 	engine_osd(p->pix, &osd);
+	p->osd_ran = true;
+	p->osd_script = osd.ok && osd.script ? pstrdup(osd.script) : NULL;
 	if (!osd.ok || osd.rotate == 0 || osd.orient_conf < AUTO_ORIENT_CONF)
 		return false;
-	trial_begin(p, psprintf("turn by %d degrees", osd.rotate), true);
+	trial_begin(p, psprintf("turn by %d degrees", osd.rotate), TRIAL_SURER);
 	step_orient(p, &osd);
+	return true;
+}
+
+/*
+ * Read the page with another model if the OSD of prep_try_orient named a
+ * script that none of the languages of the best reading is written in (a
+ * Fraktur page read with eng, a Russian one with spa): the script's model,
+ * or the installed languages written in it (autolang.c chooses).  Returns
+ * true when the language changed: recognise the page again with p->lang,
+ * then call prep_trial_wins, which keeps the reading only if it is both
+ * surer and reads more (the models' confidences are their own).
+ */
+bool
+prep_try_script(Prep *p, const PrepScore *best)
+{
+	const char *lang;
+	char	   *why = NULL;
+
+	if (!p->script_pending)
+		return false;
+	p->script_pending = false;
+	if (!p->osd_ran || p->lang == NULL)
+		return false;
+	lang = imgtrans_script_trial_lang(p->lang, p->osd_script, &why);
+	if (lang == NULL)
+	{
+		ereport(DEBUG1,
+				(errmsg_internal("imgtrans auto: no script trial: %s", why)));
+		return false;
+	}
+	trial_begin(p, psprintf("%s script read with %s", p->osd_script, lang), TRIAL_SURER_AND_MORE);
+	p->lang = lang;
 	return true;
 }
 
@@ -1363,8 +1414,19 @@ prep_trial_wins(Prep *p, const PrepScore *before, const PrepScore *after)
 
 	if (p->trial_saved == NULL)
 		return false;
-	wins = p->trial_by_conf ? after->mean_conf > before->mean_conf :
-		after->sure_chars > before->sure_chars * AUTO_SCALE_MIN_GAIN;
+	switch (p->trial_rule)
+	{
+		case TRIAL_SURER:
+			wins = after->mean_conf > before->mean_conf;
+			break;
+		case TRIAL_SURER_AND_MORE:
+			wins = after->mean_conf > before->mean_conf &&
+				after->sure_chars > before->sure_chars * AUTO_SCALE_MIN_GAIN;
+			break;
+		default:
+			wins = after->sure_chars > before->sure_chars * AUTO_SCALE_MIN_GAIN;
+			break;
+	}
 	/* what auto tried, for whoever debugs a page (nothing else reports it) */
 	ereport(DEBUG1,
 			(errmsg_internal("imgtrans auto: %s read %d words (mean confidence %.1f, %d sure characters) against %d (%.1f, %d): %s",
@@ -1381,6 +1443,7 @@ prep_trial_wins(Prep *p, const PrepScore *before, const PrepScore *after)
 	p->trial_saved = NULL;
 	p->fwd = p->trial_fwd;
 	p->applied = list_truncate(p->applied, p->trial_applied);
+	p->lang = p->trial_lang;
 	return false;
 }
 

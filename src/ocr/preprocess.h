@@ -24,6 +24,21 @@ typedef struct PrepDecision
 	char	   *measurements;	/* a JSON object */
 } PrepDecision;
 
+/*
+ * How a trial reading must beat the reading before it to be kept: by more
+ * characters in sure words (it must find more text, not read less of it
+ * better: an up-scale, flattening), by a higher mean word confidence (a
+ * turn: a page read upside down reads with low confidence throughout), or
+ * by both (another model: its confidences are its own, and a model of the
+ * wrong script reads fewer words surely).
+ */
+typedef enum PrepTrialRule
+{
+	TRIAL_READS_MORE,
+	TRIAL_SURER,
+	TRIAL_SURER_AND_MORE
+} PrepTrialRule;
+
 /* An image being preprocessed; pix is owned and replaced step by step. */
 typedef struct Prep
 {
@@ -34,14 +49,20 @@ typedef struct Prep
 	List	   *applied;		/* names of the steps actually applied */
 	bool		defer;			/* auto leaves its trials to the recogniser */
 	bool		orient_pending; /* auto ran with defer set: a turn may be tried */
+	bool		script_pending; /* and a reading with the script OSD sees */
 	double		scale_pending;	/* and an up-scale by this factor (0: none) */
 	bool		flatten_pending;	/* and flattening the paper */
 	List	   *decisions;		/* of PrepDecision, what auto decided */
+	/* recognition (ocr.c): the language the best reading so far was made with */
+	const char *lang;
+	bool		osd_ran;		/* a trial ran OSD on the page; its script: */
+	char	   *osd_script;		/* NULL when OSD named none */
 	/* the page before the trial in progress, until the trial reads better */
 	PIX		   *trial_saved;
 	Affine		trial_fwd;
 	int			trial_applied;	/* length of applied before the trial */
-	bool		trial_by_conf;	/* compare by mean confidence (a turn) */
+	const char *trial_lang;		/* lang before the trial */
+	PrepTrialRule trial_rule;
 	const char *trial_what;		/* the trial, for the DEBUG1 message */
 } Prep;
 
@@ -65,6 +86,7 @@ extern void prep_free(Prep *p);
 extern bool prep_try_scale(Prep *p, const PrepScore *first);
 extern bool prep_try_orient(Prep *p, const PrepScore *best);
 extern bool prep_try_flatten(Prep *p, const PrepScore *best);
+extern bool prep_try_script(Prep *p, const PrepScore *best);
 extern bool prep_trial_wins(Prep *p, const PrepScore *before, const PrepScore *after);
 
 #endif							/* IMGTRANS_PREPROCESS_H */

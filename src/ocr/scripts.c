@@ -1,9 +1,12 @@
 /*-------------------------------------------------------------------------
  * scripts.c
- *	  Tesseract languages by script, for source => 'auto' (autolang.c).
+ *	  Tesseract languages by script, for source => 'auto' (autolang.c),
+ *	  and the script models, for preprocess => '{auto}' (preprocess.c).
  *
  * What it is for: after OSD has named the script of a page, the installed
- * languages written in that script are the candidates.  The table covers
+ * languages written in that script are the candidates; auto's script
+ * trial reads a page in a script the call's languages are not written in
+ * with that script's model.  The table covers
  * the traineddata Debian 12 packages as tesseract-ocr-LANG (LANG with '_'
  * as '-'); a language missing here is never chosen by auto, only passed
  * explicitly.  Never guesses: a script with no entry has no candidates.
@@ -117,4 +120,66 @@ ocr_script_packages(const char *script, int max, char *buf, size_t buflen)
 		used += (size_t) w;
 		n++;
 	}
+}
+
+/*
+ * tesseract's script models (tessdata/<name>.traineddata, Debian's
+ * tesseract-ocr-script-* packages): one model for every language written
+ * in its script, for a page whose language is not known.  Han has two
+ * (HanS, HanT) and no entry: which one cannot be told from OSD.
+ */
+typedef struct ScriptModel
+{
+	const char *script;
+	const char *model;
+	const char *package;
+} ScriptModel;
+
+static const ScriptModel script_models[] = {
+	{"Latin", "Latin", "tesseract-ocr-script-latn"},
+	{"Fraktur", "Fraktur", "tesseract-ocr-script-frak"},
+	{"Cyrillic", "Cyrillic", "tesseract-ocr-script-cyrl"},
+	{"Greek", "Greek", "tesseract-ocr-script-grek"},
+	{"Arabic", "Arabic", "tesseract-ocr-script-arab"},
+	{"Hebrew", "Hebrew", "tesseract-ocr-script-hebr"},
+	{"Devanagari", "Devanagari", "tesseract-ocr-script-deva"},
+	{"Bengali", "Bengali", "tesseract-ocr-script-beng"},
+	{"Tamil", "Tamil", "tesseract-ocr-script-taml"},
+	{"Telugu", "Telugu", "tesseract-ocr-script-telu"},
+	{"Kannada", "Kannada", "tesseract-ocr-script-knda"},
+	{"Malayalam", "Malayalam", "tesseract-ocr-script-mlym"},
+	{"Thai", "Thai", "tesseract-ocr-script-thai"},
+	{"Japanese", "Japanese", "tesseract-ocr-script-jpan"},
+	{"Korean", "Hangul", "tesseract-ocr-script-hang"},
+};
+
+#define N_SCRIPT_MODELS (sizeof(script_models) / sizeof(script_models[0]))
+
+const char *
+ocr_script_model(const char *script, const char **package)
+{
+	size_t		i;
+
+	for (i = 0; i < N_SCRIPT_MODELS; i++)
+		if (strcmp(script_models[i].script, script) == 0)
+		{
+			if (package)
+				*package = script_models[i].package;
+			return script_models[i].model;
+		}
+	return NULL;
+}
+
+const char *
+ocr_name_script(const char *name)
+{
+	const char *script = ocr_lang_script(name);
+	size_t		i;
+
+	if (script != NULL)
+		return script;
+	for (i = 0; i < N_SCRIPT_MODELS; i++)
+		if (strcmp(script_models[i].model, name) == 0)
+			return script_models[i].script;
+	return NULL;
 }

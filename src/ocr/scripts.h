@@ -33,4 +33,18 @@ extern const char *ocr_script_canonical(const char *osd_script);
  */
 extern void ocr_script_packages(const char *script, int max, char *buf, size_t buflen);
 
+/*
+ * tesseract's model for every language of script ("Fraktur" for Fraktur,
+ * "Hangul" for Korean) and its Debian package into *package (when not
+ * NULL); NULL for a script without one model (Han) or unknown.
+ */
+extern const char *ocr_script_model(const char *script, const char **package);
+
+/*
+ * The script a traineddata name is written in: a language's (as
+ * ocr_lang_script) or a script model's ("Fraktur" -> Fraktur); NULL when
+ * unknown.
+ */
+extern const char *ocr_name_script(const char *name);
+
 #endif							/* IMGTRANS_SCRIPTS_H */
