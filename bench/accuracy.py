@@ -88,7 +88,7 @@ def plans(images):
     out = {}
     for line in run_psql(sql, check=False).splitlines():
         name, steps = line.split("\t")
-        out[name] = "" if steps == "\\N" else steps.replace("orient?", "orient(if poor)") \
+        out[name] = "" if steps == "\\N" else steps.replace("orient?", "osd(if poor)") \
             .replace("flatten?", "flatten(if it reads more)")
     return out
 
@@ -140,7 +140,7 @@ def report(images, cer, rec, ms, plan):
         if s not in sets:
             sets.append(s)
     print("\n== per image: CER (%, lower is better), word recall (higher is better), OCR ms,"
-          "\n   and what auto decided (orient(if poor): OSD only if the first pass reads poorly;"
+          "\n   and what auto decided (osd(if poor): OSD, to turn the page or read it in its script, only if the first pass reads poorly;"
           "\n   scale xN(if it reads more): a second pass scaled by N, kept if it reads more)")
     print("%-36s%8s%8s%8s%8s%8s%8s%9s%9s  %s" % ("image", "CER", "auto", "Δ", "recall", "auto",
                                                 "Δ", "ms", "auto ms", "auto plan"))
