@@ -4,8 +4,9 @@
  *	  deskew, orient, scale, denoise, border, invert, rules, flatten, and
  *	  "auto", which measures the page once and applies a step only when a
  *	  measurement says the page needs it, or, where no measurement can
- *	  tell (up-scaling, turning, flattening a photo's uneven paper), when
- *	  a trial reading of the changed page
+ *	  tell (up-scaling, turning, flattening a photo's uneven paper,
+ *	  reading a page in the script OSD names with that script's model),
+ *	  when a trial reading of the changed page (or in the other model)
  *	  reads better (prep_try_*, prep_trial_wins, run by ocr.c);
  *	  imgtrans_preprocess_plan() shows each decision with its measurements.
  *
