@@ -21,6 +21,17 @@ SELECT imgtrans_wait(:job, '2 minutes');
 SELECT box_no, level, text FROM imgtrans.job_boxes WHERE job_id = :job ORDER BY box_no;
 SELECT priority, max_attempts FROM imgtrans.jobs WHERE id = :job;
 
+-- preprocess, as for imgtrans_ocr: auto turns a page stored upside down, so
+-- a job reads it as the upright page reads (without it: nothing alike)
+SELECT imgtrans_submit(fx('doc-rot180.png'), 'eng', NULL, '{"preprocess": ["auto"]}') AS job_auto,
+       imgtrans_submit(fx('doc-rot180.png')) AS job_plain \gset
+SELECT imgtrans_wait(:job_auto, '2 minutes'), imgtrans_wait(:job_plain, '2 minutes');
+SELECT j.id = :job_auto AS auto,
+       (SELECT string_agg(text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = j.id) =
+       (SELECT string_agg(text, ' ') FROM imgtrans_ocr(fx('doc.png'))) AS reads_as_upright
+FROM imgtrans.jobs j WHERE j.id IN (:job_auto, :job_plain) ORDER BY j.id;
+SELECT imgtrans_check_job_options('{"preprocess": ["orient", "deskew"], "level": "line"}');
+
 -- errors at submit time, not later in a worker
 SELECT imgtrans_submit(NULL);
 SELECT imgtrans_submit(fx('notimage.txt'));
@@ -42,6 +53,10 @@ SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"priority": 1.5}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"priority": 1e10}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"max_attempts": 101}');
 SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"max_attempts": 2.0}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"preprocess": "auto"}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"preprocess": ["auto", "sharpen"]}');
+SELECT imgtrans_submit(fx('hello.png'), 'eng', NULL, '{"preprocess": [["auto"]]}');
+SELECT imgtrans_check_job_options('{"preprocess": [null]}');
 
 -- a poison image fails after max_attempts, with its error
 SELECT imgtrans_submit(fx('truncated.png'), 'eng', NULL, '{"max_attempts": 1}') AS job \gset
@@ -109,7 +124,14 @@ DROP TRIGGER t ON bad;
 CREATE TRIGGER t AFTER INSERT ON bad FOR EACH STATEMENT EXECUTE FUNCTION imgtrans_enqueue('img');
 INSERT INTO bad VALUES (1, fx('hello.png'));
 DROP TRIGGER t ON bad;
+CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa', '{}', 'x');
+INSERT INTO bad VALUES (1, fx('hello.png'));
+DROP TRIGGER t ON bad;
+-- the fourth argument is job options, checked as imgtrans_submit checks them
 CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa', 'x');
+INSERT INTO bad VALUES (1, fx('hello.png'));
+DROP TRIGGER t ON bad;
+CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', '', '{"preprocess": ["sharpen"]}');
 INSERT INTO bad VALUES (1, fx('hello.png'));
 DROP TRIGGER t ON bad;
 CREATE TRIGGER t AFTER INSERT ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'e s');
@@ -119,6 +141,17 @@ INSERT INTO bad VALUES (1, fx('hello.png'));
 CREATE TRIGGER t AFTER DELETE ON bad FOR EACH ROW EXECUTE FUNCTION imgtrans_enqueue('img');
 DELETE FROM bad;
 DROP TABLE bad;
+-- a trigger with job options (0.18.0): no target (''), and auto for every
+-- row's image, so a page stored upside down reads as the upright one
+CREATE TABLE turned (id int PRIMARY KEY, img bytea);
+CREATE TRIGGER t AFTER INSERT ON turned FOR EACH ROW
+    EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', '', '{"preprocess": ["auto"], "level": "word"}');
+INSERT INTO turned VALUES (1, fx('doc-rot180.png'));
+SELECT imgtrans_wait(id, '2 minutes'), target, options FROM imgtrans.jobs WHERE source_table = 'turned'::regclass;
+SELECT (SELECT string_agg(b.text, ' ' ORDER BY b.box_no) FROM imgtrans.job_boxes b WHERE b.job_id = j.id) =
+       (SELECT string_agg(text, ' ') FROM imgtrans_ocr(fx('doc.png'))) AS reads_as_upright
+FROM imgtrans.jobs j WHERE j.source_table = 'turned'::regclass;
+DROP TABLE turned;
 -- a composite key (0.9.0): stored as a text[] of the key columns, in ISO
 -- date style whatever the session's
 CREATE TABLE twokey (a int, b text, d date, img bytea, PRIMARY KEY (a, b, d));

@@ -101,6 +101,22 @@ FROM unnest('{jardines,comprando}'::text[]) q, imgtrans_search('k_spa', q) ORDER
 SELECT q, to_tsvector('english', text) @@ websearch_to_tsquery('english', q) AS english_would_match
 FROM k_spa_imgtrans_text, unnest('{jardines,comprando}'::text[]) q ORDER BY q;
 
+-- job options for the table's jobs (0.18.0): preprocess => '{auto}' for a
+-- whole table, so a page stored upside down reads as the upright one; the
+-- trigger carries them, result_tables records them
+CREATE TABLE k_auto (id int PRIMARY KEY, img bytea);
+SELECT imgtrans_setup_results('k_auto', 'img', options => '{"preprocess": ["auto"]}');
+SELECT regexp_replace(pg_get_triggerdef(oid), '^.* EXECUTE FUNCTION ', '') AS trigger_call
+FROM pg_trigger WHERE tgrelid = 'k_auto'::regclass AND tgname = 'imgtrans_results';
+SELECT lang, target, options FROM imgtrans.result_tables WHERE source_table = 'k_auto'::regclass;
+INSERT INTO k_auto VALUES (1, fx('doc-rot180.png'));
+SELECT wait_table('k_auto');
+SELECT regexp_replace(btrim(t.text, E' \n\f'), '\s+', ' ', 'g') =
+       regexp_replace(btrim(imgtrans_ocr_text(fx('doc.png')), E' \n\f'), '\s+', ' ', 'g') AS reads_as_upright
+FROM k_auto_imgtrans_text t;
+SELECT imgtrans_drop_results('k_auto');
+DROP TABLE k_auto;
+
 -- setup errors
 CREATE TABLE nokey (img bytea);
 CREATE TABLE badkey (text text PRIMARY KEY, img bytea);
@@ -112,6 +128,9 @@ SELECT try($$SELECT imgtrans_setup_results('pg_class', 'img')$$);
 SELECT try($$SELECT imgtrans_setup_results('nokey', 'img', 'klingon')$$);
 SELECT try($$SELECT imgtrans_setup_results('nokey', 'img', '../etc')$$);
 SELECT try($$SELECT imgtrans_setup_results('imgtrans.workers', 'img')$$);
+-- bad job options: refused before anything is made
+SELECT try($$SELECT imgtrans_setup_results('nokey', 'img', options => '{"preprocess": ["sharpen"]}')$$);
+SELECT try($$SELECT imgtrans_setup_results('nokey', 'img', options => '{"colour": "red"}')$$);
 -- another role can neither set up nor drop results of tables it does not own
 CREATE ROLE results_other;
 SET ROLE results_other;

@@ -46,6 +46,11 @@ WHERE attrelid = 'imgtrans.jobs'::regclass AND attname = 'image';
 -- 0.16.0: imgtrans_engine_info() shows the backend's OCR process, 0.17.0
 -- its image decoder
 SELECT pg_get_function_arguments('imgtrans_engine_info()'::regprocedure);
+-- 0.18.0: results tables take job options (preprocess => '{auto}' for a
+-- whole table), recorded with them; one function, not an overload
+SELECT pg_get_function_arguments(p.oid) FROM pg_proc p WHERE p.proname = 'imgtrans_setup_results';
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+WHERE attrelid = 'imgtrans.result_tables'::regclass AND attname = 'options';
 DROP EXTENSION imgtrans;
 CREATE EXTENSION imgtrans;
 SELECT e.extversion = a.default_version AS fresh_is_default

@@ -183,7 +183,10 @@ static const char *discard_sql =
 #define OCR_ARGS \
 	"($1, $2, coalesce($3 OPERATOR(pg_catalog.->>) 'level', $4)," \
 	" coalesce(($3 OPERATOR(pg_catalog.->>) 'psm')::pg_catalog.int4, 3)," \
-	" $3 OPERATOR(pg_catalog.->) 'vars', pages => $5"
+	" $3 OPERATOR(pg_catalog.->) 'vars'," \
+	" preprocess => (SELECT pg_catalog.array_agg(s) FROM" \
+	"   pg_catalog.jsonb_array_elements_text($3 OPERATOR(pg_catalog.->) 'preprocess') AS s)," \
+	" pages => $5"
 static const char *ocr_sql_fmt =
 "SELECT pg_catalog.array_agg(b) FROM %s.imgtrans_ocr" OCR_ARGS ") AS b";
 static const char *farm_sql_fmt =

@@ -43,7 +43,7 @@
 
 /* imgtrans_wait() is woken at the job's end; this only guards against a lost wake-up */
 #define WAIT_RECHECK_MS 1000
-#define JOB_OPTIONS "level, psm, vars, provider, priority, max_attempts"
+#define JOB_OPTIONS "level, psm, vars, preprocess, provider, priority, max_attempts"
 
 /* caller $1 may manage the job (row of imgtrans.jobs) */
 #define MAY_MANAGE "(pg_has_role($1, owner, 'MEMBER') OR pg_has_role($1, 'imgtrans_admin', 'MEMBER'))"
@@ -195,6 +195,30 @@ option_int(const char *key, JsonbValue *v, int min, int max, const char *why)
 	return (int) n;
 }
 
+/*
+ * preprocess: an array of step names, as imgtrans_ocr's preprocess takes
+ * (checked now, not in a worker after every attempt).
+ */
+static void
+check_steps(const char *key, JsonbValue *v)
+{
+	JsonbIterator *it;
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		bad_option(key, "must be an array of preprocessing steps, e.g. [\"auto\"]");
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (e.type != jbvString ||
+			ocr_prep_step(pnstrdup(e.val.string.val, e.val.string.len)) < 0)
+			bad_option(key, "steps are " OCR_PREP_STEP_NAMES);
+	}
+}
+
 static void
 check_option(const char *key, JsonbValue *v)
 {
@@ -216,6 +240,8 @@ check_option(const char *key, JsonbValue *v)
 		/* the allow-list, now rather than in a worker after every attempt */
 		(void) imgtrans_check_vars(JsonbValueToJsonb(v));
 	}
+	else if (strcmp(key, "preprocess") == 0)
+		check_steps(key, v);
 	else if (strcmp(key, "provider") == 0)
 	{
 		if (v->type != jbvString)
@@ -354,6 +380,20 @@ nonnull_text_arg(FunctionCallInfo fcinfo, int n, const char *name)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
+PG_FUNCTION_INFO_V1(imgtrans_check_job_options);
+
+/*
+ * imgtrans_check_job_options(options) is an ERROR unless options are what
+ * imgtrans_submit and the trigger take (imgtrans_setup_results asks before
+ * it makes the trigger).  Only checks: no job, no provider looked up.
+ */
+Datum
+imgtrans_check_job_options(PG_FUNCTION_ARGS)
+{
+	(void) check_options(PG_GETARG_JSONB_P(0));
+	PG_RETURN_VOID();
+}
+
 /* imgtrans_submit(image, lang, target, options) returns the job id */
 IMGTRANS_COUNTED(imgtrans_submit, "imgtrans_submit", submit_body)
 
@@ -401,8 +441,9 @@ trigger_usage_error(const char *what)
 			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 			 errmsg("imgtrans_enqueue(): %s", what),
 			 errhint("Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OF img ON tab FOR EACH ROW "
-					 "EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa') "
-					 "(image column, OCR language, optional target language).")));
+					 "EXECUTE FUNCTION imgtrans_enqueue('img', 'eng', 'spa', '{\"preprocess\": [\"auto\"]}') "
+					 "(image column, OCR language, optional target language or '' for none, "
+					 "optional job options as for imgtrans_submit).")));
 }
 
 /* SELECT privilege on the table or on the column */
@@ -426,9 +467,10 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 	AttrNumber	pk[INDEX_MAX_KEYS];
 	int			npk;
 	int			i;
+	char	   *provider = NULL;
 
-	if (tg->tgnargs < 1 || tg->tgnargs > 3)
-		trigger_usage_error("expected 1 to 3 arguments");
+	if (tg->tgnargs < 1 || tg->tgnargs > 4)
+		trigger_usage_error("expected 1 to 4 arguments");
 	spec->source_column = tg->tgargs[0];
 	att = SPI_fnumber(RelationGetDescr(rel), spec->source_column);
 	if (att <= 0)
@@ -438,11 +480,25 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 		trigger_usage_error(psprintf("column \"%s\" is not of type bytea", spec->source_column));
 	spec->lang = tg->tgnargs > 1 ? tg->tgargs[1] : "eng";
 	imgtrans_check_lang(spec->lang);
-	if (tg->tgnargs > 2)
+	if (tg->tgnargs > 3)
+	{
+		const char *o = tg->tgargs[3];
+
+		while (*o == ' ' || *o == '\t' || *o == '\n' || *o == '\r')
+			o++;
+		if (*o != '{')
+			trigger_usage_error("the fourth argument must be job options, a JSON object");
+		/* job options, as imgtrans_submit takes them, checked as it checks them */
+		spec->options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+														   CStringGetDatum(tg->tgargs[3])));
+		provider = check_options(spec->options);
+	}
+	if (tg->tgnargs > 2 && tg->tgargs[2][0] != '\0')
 	{
 		spec->target = tg->tgargs[2];
 		check_target(spec->target, fn_oid);
-		imgtrans_check_provider(NULL);	/* a trigger's jobs use the default provider */
+		/* the provider (or a default one) must exist */
+		imgtrans_check_provider(provider);
 	}
 	npk = imgtrans_primary_key(rel, pk);
 	/* the worker reads the row as the job's owner */

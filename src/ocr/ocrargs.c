@@ -258,3 +258,19 @@ ocr_var_check(const OcrVarSpec *spec, const char *value, const char **canon)
 		return "is out of range";
 	return NULL;
 }
+
+const char *const ocr_prep_step_names[OCR_NUM_PREP_STEPS] = {
+	"gray", "otsu", "sauvola", "deskew", "orient", "scale", "denoise", "border",
+	"invert", "rules", "flatten", "auto"
+};
+
+int
+ocr_prep_step(const char *name)
+{
+	int			i;
+
+	for (i = 0; name && i < OCR_NUM_PREP_STEPS; i++)
+		if (strcmp(name, ocr_prep_step_names[i]) == 0)
+			return i;
+	return -1;
+}

@@ -39,6 +39,17 @@ extern const char *ocr_level_name(OcrLevel level);
 extern bool ocr_psm_valid(int psm);
 
 /*
+ * The preprocessing steps by name, in the order of preprocess.c's PrepStep:
+ * checked here for job options (no engine needed), parsed there.
+ */
+#define OCR_NUM_PREP_STEPS	12
+#define OCR_PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, rules, flatten, auto"
+extern const char *const ocr_prep_step_names[OCR_NUM_PREP_STEPS];
+
+/* The step's index in ocr_prep_step_names, or -1 for an unknown name. */
+extern int	ocr_prep_step(const char *name);
+
+/*
  * Checks a tesseract language spec such as "eng" or "eng+spa": parts are
  * 1..OCR_MAX_LANG_PART characters of [A-Za-z0-9_-], joined by '+'.  Returns
  * NULL when valid, otherwise a static message naming the problem.

@@ -38,6 +38,7 @@
 #include "image/glyphs.h"
 #include "ocr/engine.h"
 #include "imgtrans.h"
+#include "ocr/ocrargs.h"
 #include "ocr/preprocess.h"
 
 typedef enum PrepStep
@@ -57,10 +58,9 @@ typedef enum PrepStep
 	NUM_STEPS
 } PrepStep;
 
-static const char *const step_names[NUM_STEPS] = {
-	"gray", "otsu", "sauvola", "deskew", "orient", "scale", "denoise", "border",
-	"invert", "rules", "flatten", "auto"
-};
+/* in the order of ocr_prep_step_names (ocrargs.c), which job options are checked against */
+StaticAssertDecl(NUM_STEPS == OCR_NUM_PREP_STEPS, "PrepStep and ocr_prep_step_names differ");
+#define step_names ocr_prep_step_names
 
 /* Skew search: +-15 degrees, refined to 0.01; leptonica's own thresholds. */
 #define SKEW_SWEEP_RANGE	15.0
@@ -181,14 +181,12 @@ prep_parse_steps(ArrayType *steps)
 	{
 		char	   *name = nulls[i] ? NULL : TextDatumGetCString(elems[i]);
 
-		for (s = 0; s < NUM_STEPS; s++)
-			if (name && strcmp(name, step_names[s]) == 0)
-				break;
-		if (s == NUM_STEPS)
+		s = ocr_prep_step(name);
+		if (s < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown preprocessing step \"%s\"", name ? name : "NULL"),
-					 errhint("Valid steps are: " PREP_STEP_NAMES ".")));
+					 errhint("Valid steps are: " OCR_PREP_STEP_NAMES ".")));
 		result = lappend_int(result, s);
 	}
 	return result;

@@ -13,7 +13,6 @@
 #include "ocr/tess.h"
 #include "ocr/transform.h"
 
-#define PREP_STEP_NAMES "gray, otsu, sauvola, deskew, orient, scale, denoise, border, invert, rules, flatten, auto"
 
 /* What auto decided about one step, and the measurements behind it. */
 typedef struct PrepDecision
