@@ -5,7 +5,8 @@
 # stopped with pg_ctl -m immediate and started again: every job ends done
 # exactly once, its boxes equal to local OCR of the same image, the attempts
 # that met the dead node failed with an error naming it and were retried on
-# the other node; a 3-page PDF job's pages are spread over the nodes.
+# the other node; a 3-page PDF job's pages are spread over the nodes; a job's
+# options (preprocess [auto]) reach the node.
 set -uo pipefail
 source "$(dirname "$0")/../workers-lib.sh"
 source "$(dirname "$0")/../nodes-lib.sh"
@@ -110,4 +111,12 @@ is "$(q -c "SELECT string_agg(DISTINCT page_num::text, ' ') FROM imgtrans.job_bo
    "its boxes are on pages 1, 2, 3"
 [ $(( $(calls n1) - n1_before )) -ge 1 ] && [ $(( $(calls n2) - n2_before )) -ge 1 ]
 ok_rc $? "both nodes read pages of it"
+
+# job options reach the node: preprocess => '{auto}' turns a page stored
+# upside down there, so it reads as the upright page reads on main
+ajob=$(q -c "SELECT imgtrans_submit(pg_read_binary_file('$(fixture doc-rot180.png)'), 'eng', NULL, '{\"preprocess\": [\"auto\"]}')")
+wait_until 120 "SELECT status = 'done' FROM imgtrans.jobs WHERE id = $ajob"
+ok_rc $? "a job with the option preprocess [auto] through the farm is done"
+is "$(q -c "SELECT (SELECT string_agg(text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $ajob) = r.text FROM ref_text r WHERE name = 'doc'")" \
+   t "its words are doc.png's, upright"
 finish
