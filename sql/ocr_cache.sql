@@ -77,6 +77,17 @@ SELECT count(*) > 0 AS rows FROM imgtrans_ocr(fx('pages.tif'), pages => '{1}');
 SELECT count(*) > 0 AS rows FROM imgtrans_ocr(fx('pages.tif'), pages => '{2}');
 SELECT delta();
 
+-- auto's script trial reads with a model chosen among imgtrans.auto_languages:
+-- that setting is part of the key, so a narrower one never gets a reading
+-- made with a model it excludes (ru.png passed as eng: rus, then eng alone)
+SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') ~ 'Дом' AS read_with_rus;
+SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') ~ 'Дом' AS hit_read_with_rus;
+SELECT delta();
+SET imgtrans.auto_languages = 'eng+spa';
+SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') ~ 'Дом' AS narrowed_read_with_rus;
+SELECT delta();
+RESET imgtrans.auto_languages;
+
 -- errors are not cached, and a hit never skips argument checks
 SELECT try($$SELECT imgtrans_ocr_text(fx('hello.png'), psm => 0)$$);
 SELECT try($$SELECT imgtrans_ocr_text(fx('hello.png'), 'nosuchlang')$$);

@@ -10,7 +10,9 @@
  * The key covers the output kind, language, psm, levels, canonical vars,
  * preprocessing steps, pages, dpi, text_source, tesseract's version and
  * the size and mtime of the traineddata files the call can use (stat'ed on
- * every call, so an upgraded traineddata is a miss at once).  Box rows are
+ * every call, so an upgraded traineddata is a miss at once; with auto,
+ * whose script trial may read with any installed model, all of them and
+ * imgtrans.auto_languages).  Box rows are
  * stored in their types' binary send format, so a hit gives the very same
  * rows; text is stored as it was returned.
  *
@@ -172,6 +174,22 @@ key_digest(OcrCacheKey *key)
 		for (i = 0; ocr_lang_part(key->lang, i, part, sizeof(part)); i++)
 			feed_traineddata(ctx, part, &failed);
 		feed_traineddata(ctx, "osd", &failed);	/* orientation, for preprocessing */
+		if (list_member_int(key->steps, ocr_prep_step("auto")))
+		{
+			/*
+			 * auto's script trial may read the page with any installed
+			 * model, chosen among imgtrans.auto_languages: a setting of
+			 * the session and every traineddata file are part of the key
+			 */
+			char	  **names;
+			int			n;
+
+			feed_str(ctx, imgtrans_auto_languages ? imgtrans_auto_languages : "", &failed);
+			names = imgtrans_language_list(&n);
+			feed_int(ctx, n, &failed);
+			for (i = 0; i < n; i++)
+				feed_traineddata(ctx, names[i], &failed);
+		}
 	}
 	if (failed || pg_cryptohash_final(ctx, key->digest, sizeof(key->digest)) < 0)
 	{
