@@ -41,14 +41,32 @@ def copy_escape(s):
     return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
-def run_psql(sql, check=True):
+def run_psql(sql, check=True, stderr=None):
     out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"], input=sql,
                          capture_output=True, text=True)
     if out.returncode != 0 and not check:
         return ""
     if out.returncode != 0:
         sys.exit("psql failed:\n" + out.stderr)
+    if stderr is not None:
+        stderr.append(out.stderr)
     return out.stdout
+
+
+def kept_trials(messages):
+    """name -> the trials auto kept, from the DEBUG1 lines each auto call wrote
+    after its NOTICE marker ("imgtrans auto: scale x2 read ...: kept")."""
+    kept, name = {}, None
+    for line in messages.splitlines():
+        m = re.search(r"NOTICE:  accuracy-image (.*)$", line)
+        if m:
+            name = m.group(1)
+            kept[name] = []
+            continue
+        m = re.search(r"imgtrans auto: (.*?) read \d+ words .*: kept$", line)
+        if m and name is not None:
+            kept[name].append(re.sub(r"^(.*) script read with (.*)$", r"script \1: \2", m.group(1)))
+    return kept
 
 
 def recognise(images):
@@ -60,21 +78,29 @@ def recognise(images):
 CREATE OR REPLACE FUNCTION pg_temp.run(path text, cfg text, OUT ms float8, OUT txt text) AS $$
 DECLARE img bytea := pg_read_binary_file(path); t0 timestamptz;
 BEGIN
+  IF cfg = 'auto' THEN
+    -- what the trials kept: DEBUG1 after this marker (the timing is unaffected)
+    RAISE NOTICE 'accuracy-image %%', path;
+    PERFORM set_config('client_min_messages', 'debug1', true);
+  END IF;
   t0 := clock_timestamp();
   txt := imgtrans_ocr_text(img, 'eng', 3, NULL,
                            CASE WHEN cfg = 'none' THEN NULL ELSE ARRAY[cfg] END);
   ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+  PERFORM set_config('client_min_messages', 'notice', true);
 END $$ LANGUAGE plpgsql;
 SELECT pg_temp.run(%s, 'none');  -- warm-up: engine load
 COPY (SELECT v.name, v.cfg, r.ms, r.txt FROM (VALUES %s) AS v(name, path, cfg),
       LATERAL pg_temp.run(v.path, v.cfg) r) TO STDOUT;
 """ % (sql_literal(images[0][2]), values)
-    res = {}
-    for line in run_psql(sql).splitlines():
+    res, messages = {}, []
+    for line in run_psql(sql, stderr=messages).splitlines():
         if line.count("\t") >= 3:
             name, cfg, ms, txt = line.split("\t", 3)
             res[name, cfg] = (float(ms), "" if txt == "\\N" else txt)
-    return res
+    by_path = kept_trials("".join(messages))
+    kept = {name: by_path.get(path, []) for name, _, path, _ in images}
+    return res, kept
 
 
 def plans(images):
@@ -118,7 +144,7 @@ def main():
         images = [i for i in images if re.search(only, i[0])]
     gts = {name: open(gt, encoding="utf-8").read() for name, _, _, gt in images}
 
-    res = recognise(images)
+    res, kept = recognise(images)
     feed = "".join("%s|%s\t%s\t%s\n" % (name, cfg, txt or "-", copy_escape(gts[name]))
                    for (name, cfg), (_, txt) in res.items())
     dist = subprocess.run([editdist], input=feed, capture_output=True, text=True,
@@ -131,24 +157,25 @@ def main():
     for (name, cfg), (t, txt) in res.items():
         ms[name, cfg] = t
         rec[name, cfg] = word_recall(txt, gts[name])
-    report(images, cer, rec, ms, plans(images))
+    report(images, cer, rec, ms, plans(images), kept)
 
 
-def report(images, cer, rec, ms, plan):
+def report(images, cer, rec, ms, plan, kept):
     sets = []
     for _, s, _, _ in images:
         if s not in sets:
             sets.append(s)
     print("\n== per image: CER (%, lower is better), word recall (higher is better), OCR ms,"
           "\n   and what auto decided (osd(if poor): OSD, to turn the page or read it in its script, only if the first pass reads poorly;"
-          "\n   scale xN(if it reads more): a second pass scaled by N, kept if it reads more)")
-    print("%-36s%8s%8s%8s%8s%8s%8s%9s%9s  %s" % ("image", "CER", "auto", "Δ", "recall", "auto",
-                                                "Δ", "ms", "auto ms", "auto plan"))
+          "\n   scale xN(if it reads more): a second pass scaled by N, kept if it reads more;"
+          "\n   kept: the trials recognition kept, from DEBUG1)")
+    print("%-36s%8s%8s%8s%8s%8s%8s%9s%9s  %-60s %s" % ("image", "CER", "auto", "Δ", "recall", "auto",
+                                                     "Δ", "ms", "auto ms", "auto plan", "kept"))
     for name, _, _, _ in images:
-        print("%-36s%8.1f%8.1f%+8.1f%8.2f%8.2f%+8.2f%9.0f%9.0f  %s" % (
+        print("%-36s%8.1f%8.1f%+8.1f%8.2f%8.2f%+8.2f%9.0f%9.0f  %-60s %s" % (
             name[:36], cer[name, "none"], cer[name, "auto"], cer[name, "auto"] - cer[name, "none"],
             rec[name, "none"], rec[name, "auto"], rec[name, "auto"] - rec[name, "none"],
-            ms[name, "none"], ms[name, "auto"], plan.get(name, "")))
+            ms[name, "none"], ms[name, "auto"], plan.get(name, ""), ", ".join(kept.get(name, [])) or "-"))
     for s in sets:
         names = [n for n, s2, _, _ in images if s2 == s]
         print("%-36s%8.1f%8.1f%8s%8.2f%8.2f" % (
@@ -200,15 +227,16 @@ def report(images, cer, rec, ms, plan):
           % (big, ms[big, "none"], ms[big, "auto"], ms[big, "auto"] / ms[big, "none"]))
 
     if os.environ.get("ACCURACY_MARKDOWN") == "1":
-        print("\n| image | CER none | CER auto | recall none | recall auto | ms none | ms auto | auto decided |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("\n| image | CER none | CER auto | recall none | recall auto | ms none | ms auto | auto decided | trials kept |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, _, _, _ in images:
-            print("| %s | %.1f | %.1f | %.2f | %.2f | %.0f | %.0f | %s |" % (
+            print("| %s | %.1f | %.1f | %.2f | %.2f | %.0f | %.0f | %s | %s |" % (
                 name, cer[name, "none"], cer[name, "auto"], rec[name, "none"], rec[name, "auto"],
-                ms[name, "none"], ms[name, "auto"], plan.get(name, "") or "—"))
+                ms[name, "none"], ms[name, "auto"], plan.get(name, "") or "—",
+                ", ".join(kept.get(name, [])) or "—"))
         for s in sets:
             ns = [n for n, s2, _, _ in images if s2 == s]
-            print("| **mean, %s (%d)** | %.1f | %.1f | %.3f | %.3f | | | |" % (
+            print("| **mean, %s (%d)** | %.1f | %.1f | %.3f | %.3f | | | | |" % (
                 s, len(ns), mean(cer[n, "none"] for n in ns), mean(cer[n, "auto"] for n in ns),
                 mean(rec[n, "none"] for n in ns), mean(rec[n, "auto"] for n in ns)))
 
