@@ -138,6 +138,12 @@ SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') = imgtrans_ocr_te
 RESET imgtrans.auto_languages;
 -- a page read in its own script reads surely: no OSD, no trial
 SELECT imgtrans_ocr_text(fx('ru.png'), 'rus', preprocess => '{auto}') = imgtrans_ocr_text(fx('ru.png'), 'rus') AS ru_as_rus;
+-- a document: the model auto kept for a page is where the next page's
+-- reading starts, so a Fraktur book passed as eng pays for OSD and the
+-- second model once (one trial on page 1, none on page 2), and both pages
+-- read as fraktur.png does
+SELECT page_num, count(*) FILTER (WHERE text LIKE '%ſ%') AS long_s_words
+FROM imgtrans_ocr(fx('fraktur2.tif'), preprocess => '{auto}') GROUP BY page_num ORDER BY page_num;
 RESET client_min_messages;
 -- the kept reading's boxes: ſ in the words, where the page has it
 SELECT text, x, y FROM imgtrans_ocr(fx('fraktur.png'), preprocess => '{auto}') WHERE text LIKE '%ſ%' ORDER BY y, x LIMIT 3;

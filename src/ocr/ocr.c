@@ -70,6 +70,7 @@ typedef struct OcrCall
 	/* a PDF or TIFF document, NULL for an ordinary image */
 	ImgDoc	   *doc;
 	int			page_num;		/* page being recognised, from 1 */
+	const char *page_lang;		/* auto: the model the last page was kept in */
 	int			page_index;		/* its position in the output, from 0 */
 	/* resources, freed by ocr_cleanup() */
 	Prep		prep;			/* owns the image being recognised */
@@ -194,7 +195,13 @@ ocr_recognize(OcrCall *call, PIX *pix)
 	PrepScore	best;
 
 	prep_init(&call->prep, pix);
-	call->prep.lang = call->lang;
+	/*
+	 * A document's pages are read first in the model auto kept for the page
+	 * before (a Fraktur book passed as eng: its script model, found on page
+	 * 1, so the next pages are read once, not three times); a page that
+	 * reads poorly in it is tried in its own script again.
+	 */
+	call->prep.lang = call->page_lang ? call->page_lang : call->lang;
 	call->prep.defer = true;
 	prep_run(&call->prep, call->steps);
 	call->slot = 0;
@@ -211,6 +218,8 @@ ocr_recognize(OcrCall *call, PIX *pix)
 		if (prep_try_script(&call->prep, &best))
 			read_candidate(call, &best);
 	}
+	if (call->doc)
+		call->page_lang = call->prep.lang;
 	call->mapped = !affine_is_identity(&call->prep.fwd) &&
 		affine_invert(&call->prep.fwd, &call->back);
 }
