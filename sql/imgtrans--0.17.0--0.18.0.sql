@@ -18,7 +18,9 @@ COMMENT ON FUNCTION imgtrans_enqueue() IS
 ALTER TABLE imgtrans.result_tables ADD COLUMN options jsonb;
 COMMENT ON COLUMN imgtrans.result_tables.options IS 'Job options of the table''s jobs (imgtrans_setup_results), NULL for none';
 
--- one more argument: a new function, not an overload
+-- one more argument: a new function, not an overload.  Its body is 0.9.0's
+-- with the options checked, passed to the trigger and recorded (an upgrade
+-- script restates a function it changes: the 0.9.0 script stays as it was)
 DROP FUNCTION imgtrans_setup_results(regclass, name, text, text);
 
 CREATE FUNCTION imgtrans_setup_results(source regclass, image_column name, lang text DEFAULT 'eng',
