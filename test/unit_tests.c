@@ -258,6 +258,29 @@ test_psm(void **state)
 	assert_false(ocr_psm_valid(-1));
 }
 
+/* preprocessing step names, which job options are checked against */
+static void
+test_prep_steps(void **state)
+{
+	char		names[256] = "";
+	int			i;
+
+	assert_int_equal(ocr_prep_step("gray"), 0);
+	assert_int_equal(ocr_prep_step("auto"), OCR_NUM_PREP_STEPS - 1);
+	assert_int_equal(ocr_prep_step("Auto"), -1);
+	assert_int_equal(ocr_prep_step("sharpen"), -1);
+	assert_int_equal(ocr_prep_step(""), -1);
+	assert_int_equal(ocr_prep_step(NULL), -1);
+	/* the names the hints list are the names accepted, in order */
+	for (i = 0; i < OCR_NUM_PREP_STEPS; i++)
+	{
+		assert_int_equal(ocr_prep_step(ocr_prep_step_names[i]), i);
+		strcat(names, i ? ", " : "");
+		strcat(names, ocr_prep_step_names[i]);
+	}
+	assert_string_equal(names, OCR_PREP_STEP_NAMES);
+}
+
 static void
 test_lang(void **state)
 {
@@ -1181,6 +1204,7 @@ main(void)
 		cmocka_unit_test(test_script_models),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_psm),
+		cmocka_unit_test(test_prep_steps),
 		cmocka_unit_test(test_lang),
 		cmocka_unit_test(test_affine_orth),
 		cmocka_unit_test(test_affine_compose),
