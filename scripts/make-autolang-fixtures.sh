@@ -17,6 +17,7 @@
 #            8-bit gray, 300 dpi (OSD: Fraktur); tesseract's Fraktur script
 #            model (tesseract-ocr-script-frak) reads its long s, eng reads
 #            "ift", "feiner": preprocess => '{auto}''s script trial
+#  fraktur-rot180.png  fraktur.png upside down
 #  fraktur2.tif  fraktur.png twice, a 2-page TIFF (deflate)
 set -eu
 export LC_ALL=C.UTF-8
@@ -61,11 +62,14 @@ done
     -colorspace Gray -depth 8 -strip -units PixelsPerInch -density 300 \
     -define png:include-chunk=pHYs -define png:exclude-chunks=date,time \
     -define png:color-type=0 -define png:bit-depth=8 "$OUT/fraktur.png"
+# upside down: auto turns it and reads it in the Fraktur model, from one OSD
+"$CONVERT" "$OUT/fraktur.png" -rotate 180 -strip -define png:exclude-chunks=date,time \
+    -define png:color-type=0 -define png:bit-depth=8 "$OUT/fraktur-rot180.png"
 # two pages of it in one TIFF: auto finds the Fraktur model on page 1 and
 # reads page 2 in it at once
 "$CONVERT" "$OUT/fraktur.png" "$OUT/fraktur.png" -compress zip -define tiff:timestamp=false \
     "$OUT/fraktur2.tif"
-ls -l "$OUT/ru.png" "$OUT/ru.heic" "$OUT/fraktur.png" "$OUT/fraktur2.tif"
+ls -l "$OUT/ru.png" "$OUT/ru.heic" "$OUT/fraktur.png" "$OUT/fraktur-rot180.png" "$OUT/fraktur2.tif"
 
 if command -v tesseract >/dev/null 2>&1; then
     got=$(OMP_THREAD_LIMIT=1 tesseract "$OUT/ru.png" - -l rus 2>/dev/null | tr -d '\f' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')

@@ -138,6 +138,11 @@ SELECT imgtrans_ocr_text(fx('ru.png'), preprocess => '{auto}') = imgtrans_ocr_te
 RESET imgtrans.auto_languages;
 -- a page read in its own script reads surely: no OSD, no trial
 SELECT imgtrans_ocr_text(fx('ru.png'), 'rus', preprocess => '{auto}') = imgtrans_ocr_text(fx('ru.png'), 'rus') AS ru_as_rus;
+-- one OSD, two trials: a Fraktur page stored upside down and passed as eng
+-- is turned (kept: surer), then read in the Fraktur model (kept), and reads
+-- as the upright page does
+SELECT imgtrans_ocr_text(fx('fraktur-rot180.png'), preprocess => '{auto}') =
+       imgtrans_ocr_text(fx('fraktur.png'), preprocess => '{auto}') AS turned_reads_as_upright;
 -- a document: the model auto kept for a page is where the next page's
 -- reading starts, so a Fraktur book passed as eng pays for OSD and the
 -- second model once (one trial on page 1, none on page 2), and both pages
