@@ -334,14 +334,23 @@ dec_serve(int req, int resp)
 static void
 dec_lost(SubProc *sp, int st, int context)
 {
-	const char *format = img_format_name((ImgFormat) context);
+	imgtrans_decoder_stopped(sp, st, img_format_name((ImgFormat) context), "its decoder");
+}
 
-	if (WIFSIGNALED(st))
+/*
+ * The ERROR of a decoder process (this one or the HEIF decoder, sp) that
+ * ended during a request with wait status status: stopper ("its decoder",
+ * "libheif") stopped on the format's image, or it ended without an answer.
+ */
+void
+imgtrans_decoder_stopped(SubProc *sp, int status, const char *format, const char *stopper)
+{
+	if (WIFSIGNALED(status))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not decode %s image: its decoder stopped on it", format),
-				 errdetail("The image decoder process was ended by signal %d (%s).", WTERMSIG(st),
-						   strsignal(WTERMSIG(st))),
+				 errmsg("could not decode %s image: %s stopped on it", format, stopper),
+				 errdetail("The %s process was ended by signal %d (%s).", sp->name,
+						   WTERMSIG(status), strsignal(WTERMSIG(status))),
 				 errhint("Pass the complete, unmodified image file as bytea.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

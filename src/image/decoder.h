@@ -28,5 +28,7 @@ extern uint64 imgtrans_decoder_max_answer(int64 max_width, int64 max_height);
 extern struct Pix *imgtrans_decoder_answer_pix(SubProc *sp, const char *payload, uint64 plen,
 											   int64 max_width, int64 max_height,
 											   int *width, int *height);
+extern void imgtrans_decoder_stopped(SubProc *sp, int status, const char *format,
+									 const char *stopper) pg_attribute_noreturn();
 
 #endif							/* IMGTRANS_DECODER_H */

@@ -31,7 +31,6 @@
 #include "postgres.h"
 
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fmgr.h"
@@ -214,17 +213,7 @@ heif_serve(int req, int resp)
 static void
 heif_lost(SubProc *sp, int st, int context)
 {
-	if (WIFSIGNALED(st))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("could not decode heif image: libheif stopped on it"),
-				 errdetail("The HEIF decoder process was ended by signal %d (%s).", WTERMSIG(st),
-						   strsignal(WTERMSIG(st))),
-				 errhint("Pass the complete, unmodified image file as bytea.")));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("could not decode heif image: its decoder process ended without an answer"),
-			 errhint("Pass the complete, unmodified image file as bytea.")));
+	imgtrans_decoder_stopped(sp, st, "heif", "libheif");
 }
 
 static void
