@@ -60,7 +60,6 @@ typedef enum PrepStep
 
 /* in the order of ocr_prep_step_names (ocrargs.c), which job options are checked against */
 StaticAssertDecl(NUM_STEPS == OCR_NUM_PREP_STEPS, "PrepStep and ocr_prep_step_names differ");
-#define step_names ocr_prep_step_names
 
 /* Skew search: +-15 degrees, refined to 0.01; leptonica's own thresholds. */
 #define SKEW_SWEEP_RANGE	15.0
@@ -249,7 +248,7 @@ prep_replace(Prep *p, PIX *next, PrepStep step)
 	if (next == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("preprocessing step \"%s\" failed", step_names[step]),
+				 errmsg("preprocessing step \"%s\" failed", ocr_prep_step_names[step]),
 				 imgtrans_lept_errdetail(),
 				 errhint("Try the image without this step.")));
 	if (next != p->pix)
@@ -257,7 +256,7 @@ prep_replace(Prep *p, PIX *next, PrepStep step)
 		pixDestroy(&p->pix);
 		p->pix = next;
 	}
-	p->applied = lappend(p->applied, (char *) step_names[step]);
+	p->applied = lappend(p->applied, (char *) ocr_prep_step_names[step]);
 }
 
 static void
