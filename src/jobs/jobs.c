@@ -446,6 +446,37 @@ trigger_usage_error(const char *what)
 					 "optional job options as for imgtrans_submit).")));
 }
 
+/*
+ * The trigger's fourth argument as jsonb; text that is not JSON (also an
+ * object cut short) is the trigger's usage ERROR with its hint, not a bare
+ * JSON syntax error.
+ * (The error is rethrown at once, so no subtransaction is needed.)
+ */
+static Jsonb *
+trigger_options(const char *arg)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	Jsonb	   *options = NULL;
+
+	PG_TRY();
+	{
+		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(arg)));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_INVALID_TEXT_REPRESENTATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		trigger_usage_error("the fourth argument must be job options, a JSON object");
+	}
+	PG_END_TRY();
+	return options;
+}
+
 /* SELECT privilege on the table or on the column */
 static bool
 may_select(Oid relid, AttrNumber att)
@@ -482,15 +513,8 @@ trigger_args(TriggerData *td, Oid fn_oid, JobSpec *spec)
 	imgtrans_check_lang(spec->lang);
 	if (tg->tgnargs > 3)
 	{
-		const char *o = tg->tgargs[3];
-
-		while (*o == ' ' || *o == '\t' || *o == '\n' || *o == '\r')
-			o++;
-		if (*o != '{')
-			trigger_usage_error("the fourth argument must be job options, a JSON object");
 		/* job options, as imgtrans_submit takes them, checked as it checks them */
-		spec->options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-														   CStringGetDatum(tg->tgargs[3])));
+		spec->options = trigger_options(tg->tgargs[3]);
 		provider = check_options(spec->options);
 	}
 	if (tg->tgnargs > 2 && tg->tgargs[2][0] != '\0')
