@@ -355,6 +355,30 @@ is "$(m -c "SELECT count(*) FROM pics, imgtrans_ocr_text(img) WHERE name = 'hell
             FROM imgtrans_engine_info() d" 2>&1 | tr '\n' ' ')" "1 t " \
    "imgtrans_engine_info() shows her her own session's decoder, not a backend"
 
+# 0.18.0 as mallory: job options with preprocessing steps, auto's script
+# trial.  Steps are names from a fixed list (no path, no file: a "step"
+# that looks like one is refused at submit), her job runs as her with them,
+# and auto may read her page with another installed model, never one that
+# imgtrans.auto_languages leaves out
+q -c "INSERT INTO pics VALUES ('doc-rot180.png', pg_read_binary_file('$(fixture doc-rot180.png)')),
+                             ('doc.png', pg_read_binary_file('$(fixture doc.png)')),
+                             ('ru.png', pg_read_binary_file('$(fixture ru.png)'))" || bail "0.18.0 fixtures"
+err=$(m -c "\set VERBOSITY verbose" -c "SELECT imgtrans_submit(img, 'eng', NULL, '{\"preprocess\": [\"../../etc/passwd\"]}') FROM pics WHERE name = 'hello'" 2>&1)
+echo "$err" | grep -q 'ERROR:  22023: invalid job option "preprocess"'
+ok_rc $? "her job option preprocess ['../../etc/passwd']: ERROR 22023 at submit" || echo "$err" | sed 's/^/#   /'
+err=$(m -c "\set VERBOSITY verbose" -c "SELECT imgtrans_check_job_options('{\"preprocess\": [\"auto\", 1]}')" 2>&1)
+echo "$err" | grep -q 'ERROR:  22023: invalid job option "preprocess"'
+ok_rc $? "imgtrans_check_job_options: the same ERROR for her" || echo "$err" | sed 's/^/#   /'
+mjob=$(m -c "SELECT imgtrans_submit(img, 'eng', NULL, '{\"preprocess\": [\"auto\"]}') FROM pics WHERE name = 'doc-rot180.png'")
+is "$(m -c "SELECT imgtrans_wait($mjob, '2 minutes')")" done "her job with preprocess [auto] is done"
+is "$(m -c "SELECT (SELECT string_agg(text, ' ' ORDER BY box_no) FROM imgtrans.job_boxes WHERE job_id = $mjob) =
+                   (SELECT string_agg(b.text, ' ') FROM pics, imgtrans_ocr(img) b WHERE name = 'doc.png')")" t \
+   "... run as her: its boxes, hers to read, are the upright page's words"
+is "$(m -c "SELECT imgtrans_ocr_text(img, 'eng', preprocess => '{auto}') = imgtrans_ocr_text(img, 'rus') FROM pics WHERE name = 'ru.png'" \
+        -c "SET imgtrans.auto_languages = 'eng'" \
+        -c "SELECT imgtrans_ocr_text(img, 'eng', preprocess => '{auto}') = imgtrans_ocr_text(img, 'eng') FROM pics WHERE name = 'ru.png'" | tr '\n' ' ')" \
+   "t t " "auto reads her Russian page passed as eng with rus, and not when her auto_languages leaves rus out"
+
 # a crash restart keeps pg_postmaster_start_time(): the log tells
 crashes=$(grep -cE "terminated by signal|reinitializing" "$CLUSTER_DIR/server.log")
 is "$(q -c "SELECT pg_postmaster_start_time()")|$crashes" "$start_time|0" \
